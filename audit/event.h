@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * One internal event, whatever its source (jailer lifecycle, kernel audit
+ * records, BPF ring buffers, cgroup event files).  Decoders fill it; one
+ * encoder (audit/json.c) turns it into a schema v1 JSON line (audit/SCHEMA.md).
+ *
+ * Strings that come from inside a jail (comm, exe, paths, ...) are byte
+ * strings that may hold anything: quotes, newlines, invalid UTF-8.  They are
+ * carried with their length and only the encoder decides how to escape them.
+ */
+#ifndef VMJAIL_AUDIT_EVENT_H
+#define VMJAIL_AUDIT_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define VJ_SCHEMA_VERSION 1
+
+enum vj_ev_kind {
+	VJ_EV_LIFECYCLE,
+	VJ_EV_ENFORCEMENT,
+	VJ_EV_LOSS,
+};
+
+/* A possibly hostile byte string; NULL ptr means "absent". */
+struct vj_bytes {
+	const char *ptr;
+	size_t len;
+};
+
+struct vj_event {
+	enum vj_ev_kind kind;
+	const char *type; /* lifecycle: created exec paused resumed suspended restored exited
+			     oom-killed pids-limit ttl-expired killed cleaned launch-failed
+			     layer-skipped; enforcement: deny kill log; loss: loss */
+	uint64_t seq;     /* filled by the sink layer (host-wide counter) */
+	struct timespec time; /* CLOCK_REALTIME; filled by vj_audit_emit if zero */
+
+	/* tenant */
+	const char *tenant;   /* --id */
+	const char *vmm;      /* exec basename */
+	uint64_t cgroup_id;   /* cgroup2 leaf inode, 0 if none */
+	const char *policy;   /* policy name */
+	const char *policy_hash;
+
+	/* actor (the process that did something); 0/absent when unknown */
+	int pid, tid;
+	long uid; /* -1 when unknown */
+	struct vj_bytes comm, exe;
+
+	/* decision */
+	const char *enforcer; /* seccomp landlock cgroup-bpf bpf-lsm apparmor cgroup jailer exec-once */
+	const char *hook;     /* syscall name or hook name, e.g. "openat", "cgroup/dev" */
+	int syscall;          /* -1 when not a syscall */
+	const char *action;   /* allow deny kill log errno trap */
+	int err;              /* errno returned, 0 if none */
+	const char *rule;     /* rule id/location, e.g. "qemu.policy:42" */
+
+	/* object: whichever apply */
+	struct vj_bytes path;
+	uint64_t dev, ino;
+	int family;               /* AF_*, 0 if none */
+	struct vj_bytes addr;     /* printable address */
+	int port;                 /* -1 if none */
+	uint64_t ioctl_request;   /* valid when has_ioctl */
+	bool has_ioctl;
+	int signal;               /* signal involved, 0 if none */
+	int target_pid;
+	struct vj_bytes detail;   /* free text from the source (e.g. Landlock blockers=) */
+
+	/* lifecycle */
+	int exit_code;    /* -1 if none */
+	int exit_signal;  /* 0 if none */
+	const char *step; /* failing launch step */
+	struct vj_bytes message;
+
+	/* loss */
+	const char *loss_source; /* ringbuf-reserve, rate-limit, netlink-overflow, daemon-down, queue */
+	uint64_t loss_count;
+	uint64_t since_seq;
+};
+
+/* Reset to "nothing set" (the -1 / 0 defaults above). */
+void vj_event_init(struct vj_event *ev, enum vj_ev_kind kind, const char *type);
+
+/*
+ * Encode as one JSON line, '\n' included, NUL-terminated.  Never fails on
+ * hostile input: invalid UTF-8 becomes U+FFFD, control bytes become \u00XX,
+ * over-long strings are cut (and "truncated":true is added).  Returns the
+ * length written, or -ENOSPC if buf is too small for even a cut record.
+ */
+int vj_event_to_json(const struct vj_event *ev, char *buf, size_t len);
+
+#endif

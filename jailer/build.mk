@@ -1,0 +1,22 @@
+# The jailer: build/vmjail.  err.c is the project-wide error context and is
+# linked into every binary (libvjcommon.a).
+
+COMMON_LIB := $(BUILD)/libvjcommon.a
+$(COMMON_LIB): $(OBJ)/jailer/err.o
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+JAILER_SRCS := $(filter-out jailer/err.c,$(wildcard jailer/*.c))
+JAILER_OBJS := $(JAILER_SRCS:%.c=$(OBJ)/%.o)
+
+# Libraries in dependency order (users first).
+VMJAIL_LIBS := $(BPF_LIB) $(AUDIT_LIB) $(POLICY_LIB) $(COMMON_LIB)
+VMJAIL_LDLIBS := -lbpf -lelf -lz -lseccomp -lcap-ng -lapparmor
+
+$(BUILD)/vmjail: $(JAILER_OBJS) $(VMJAIL_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(JAILER_OBJS) $(VMJAIL_LIBS) $(VMJAIL_LDLIBS)
+
+# jailer objects may include generated headers (skeletons, constants)
+$(JAILER_OBJS): | $(GEN_HEADERS)
+
+all: $(BUILD)/vmjail

@@ -1,0 +1,24 @@
+# Tests: tests/*.t are scripts; tests/c/test_*.c become $(BUILD)/tests/test_*.t;
+# tests/helpers/*.c are programs the tests run (probes started as the exec file).
+TEST_C_SRCS  := $(wildcard tests/c/test_*.c)
+TEST_C_BINS  := $(TEST_C_SRCS:tests/c/%.c=$(BUILD)/tests/%.t)
+HELPER_SRCS  := $(wildcard tests/helpers/*.c)
+HELPER_BINS  := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/tests/helpers/%)
+
+$(BUILD)/tests/%.t: $(OBJ)/tests/c/%.o $(VMJAIL_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(VMJAIL_LIBS) $(VMJAIL_LDLIBS)
+
+# Helpers run inside jails: plain hardened builds, never sanitized (ASan needs
+# /proc, which a jail does not have).
+$(BUILD)/tests/helpers/%: tests/helpers/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -fPIE -pie -I. -o $@ $<
+
+TEST_DEPS := all $(TEST_C_BINS) $(HELPER_BINS)
+PROVE ?= prove
+
+# The README's test command.  Every test runs as root against the real kernel.
+check: $(TEST_DEPS)
+	VJ_BUILD=$(abspath $(BUILD)) VJ_SRC=$(CURDIR) $(PROVE) --exec '' --timer $(PROVE_FLAGS) \
+		$(sort $(wildcard tests/*.t)) $(sort $(TEST_C_BINS))
