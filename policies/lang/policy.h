@@ -179,6 +179,10 @@ struct vj_rlimit {
 	uint64_t cur, max; /* RLIM_INFINITY for unlimited */
 };
 
+/* prlimit(1) names: "nofile" <-> RLIMIT_NOFILE; NULL / -1 when unknown. */
+const char *vj_rlimit_name(int resource);
+int vj_rlimit_from_name(const char *name);
+
 /* --------------------------------------------------------------- landlock */
 
 #define VJ_LL_READ  0x1u /* read files, list dirs */
