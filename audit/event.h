@@ -2,7 +2,7 @@
 /*
  * One internal event, whatever its source (jailer lifecycle, kernel audit
  * records, BPF ring buffers, cgroup event files).  Decoders fill it; one
- * encoder (audit/json.c) turns it into a schema v1 JSON line (audit/SCHEMA.md).
+ * encoder (audit/lib/json.c) turns it into a schema v1 JSON line (audit/SCHEMA.md).
  *
  * Strings that come from inside a jail (comm, exe, paths, ...) are byte
  * strings that may hold anything: quotes, newlines, invalid UTF-8.  They are
@@ -77,10 +77,37 @@ struct vj_event {
 	struct vj_bytes message;
 
 	/* loss */
-	const char *loss_source; /* ringbuf-reserve, rate-limit, netlink-overflow, daemon-down, queue */
+	const char *loss_source; /* ringbuf-reserve, rate-limit, netlink-overflow, daemon-down, queue,
+				    spool, subscriber (audit/SCHEMA.md lists them) */
 	uint64_t loss_count;
 	uint64_t since_seq;
+
+	/*
+	 * Schema v1 extensions.  Appended so that code written against the
+	 * fields above keeps compiling; vj_event_init sets every one of them
+	 * to "absent", so a caller that never heard of them emits nothing new.
+	 */
+	long gid;                   /* actor gid, -1 when unknown */
+	long auid;                  /* audit login uid, -1 when unset (kernel 4294967295) */
+	long ses;                   /* audit session id, -1 when unset */
+	int ppid;                   /* 0 when unknown */
+	uint32_t arch;              /* AUDIT_ARCH_* of the syscall, 0 when unknown */
+	const char *syscall_name;   /* e.g. "openat" when hook holds a non-syscall hook */
+	struct vj_bytes dev_name;   /* device as the kernel names it ("vda"), Landlock records */
+	struct vj_bytes target_comm; /* comm of target_pid (Landlock scope.signal: ocomm) */
+	uint64_t landlock_domain;   /* Landlock domain id, 0 when none */
+	uint64_t audit_serial;      /* kernel audit event serial, 0 when not from kernel audit */
+	const char *attribution;    /* how the tenant was found: supervisor ses cgroup pid
+				       landlock-domain; NULL when unattributed or not needed */
+	const char *source;         /* producer: "supervisor", "kernel-audit", "vmjaild" */
+	const char *host;           /* envelope; filled by the sink layer */
+	const char *boot_id;        /* envelope; filled by the sink layer */
 };
+
+/* Strings longer than this many input bytes are cut ("truncated":true). */
+#define VJ_JSON_STR_MAX 4096
+/* A buffer this large always holds a record (strings are cut harder if needed). */
+#define VJ_JSON_LINE_MAX 65536
 
 /* Reset to "nothing set" (the -1 / 0 defaults above). */
 void vj_event_init(struct vj_event *ev, enum vj_ev_kind kind, const char *type);
