@@ -18,6 +18,16 @@
 
 #define VJ_BPF_MAXINSNS 4096 /* BPF_MAXINSNS: the kernel refuses longer filters */
 
+/* Bumped whenever codegen may emit a different program for the same policy:
+ * it is part of the cache key, so a new compiler never reuses old output. */
+#define VJ_SECCOMP_COMPILER_VERSION 1
+
+/* Where the jailer keeps compiled filters (pass it to vj_seccomp_load_cached). */
+#define VJ_SECCOMP_CACHE_DIR "/var/cache/vmjail/seccomp"
+
+/* x32 syscalls enter with this bit set in nr (AUDIT_ARCH_X86_64 either way). */
+#define VJ_X32_SYSCALL_BIT 0x40000000u
+
 struct vj_bpf_prog {
 	struct sock_filter *insns; /* malloc'd */
 	size_t len;
@@ -37,10 +47,44 @@ int vj_seccomp_compile(const struct vj_seccomp *sc, struct vj_bpf_prog *out, str
  * instead).  cache_dir NULL: compile only.
  */
 int vj_seccomp_load_cached(const struct vj_policy *p, const char *cache_dir,
-			   struct vj_bpf_prog *out, struct vj_err *e);
+                           struct vj_bpf_prog *out, struct vj_err *e);
 
-/* Install in the calling thread (no_new_privs must already be set). */
+/* What vj_seccomp_load_cached_ex did, for tests, benchmarks and audit. */
+enum vj_cache_status {
+	VJ_CACHE_OFF,        /* cache_dir NULL: compiled */
+	VJ_CACHE_HIT,        /* loaded a verified entry */
+	VJ_CACHE_STORED,     /* miss: compiled and stored */
+	VJ_CACHE_NOT_STORED, /* miss: compiled, storing failed (why says so) */
+	VJ_CACHE_UNSAFE_DIR, /* the dir (or a parent) is not root's alone: compiled, not stored */
+};
+
+struct vj_cache_info {
+	enum vj_cache_status status;
+	int discarded;  /* 1 when an existing entry failed verification and was replaced */
+	char path[512]; /* the entry's path ("" when not known) */
+	char why[256];  /* reason for UNSAFE_DIR / NOT_STORED / discarded */
+};
+
+/* vj_seccomp_load_cached, telling what happened.  info may be NULL. */
+int vj_seccomp_load_cached_ex(const struct vj_policy *p, const char *cache_dir,
+                              struct vj_bpf_prog *out, struct vj_cache_info *info,
+                              struct vj_err *e);
+
+/* The cache entry's file name for p (no directory), as a lookup would use it. */
+int vj_seccomp_cache_name(const struct vj_policy *p, char *buf, size_t len);
+
+/*
+ * Install in the calling thread (no_new_privs must already be set, or the
+ * caller must hold CAP_SYS_ADMIN).  flags: SECCOMP_FILTER_FLAG_*.  Returns 0,
+ * or with SECCOMP_FILTER_FLAG_NEW_LISTENER the listener fd; -errno on failure.
+ */
 int vj_seccomp_install(const struct vj_bpf_prog *prog, unsigned flags, struct vj_err *e);
+
+/* The checks the kernel makes before it accepts a seccomp program (length,
+ * opcodes, jump ranges, seccomp_data loads, constant divisors and shifts,
+ * scratch memory written before read, RET last).  0 or -EINVAL with the first
+ * offending instruction in e. */
+int vj_bpf_check(const struct vj_bpf_prog *prog, struct vj_err *e);
 
 /* Run a classic-BPF seccomp program on one seccomp_data; returns the
  * SECCOMP_RET_* value (action | data).  Invalid programs return
