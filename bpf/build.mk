@@ -1,10 +1,47 @@
 # cgroup-BPF programs, their skeletons and the loader: $(BUILD)/libvjbpf.a.
-# (owned by the cgroup-bpf work)
+# (owned by the cgroup-bpf work; docs/bpf.md)
+#
+# Everything generated goes to $(BUILD)/gen: vmlinux.h (from this kernel's
+# BTF), the BPF objects and the skeletons.  Nothing generated is committed.
 BPF_LIB_SRCS := $(wildcard bpf/*.c)
 BPF_LIB_SRCS := $(filter-out %.bpf.c,$(BPF_LIB_SRCS))
 BPF_LIB_OBJS := $(BPF_LIB_SRCS:%.c=$(OBJ)/%.o)
 BPF_LIB := $(BUILD)/libvjbpf.a
-GEN_HEADERS +=
+
+BPF_GEN     := $(BUILD)/gen
+BPF_VMLINUX := $(BPF_GEN)/vmlinux.h
+BTF_VMLINUX ?= /sys/kernel/btf/vmlinux
+BPF_CFLAGS  := -target bpf -g -O2 -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Wextra -Werror \
+               -Wno-unused-parameter -I$(BPF_GEN) -I.
+
+# The enforcement programs: one file per hook family, statically linked into
+# one object so they share one set of maps (bpftool gen object), one skeleton.
+BPF_ENF_SRCS := $(filter-out bpf/lsm_probe.bpf.c,$(wildcard bpf/*.bpf.c))
+BPF_ENF_OBJS := $(BPF_ENF_SRCS:bpf/%.bpf.c=$(BPF_GEN)/bpf/%.bpf.o)
+BPF_SKELS    := $(BPF_GEN)/vjbpf.skel.h $(BPF_GEN)/vjbpf_lsmcanary.skel.h
+
+GEN_HEADERS += $(BPF_SKELS)
+
+$(BPF_VMLINUX):
+	@mkdir -p $(dir $@)
+	$(BPFTOOL) btf dump file $(BTF_VMLINUX) format c > $@.tmp && mv $@.tmp $@
+
+$(BPF_GEN)/bpf/%.bpf.o: bpf/%.bpf.c bpf/vjbpf_common.bpf.h bpf/vjbpf_abi.h $(BPF_VMLINUX)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -c -o $@ $<
+
+$(BPF_GEN)/vjbpf.bpf.o: $(BPF_ENF_OBJS)
+	$(BPFTOOL) gen object $@ $^
+
+$(BPF_GEN)/vjbpf.skel.h: $(BPF_GEN)/vjbpf.bpf.o
+	$(BPFTOOL) gen skeleton $< name vjbpf > $@.tmp && mv $@.tmp $@
+
+$(BPF_GEN)/vjbpf_lsmcanary.skel.h: $(BPF_GEN)/bpf/lsm_probe.bpf.o
+	$(BPFTOOL) gen skeleton $< name vjbpf_lsmcanary > $@.tmp && mv $@.tmp $@
+
+# The loader includes the skeletons; -MMD picks up later changes.
+$(BPF_LIB_OBJS): | $(BPF_SKELS)
+
 $(BPF_LIB): $(BPF_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
