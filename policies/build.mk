@@ -24,8 +24,9 @@ $(OBJ)/policies/lang/default_policy.o: policies/lang/default_policy.S policies/d
 POLICY_TOOL_SRCS := $(wildcard policies/tool/*.c)
 POLICY_TOOL_OBJS := $(POLICY_TOOL_SRCS:%.c=$(OBJ)/%.o)
 $(POLICY_TOOL_OBJS): | $(POLICY_CONSTS)
-$(BUILD)/vmjail-policy: $(POLICY_TOOL_OBJS) $(POLICY_LIB) $(COMMON_LIB)
-	$(CC) $(LDFLAGS) -o $@ $(POLICY_TOOL_OBJS) $(POLICY_LIB) $(COMMON_LIB) -lseccomp
+# libvjcommon.a is defined in jailer/build.mk, included after this file.
+$(BUILD)/vmjail-policy: $(POLICY_TOOL_OBJS) $(POLICY_LIB) $(BUILD)/libvjcommon.a
+	$(CC) $(LDFLAGS) -o $@ $(POLICY_TOOL_OBJS) $(POLICY_LIB) $(BUILD)/libvjcommon.a -lseccomp
 
 all: $(BUILD)/vmjail-policy
 INSTALL_EXTRA += install -m 0755 $(BUILD)/vmjail-policy $(DESTDIR)$(BINDIR)/vmjail-policy;

@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <stdio.h>
+
+#include "policies/tool/tool.h"
+
+int cmd_learn(int argc, char **argv)
+{
+	fprintf(stderr, "vmjail-policy learn: not implemented yet\n");
+	return EXIT_USAGE;
+}
