@@ -1,3 +1,49 @@
 # Fuzz targets (libFuzzer + ASan/UBSan): `make fuzz` builds them into
 # $(BUILD)/fuzz/; each also builds as a plain replay binary that the tests run
 # over the checked-in corpus.
+#
+# A target is any fuzz/fuzz_*.c defining LLVMFuzzerTestOneInput.  It is built
+#   - with clang -fsanitize=fuzzer into $(BUILD)/fuzz/NAME, against the project
+#     sources recompiled with coverage and sanitizers ($(BUILD)/fuzz/obj), and
+#   - with the normal compiler into $(BUILD)/fuzz/replay/NAME, linked with
+#     fuzz/replay.c (a main that runs every file or directory on argv), against
+#     the normal libraries.  `make` builds these, so tests can replay corpora.
+# Run one:  $(BUILD)/fuzz/fuzz_policy -max_total_time=120 fuzz/corpus/policy
+
+FUZZ_SRCS := $(wildcard fuzz/fuzz_*.c)
+FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_REPLAY_BINS := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/replay/%)
+
+# Library sources every target may call (project libraries, rebuilt for
+# libFuzzer), plus the tool's JSON parser for the OCI-import target.
+FUZZ_LIB_SRCS := $(POLICY_LIB_SRCS) $(AUDIT_LIB_SRCS) jailer/err.c policies/tool/json.c
+FUZZ_OBJ := $(BUILD)/fuzz/obj
+FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(FUZZ_OBJ)/%.o) $(FUZZ_OBJ)/policies/lang/default_policy.o
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Wno-unused-parameter \
+	       -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_LDLIBS := -lseccomp
+
+$(FUZZ_OBJ)/%.o: %.c | $(GEN_HEADERS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(CPPFLAGS) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_OBJ)/policies/lang/default_policy.o: policies/lang/default_policy.S policies/default.policy
+	@mkdir -p $(dir $@)
+	$(CLANG) $(CPPFLAGS) -c -o $@ $<
+
+$(BUILD)/fuzz/libvjfuzz.a: $(FUZZ_LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/fuzz/%: $(FUZZ_OBJ)/fuzz/%.o $(BUILD)/fuzz/libvjfuzz.a
+	$(CLANG) -fsanitize=fuzzer,address,undefined -o $@ $^ $(FUZZ_LDLIBS)
+
+fuzz: $(FUZZ_BINS)
+
+# Replay binaries: the normal build (ASan+UBSan under SANITIZE=1).
+FUZZ_REPLAY_EXTRA := $(OBJ)/fuzz/replay.o $(OBJ)/policies/tool/json.o
+$(BUILD)/fuzz/replay/%: $(OBJ)/fuzz/%.o $(FUZZ_REPLAY_EXTRA) $(VMJAIL_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(FUZZ_REPLAY_EXTRA) $(VMJAIL_LIBS) $(VMJAIL_LDLIBS)
+$(FUZZ_REPLAY_BINS:$(BUILD)/fuzz/replay/%=$(OBJ)/fuzz/%.o): | $(GEN_HEADERS)
+
+all: $(FUZZ_REPLAY_BINS)

@@ -691,13 +691,31 @@ static void st_cgroup(struct cur *c)
 	struct vj_parser *ps = c->ps;
 	struct vj_cglimits *lim = &ps->p->limits;
 	const char *k = word(c, 1), *w;
+	char cpulist[sizeof(lim->cpuset_cpus)];
 	uint64_t v;
 
-	if (!need(c, 1, "cgroup setting"))
+	if (!need(c, 1, "cgroup setting") || !need(c, 2, "cgroup value"))
 		return;
-	if (!need(c, 2, "cgroup value") || !end_at(c, 3))
-		return;
-	w = word(c, 2);
+	if (k && strncmp(k, "cpuset-", 7) == 0) {
+		/* "0-3,8": the lexer splits at commas; glue the list back. */
+		size_t o = 0;
+		for (size_t i = 2; i < c->n; i++) {
+			const struct vj_tok *t = &c->t[i];
+			if ((t->kind != VJ_TOK_WORD && t->kind != VJ_TOK_COMMA) ||
+			    o + t->len >= sizeof(cpulist)) {
+				perr(c, i, "%s is a list like 0-3,8, got %s", k, ESC(c, i));
+				return;
+			}
+			memcpy(cpulist + o, t->s, t->len);
+			o += t->len;
+		}
+		cpulist[o] = '\0';
+		w = cpulist;
+	} else {
+		if (!end_at(c, 3))
+			return;
+		w = word(c, 2);
+	}
 	if (!k)
 		goto unknown;
 	if (strcmp(k, "memory") == 0) {
@@ -755,8 +773,8 @@ static void st_cgroup(struct cur *c)
 	} else if (strcmp(k, "cpuset-cpus") == 0 || strcmp(k, "cpuset-mems") == 0) {
 		bool cpus = k[7] == 'c';
 		char *dst = cpus ? lim->cpuset_cpus : lim->cpuset_mems;
-		if (!w || strlen(w) >= sizeof(lim->cpuset_cpus) || !cpulist_ok(w)) {
-			perr(c, 2, "%s is a list like 0-3,8, got %s", k, ESC(c, 2));
+		if (!cpulist_ok(w)) {
+			perr(c, 2, "%s is a list like 0-3,8, got '%s'", k, w);
 			return;
 		}
 		if (set_once(c, 1, cpus ? &ps->cg_cpus : &ps->cg_mems, k))
