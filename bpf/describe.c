@@ -72,6 +72,10 @@ void vjbpf_describe(const struct vj_policy *p, FILE *out)
 	if (r.ndev)
 		fprintf(out, "cgroup-bpf: any other device: refused\n");
 
+	/* The kernel runs cgroup/sock_create from the inet and inet6 families
+	 * only: say so, so that nobody reads "AF_NETLINK refused" into it. */
+	fprintf(out, "cgroup-bpf: socket rules apply to AF_INET and AF_INET6 sockets; other "
+		     "families are not seen by cgroup/sock_create (restrict them with seccomp)\n");
 	if (r.nsock == 0)
 		fprintf(out, "cgroup-bpf: sockets: none; socket(2) of AF_INET/AF_INET6 refused\n");
 	for (unsigned i = 0; i < r.nsock; i++) {
@@ -91,7 +95,7 @@ void vjbpf_describe(const struct vj_policy *p, FILE *out)
 			fprintf(out, " protocol %d\n", s->protocol);
 	}
 	if (r.nsock)
-		fprintf(out, "cgroup-bpf: any other socket: refused\n");
+		fprintf(out, "cgroup-bpf: any other AF_INET/AF_INET6 socket: refused\n");
 
 	for (unsigned i = 0; i < r.nnet; i++) {
 		const struct vjbpf_net_rule *n = &r.net[i];

@@ -37,19 +37,6 @@ struct vjbpf_events {
 	int64_t mono_to_real;
 };
 
-/* The defaults audit/event.h documents for vj_event_init (kept local until
- * the audit library is linked into every user of bpf/). */
-static void ev_init(struct vj_event *e, enum vj_ev_kind kind, const char *type)
-{
-	memset(e, 0, sizeof(*e));
-	e->kind = kind;
-	e->type = type;
-	e->uid = -1;
-	e->syscall = -1;
-	e->port = -1;
-	e->exit_code = -1;
-}
-
 static void ev_labels(const struct vjbpf_events *ev, struct vj_event *e)
 {
 	e->tenant = ev->tenant;
@@ -58,6 +45,8 @@ static void ev_labels(const struct vjbpf_events *ev, struct vj_event *e)
 	e->policy_hash = ev->policy_hash;
 	e->cgroup_id = ev->cgid;
 	e->enforcer = "cgroup-bpf";
+	/* The ring is the tenant's own: the cgroup id is the attribution. */
+	e->attribution = "cgroup";
 }
 
 static struct timespec to_realtime(const struct vjbpf_events *ev, uint64_t mono_ns)
@@ -107,13 +96,14 @@ static int on_record(void *ctx, void *data, size_t size)
 	memcpy(&r, data, sizeof(r));
 	detail[0] = '\0';
 
-	ev_init(&e, VJ_EV_ENFORCEMENT, "deny");
+	vj_event_init(&e, VJ_EV_ENFORCEMENT, "deny");
 	ev_labels(ev, &e);
 	e.time = to_realtime(ev, r.ts_ns);
 	e.cgroup_id = r.tenant_cgid;
 	e.pid = (int)(r.pid_tgid >> 32);
 	e.tid = (int)(r.pid_tgid & 0xffffffffu);
 	e.uid = (long)(r.uid_gid & 0xffffffffu);
+	e.gid = (long)(r.uid_gid >> 32);
 	e.comm.ptr = r.comm;
 	e.comm.len = strnlen(r.comm, sizeof(r.comm));
 	e.hook = vjbpf__hook_name(r.hook);
@@ -261,7 +251,7 @@ int vjbpf_events_fd(const struct vjbpf_events *ev)
 static int emit_loss(struct vjbpf_events *ev, const char *source, uint64_t count)
 {
 	struct vj_event e;
-	ev_init(&e, VJ_EV_LOSS, "loss");
+	vj_event_init(&e, VJ_EV_LOSS, "loss");
 	ev_labels(ev, &e);
 	clock_gettime(CLOCK_REALTIME, &e.time);
 	e.hook = NULL;

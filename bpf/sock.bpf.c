@@ -2,11 +2,11 @@
 /*
  * cgroup/sock_create: socket(2) allowlist of (family, type, protocol).
  *
- * The kernel runs this hook from the inet and inet6 families' create
- * functions (and, on newer kernels, others): type is without SOCK_NONBLOCK /
- * SOCK_CLOEXEC, and protocol is the resolved one (socket(AF_INET,
- * SOCK_STREAM, 0) arrives as IPPROTO_TCP).  Families the kernel does not run
- * the hook for are listed in docs/bpf.md.
+ * The kernel runs this hook from the AF_INET and AF_INET6 create functions
+ * only (checked on 6.18: AF_PACKET, AF_NETLINK, AF_UNIX never reach it), so
+ * other families must be refused by seccomp; docs/bpf.md.  type is without
+ * SOCK_NONBLOCK / SOCK_CLOEXEC, and protocol is the resolved one
+ * (socket(AF_INET, SOCK_STREAM, 0) arrives as IPPROTO_TCP).
  */
 #include "bpf/vjbpf_common.bpf.h"
 
