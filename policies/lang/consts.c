@@ -81,12 +81,37 @@ static bool has_prefix(const char *const *prefixes, const char *name)
 	return false;
 }
 
+/* Old spellings of a value that has a better-known name: never print these
+ * when the other name exists (AF_UNIX, not AF_FILE). */
+static bool alias(const char *name)
+{
+	static const char *const a[] = { "AF_FILE",  "AF_LOCAL",  "AF_ROUTE", "PF_FILE",
+					 "PF_LOCAL", "PF_ROUTE",  "MAP_ANON", "O_NDELAY",
+					 "O_FSYNC",  "O_RSYNC",   "EWOULDBLOCK", "EDEADLOCK",
+					 "ENOTSUP",  "SIGIOT",    "SIGPOLL",  "SIGCLD",
+					 "FIOQSIZE", NULL };
+	for (size_t i = 0; a[i]; i++)
+		if (strcmp(a[i], name) == 0)
+			return true;
+	return false;
+}
+
 size_t vj_const_names(const char *const *prefixes, uint64_t value, const char **out, size_t max)
 {
 	size_t i, n = 0;
 
+	/* Preferred names first, then aliases. */
 	for (i = 0; i < NCONSTS; i++) {
-		if (vj_const_defs[i].value != value || !has_prefix(prefixes, vj_const_defs[i].name))
+		if (vj_const_defs[i].value != value || !has_prefix(prefixes, vj_const_defs[i].name) ||
+		    alias(vj_const_defs[i].name))
+			continue;
+		if (n < max)
+			out[n] = vj_const_defs[i].name;
+		n++;
+	}
+	for (i = 0; i < NCONSTS; i++) {
+		if (vj_const_defs[i].value != value || !has_prefix(prefixes, vj_const_defs[i].name) ||
+		    !alias(vj_const_defs[i].name))
 			continue;
 		if (n < max)
 			out[n] = vj_const_defs[i].name;

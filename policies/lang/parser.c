@@ -749,10 +749,6 @@ static void st_cgroup(struct cur *c)
 			ok = ibuf[0] != '-' && parse_u64(ibuf, &ip) == NUM_OK && ip <= 4096 &&
 			     (fbuf[0] >= '0' && fbuf[0] <= '9') && parse_u64(fbuf, &fp) == NUM_OK &&
 			     strncmp(ibuf, "0x", 2) != 0 && strncmp(ibuf, "0o", 2) != 0;
-			if (fl == 1)
-				fp *= 100;
-			else if (fl == 2)
-				fp *= 10;
 		}
 		if (!ok || ip * 1000 + fp == 0) {
 			perr(c, 2, "cgroup cpu is a number of CPUs from 0.001 to 4096 (e.g. 1.5), got %s",

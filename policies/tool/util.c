@@ -202,7 +202,8 @@ static const char *const *arg_family(const char *sc, unsigned arg)
 				 *const opt[] = { "SO_", "TCP_", "IP_", "IPV6_", NULL },
 				 *const o[] = { "O_", NULL }, *const sig[] = { "SIG", NULL },
 				 *const epoll[] = { "EPOLL_CTL_", NULL },
-				 *const arch[] = { "ARCH_", NULL };
+				 *const arch[] = { "ARCH_", NULL },
+				 *const at[] = { "AT_FDCWD", NULL };
 	static const struct {
 		const char *sc;
 		unsigned arg;
@@ -218,6 +219,9 @@ static const char *const *arg_family(const char *sc, unsigned arg)
 		{ "getsockopt", 2, opt },	   { "openat", 2, o },	     { "open", 1, o },
 		{ "kill", 1, sig },		   { "tgkill", 2, sig },     { "tkill", 1, sig },
 		{ "epoll_ctl", 1, epoll },	   { "arch_prctl", 0, arch },
+		{ "openat", 0, at },		   { "openat2", 0, at },     { "newfstatat", 0, at },
+		{ "faccessat", 0, at },		   { "faccessat2", 0, at },  { "readlinkat", 0, at },
+		{ "unlinkat", 0, at },		   { "mkdirat", 0, at },     { "statx", 0, at },
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		if (t[i].arg == arg && strcmp(t[i].sc, sc) == 0)
@@ -225,9 +229,14 @@ static const char *const *arg_family(const char *sc, unsigned arg)
 	return NULL;
 }
 
-static const char *num_str(const char *const *fam, uint64_t v, char *buf, size_t len)
+static const char *num_str(const char *const *fam, uint64_t v, bool arg32, char *buf, size_t len)
 {
 	const char *n = fam && v ? vj_const_name(fam, v) : NULL;
+
+	/* A 32-bit argument holds a negative constant (AT_FDCWD) folded to
+	 * 32 bits; the table has it sign-extended. */
+	if (!n && fam && arg32 && (v >> 31) == 1)
+		n = vj_const_name(fam, v | 0xffffffff00000000ull);
 
 	if (n)
 		snprintf(buf, len, "%s", n);
@@ -245,12 +254,12 @@ const char *tool_cond_str(const struct vj_rule *r, const struct vj_cond *c, char
 	char v[64], m[64];
 
 	if (c->op == VJ_OP_MASKED_EQ)
-		snprintf(buf, len, "arg%u & %s == %s", c->arg, num_str(fam, c->mask, m, sizeof(m)),
-			 num_str(fam, c->value, v, sizeof(v)));
+		snprintf(buf, len, "arg%u & %s == %s", c->arg, num_str(fam, c->mask, c->arg32, m, sizeof(m)),
+			 num_str(fam, c->value, c->arg32, v, sizeof(v)));
 	else
 		snprintf(buf, len, "arg%u %s %s", c->arg,
 			 (unsigned)c->op < sizeof(ops) / sizeof(ops[0]) ? ops[c->op] : "?",
-			 num_str(fam, c->value, v, sizeof(v)));
+			 num_str(fam, c->value, c->arg32, v, sizeof(v)));
 	return buf;
 }
 
