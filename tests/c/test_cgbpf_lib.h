@@ -188,10 +188,11 @@ static inline const char *cgt_leaf(const char *name, uint64_t *id)
 
 /*
  * Fork a child that joins `dir` and runs fn(arg, out); out (outlen bytes)
- * comes back through a pipe.  Returns 0 when the child reported.
+ * comes back through a pipe.  cgt_start_in returns the pid (and the read end
+ * in *rfd); cgt_finish collects.  cgt_run_in does both.
  */
-static inline int cgt_run_in(const char *dir, void (*fn)(void *arg, void *out), void *arg,
-			     void *out, size_t outlen)
+static inline pid_t cgt_start_in(const char *dir, void (*fn)(void *arg, void *out), void *arg,
+				 size_t outlen, int *rfd)
 {
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
@@ -201,30 +202,47 @@ static inline int cgt_run_in(const char *dir, void (*fn)(void *arg, void *out), 
 		return -errno;
 	if (pid == 0) {
 		char path[PATH_MAX], num[32];
+		char out[4096];
 		close(p[0]);
 		snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
 		snprintf(num, sizeof(num), "%d", (int)getpid());
-		if (cgt_write_file(path, num) < 0)
+		if (cgt_write_file(path, num) < 0 || outlen > sizeof(out))
 			_exit(2);
 		memset(out, 0, outlen);
 		fn(arg, out);
 		_exit(write(p[1], out, outlen) == (ssize_t)outlen ? 0 : 3);
 	}
 	close(p[1]);
+	*rfd = p[0];
+	return pid;
+}
+
+static inline int cgt_finish(pid_t pid, int rfd, void *out, size_t outlen)
+{
 	size_t got = 0;
 	while (got < outlen) {
-		ssize_t n = read(p[0], (char *)out + got, outlen - got);
+		ssize_t n = read(rfd, (char *)out + got, outlen - got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
 		got += (size_t)n;
 	}
-	close(p[0]);
+	close(rfd);
 	int status = 0;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	return got == outlen && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ECHILD;
+}
+
+static inline int cgt_run_in(const char *dir, void (*fn)(void *arg, void *out), void *arg,
+			     void *out, size_t outlen)
+{
+	int rfd;
+	pid_t pid = cgt_start_in(dir, fn, arg, outlen, &rfd);
+	if (pid < 0)
+		return pid;
+	return cgt_finish(pid, rfd, out, outlen);
 }
 
 /* ------------------------------------------------------ policy building */
