@@ -361,12 +361,13 @@ static int store_entry(int dfd, const char *name, const uint8_t key[32],
 		goto out;
 	}
 	if (!named) {
-		if (linkat(fd, "", dfd, name, AT_EMPTY_PATH) == 0 || errno == EEXIST) {
-			/* EEXIST: a concurrent launch published the same entry. */
+		if (linkat(fd, "", dfd, name, AT_EMPTY_PATH) == 0) {
 			rc = 0;
 			goto out;
 		}
-		/* linkat(AT_EMPTY_PATH) wants CAP_DAC_READ_SEARCH: fall back. */
+		/* EEXIST (a concurrent launch, or something we could not
+		 * unlink): replace it by rename below.  Otherwise linkat
+		 * (AT_EMPTY_PATH) wanted CAP_DAC_READ_SEARCH: go by /proc. */
 		snprintf(tmp, sizeof(tmp), ".tmp-%d-%s", (int)getpid(), name);
 		if (linkat(fd, "", dfd, tmp, AT_EMPTY_PATH) < 0) {
 			char proc[64];
