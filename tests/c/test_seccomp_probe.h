@@ -12,6 +12,7 @@
 #ifndef VMJAIL_TEST_SECCOMP_PROBE_H
 #define VMJAIL_TEST_SECCOMP_PROBE_H
 
+#include <errno.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/mman.h>
@@ -37,7 +38,7 @@ struct probe_page {
 	volatile int err;
 };
 
-static struct probe_page *probe_page(void)
+static inline struct probe_page *probe_page(void)
 {
 	static struct probe_page *pg;
 	if (!pg) {
@@ -50,23 +51,26 @@ static struct probe_page *probe_page(void)
 
 /* Runs before the filter: set up so that nothing the syscall does can hang
  * the test or leave a core file. */
-static void probe_child_prepare(void)
+static inline void probe_child_prepare(void)
 {
 	struct rlimit no_core = {0, 0};
 	setrlimit(RLIMIT_CORE, &no_core);
 	alarm(10);
+	/* No controlling tty: a syscall let through by mistake (vhangup,
+	 * TIOCSTI) must not reach the terminal of whoever runs the tests. */
+	setsid();
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 }
 
 /* Called in the child, after probe_child_prepare. */
-static void probe_child_finish(void)
+static inline void probe_child_finish(void)
 {
 	syscall(SYS_exit_group, 0);
 	__builtin_trap();
 }
 
-static enum probe_end probe_syscall(const struct vj_bpf_prog *prog, long nr, const uint64_t a[6],
-                                    int *status_out)
+static inline enum probe_end probe_syscall(const struct vj_bpf_prog *prog, long nr,
+                                           const uint64_t a[6], int *status_out)
 {
 	struct probe_page *pg = probe_page();
 	int status = 0;
@@ -89,7 +93,11 @@ static enum probe_end probe_syscall(const struct vj_bpf_prog *prog, long nr, con
 		pg->returned = 1;
 		probe_child_finish();
 	}
-	while (waitpid(pid, &status, 0) < 0)
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	/* Reap what an allowed fork/clone left behind (we are the pid
+	 * namespace's init in the kernel test). */
+	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
 	if (status_out)
 		*status_out = status;
@@ -107,7 +115,7 @@ static enum probe_end probe_syscall(const struct vj_bpf_prog *prog, long nr, con
 }
 
 /* What the kernel does with a SECCOMP_RET_* value, as seen from outside. */
-static enum probe_end probe_expect(uint32_t ret)
+static inline enum probe_end probe_expect(uint32_t ret)
 {
 	switch (ret & SECCOMP_RET_ACTION_FULL) {
 	case SECCOMP_RET_KILL_PROCESS:
@@ -119,7 +127,7 @@ static enum probe_end probe_expect(uint32_t ret)
 	}
 }
 
-static const char *probe_end_name(enum probe_end e)
+static inline const char *probe_end_name(enum probe_end e)
 {
 	switch (e) {
 	case PROBE_SETUP_FAILED:
