@@ -62,3 +62,12 @@ const char *vj_err_str(const struct vj_err *e, char *buf, size_t len)
 		snprintf(buf, len, "%s", e->msg);
 	return buf;
 }
+
+int vj_fmt(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}

@@ -47,6 +47,13 @@ static inline int vj_err_set(const struct vj_err *e)
 
 void vj_err_clear(struct vj_err *e);
 
+/*
+ * snprintf that says whether the result was cut: 0, or -ENAMETOOLONG when
+ * it did not fit (buf still holds the cut, NUL-terminated text).  Used where a
+ * cut string is harmless (messages) or checked (paths).
+ */
+int vj_fmt(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* "step: message" into buf; returns buf. */
 const char *vj_err_str(const struct vj_err *e, char *buf, size_t len);
 

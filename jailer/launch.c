@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The supervisor's side of a launch: carry out the plan up to a running VMM.
+ *
+ * Each step returns 0 or -errno with the reason in the error context, and
+ * records what it made in struct vj_launch so that vj_launch_undo() can
+ * remove exactly that, in reverse.  Nothing here re-derives a decision: paths,
+ * ids, limits and layers all come from the plan.
+ */
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/sched.h>
+
+#include "audit/audit.h"
+#include "audit/kaudit.h"
+#include "jailer/execonce.h"
+#include "jailer/launch.h"
+#include "jailer/paths.h"
+#include "jailer/state.h"
+
+void vj_launch_init(struct vj_launch *l, struct vj_plan *p)
+{
+	memset(l, 0, sizeof(*l));
+	l->plan = p;
+	l->base_fd = l->vmmdir_fd = l->jail_fd = l->root_fd = l->lock_fd = -1;
+	l->cg_leaf_fd = l->netns_fd = l->pidfd = l->notif_fd = -1;
+	l->go_pipe[0] = l->go_pipe[1] = l->err_pipe[0] = l->err_pipe[1] = -1;
+	l->notif_sock[0] = l->notif_sock[1] = -1;
+	l->pid = -1;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* A directory vmjail trusts must not be writable by anyone but root. */
+static int check_private_dir(int fd, const char *what, struct vj_err *e)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return vj_failx(e, errno, "stat %s", what);
+	if (st.st_uid != 0 || (st.st_mode & 022))
+		return vj_fail(e, EPERM,
+			       "%s must be owned by root and not writable by group or others "
+			       "(uid %u, mode %04o)",
+			       what, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+	return 0;
+}
+
+static int step_jail_dir(struct vj_launch *l, struct vj_err *e)
+{
+	const struct vj_plan *p = l->plan;
+	vj_err_step(e, "jail dir");
+	int rootfs = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfs < 0)
+		return vj_failx(e, errno, "open /");
+	l->base_fd = vj_mkdirs_beneath(rootfs, p->base_dir + 1, 0755, 0, 0, false, e);
+	close(rootfs);
+	if (l->base_fd < 0)
+		return l->base_fd;
+	int rc = check_private_dir(l->base_fd, p->base_dir, e);
+	if (rc < 0)
+		return rc;
+	l->vmmdir_fd = vj_mkdirs_beneath(l->base_fd, p->exec_base, 0700, 0, 0, false, e);
+	if (l->vmmdir_fd < 0)
+		return l->vmmdir_fd;
+	if ((rc = check_private_dir(l->vmmdir_fd, "the VMM's jail dir", e)) < 0)
+		return rc;
+	struct vj_err quiet = {0};
+	l->jail_fd = vj_mkdirs_beneath(l->vmmdir_fd, p->cli->id, 0700, 0, 0, true, &quiet);
+	if (l->jail_fd < 0) {
+		if (l->jail_fd == -EEXIST)
+			return vj_fail(e, EEXIST,
+				       "jail %s already exists (%s): it is running or was not cleaned "
+				       "up; see vmjail --cleanup",
+				       p->cli->id, p->jail_dir);
+		return vj_fail(e, -l->jail_fd, "%s", quiet.msg);
+	}
+	l->jail_created = true;
+	l->lock_fd = vj_state_lock(l->jail_fd, true);
+	if (l->lock_fd < 0)
+		return vj_failx(e, l->lock_fd, "locking %s", p->jail_dir);
+	/* root:<tenant gid> 0750: the tenant may look in, never write */
+	l->root_fd = vj_mkdirs_beneath(l->jail_fd, "root", 0750, 0, p->gid, true, e);
+	return l->root_fd < 0 ? l->root_fd : 0;
+}
+
+static int step_copy_exec(struct vj_launch *l, struct vj_err *e)
+{
+	const struct vj_plan *p = l->plan;
+	vj_err_step(e, "exec copy");
+	int src = open(p->exec_host, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (src < 0)
+		return vj_failx(e, errno, "open %s", p->exec_host);
+	struct stat st;
+	if (fstat(src, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(src);
+		return vj_fail(e, EINVAL, "%s is not a regular file", p->exec_host);
+	}
+	/* A private copy: no text pages shared between tenants, and nothing
+	 * the tenant can write through /proc/self/exe (CVE-2019-5736). */
+	int dst = vj_open_beneath(l->root_fd, p->exec_base, O_WRONLY | O_CREAT | O_EXCL, 0700);
+	if (dst < 0) {
+		close(src);
+		return vj_failx(e, dst, "creating %s in the jail", p->exec_jail);
+	}
+	int rc = 0;
+	off_t left = st.st_size;
+	while (left > 0) {
+		ssize_t n = copy_file_range(src, NULL, dst, NULL, (size_t)left, 0);
+		if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL)) {
+			char buf[65536];
+			n = read(src, buf, sizeof(buf));
+			if (n > 0 && write(dst, buf, (size_t)n) != n)
+				n = -1;
+		}
+		if (n <= 0) {
+			rc = vj_failx(e, n < 0 ? errno : EIO, "copying %s", p->exec_host);
+			break;
+		}
+		left -= n;
+	}
+	if (!rc && (fchown(dst, 0, 0) < 0 || fchmod(dst, 0755) < 0 || fsync(dst) < 0))
+		rc = vj_failx(e, errno, "finishing the exec copy");
+	close(src);
+	close(dst);
+	return rc;
+}
+
+static int step_jail_fs(struct vj_launch *l, struct vj_err *e)
+{
+	const struct vj_plan *p = l->plan;
+	vj_err_step(e, "jail files");
+	int fd = vj_mkdirs_beneath(l->root_fd, "dev", 0750, 0, p->gid, true, e);
+	if (fd < 0)
+		return fd;
+	close(fd);
+	for (int d = 0; d < VJ_DEV__COUNT; d++) {
+		if (!(p->devices & (1u << d)))
+			continue;
+		const struct vj_devinfo *di = vj_dev_info((enum vj_dev)d);
+		int rc = vj_mknod_beneath(l->root_fd, di->path + 1, di->major, di->minor, 0600, p->uid,
+					  p->gid, e);
+		if (rc < 0)
+			return rc;
+	}
+	for (size_t i = 0; i < p->nmounts; i++) {
+		const struct vj_mount *m = &p->mounts[i];
+		int rc;
+		if (m->kind == VJ_MNT_DIR_SELF) {
+			rc = vj_mkdirs_beneath(l->root_fd, m->dst + 1, 0700, p->uid, p->gid, false, e);
+			if (rc >= 0) {
+				close(rc);
+				rc = 0;
+			}
+		} else if (m->is_dir) {
+			rc = vj_mkdirs_beneath(l->root_fd, m->dst + 1, 0755, 0, 0, false, e);
+			if (rc >= 0) {
+				close(rc);
+				rc = 0;
+			}
+		} else {
+			rc = vj_mkfile_beneath(l->root_fd, m->dst + 1, 0444, e);
+		}
+		if (rc < 0)
+			return rc;
+	}
+	static const char *const pseudo[] = {"proc", "sys"};
+	for (int i = 0; i < 2; i++) {
+		if (!(i == 0 ? p->mount_proc : p->mount_sys))
+			continue;
+		int dfd = vj_mkdirs_beneath(l->root_fd, pseudo[i], 0555, 0, 0, true, e);
+		if (dfd < 0)
+			return dfd;
+		close(dfd);
+	}
+	return 0;
+}
+
+static int step_cgroups(struct vj_launch *l, struct vj_err *e)
+{
+	const struct vj_plan *p = l->plan;
+	int rc = vj_cg_create(&p->cg, e);
+	if (rc < 0)
+		return rc;
+	l->cg_created = true;
+	if (p->cg.v2_dir >= 0) {
+		l->cg_leaf_fd = vj_cg_open_v2_leaf(&p->cg, e);
+		if (l->cg_leaf_fd < 0)
+			return l->cg_leaf_fd;
+		l->cgid = vj_cg_v2_id(&p->cg);
+		if (l->audit)
+			vj_audit_set_cgroup_id(l->audit, l->cgid);
+	}
+	return 0;
+}
+
+static int step_layers(struct vj_launch *l, struct vj_err *e)
+{
+	for (int i = 0; i < VJ_LAYER__COUNT; i++) {
+		const struct vj_layer_ops *ops = vj_layers[i];
+		if (!ops || !ops->prepare || !l->plan->layer[ops->id].apply)
+			continue;
+		vj_err_step(e, vj_layer_name(ops->id));
+		int rc = ops->prepare(l, e);
+		if (rc < 0)
+			return rc;
+		l->layer_prepared[ops->id] = true;
+	}
+	return 0;
+}
+
+int vj_launch_save_state(struct vj_launch *l, const char *status, struct vj_err *e)
+{
+	const struct vj_plan *p = l->plan;
+	struct vj_state s;
+	memset(&s, 0, sizeof(s));
+	vj_fmt(s.id, sizeof(s.id), "%s", p->cli->id);
+	vj_fmt(s.vmm, sizeof(s.vmm), "%s", p->exec_base);
+	vj_fmt(s.base_dir, sizeof(s.base_dir), "%s", p->base_dir);
+	vj_fmt(s.status, sizeof(s.status), "%s", status);
+	s.supervisor = getpid();
+	s.vmm_pid = l->pid > 0 ? l->pid : 0;
+	s.uid = p->uid;
+	s.gid = p->gid;
+	s.created = l->started.tv_sec;
+	s.ttl_deadline = p->ttl_sec ? l->started.tv_sec + p->ttl_sec : 0;
+	s.cgid = l->cgid;
+	s.pidns = p->pidns;
+	vj_fmt(s.policy_source, sizeof(s.policy_source), "%s", p->cli->policy ? p->cli->policy : "");
+	vj_fmt(s.policy_hash, sizeof(s.policy_hash), "%s", p->policy_hash);
+	vj_fmt(s.audit_log, sizeof(s.audit_log), "%s", p->cli->audit_log ? p->cli->audit_log : "");
+	vj_fmt(s.qmp, sizeof(s.qmp), "%s", p->qmp_jail);
+	s.cg = p->cg;
+	for (int i = 1; p->vmm_argv[i] && s.nargs < VJ_MAX_SAVED_ARGS; i++)
+		s.args[s.nargs++] = p->vmm_argv[i];
+	int rc = vj_state_write(l->jail_fd, &s, e);
+	s.nargs = 0; /* borrowed */
+	return rc;
+}
+
+static int step_clone(struct vj_launch *l, struct vj_err *e)
+{
+	const struct vj_plan *p = l->plan;
+	vj_err_step(e, "clone");
+	if (pipe2(l->go_pipe, O_CLOEXEC) < 0 || pipe2(l->err_pipe, O_CLOEXEC) < 0)
+		return vj_failx(e, errno, "pipe");
+	if (p->layer[VJ_LAYER_EXEC_ONCE].apply &&
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, l->notif_sock) < 0)
+		return vj_failx(e, errno, "socketpair");
+	if (p->netns) {
+		l->netns_fd = open(p->netns, O_RDONLY | O_CLOEXEC);
+		if (l->netns_fd < 0)
+			return vj_failx(e, errno, "--netns %s", p->netns);
+	}
+	struct clone_args ca;
+	memset(&ca, 0, sizeof(ca));
+	ca.flags = CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_PIDFD;
+	if (!p->netns)
+		ca.flags |= CLONE_NEWNET; /* a new, empty network namespace */
+	if (p->pidns)
+		ca.flags |= CLONE_NEWPID;
+	if (l->cg_leaf_fd >= 0) {
+		/* born inside its cgroup2 leaf: never a moment outside it */
+		ca.flags |= CLONE_INTO_CGROUP;
+		ca.cgroup = (uint64_t)l->cg_leaf_fd;
+	}
+	ca.pidfd = (uint64_t)(uintptr_t)&l->pidfd;
+	ca.exit_signal = SIGCHLD;
+	l->supervisor_pid = getpid();
+	fflush(NULL);
+	long pid = syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid < 0)
+		return vj_failx(e, errno, "clone3");
+	if (pid == 0)
+		vj_child_main(l);
+	l->pid = (pid_t)pid;
+	close_fd(&l->go_pipe[0]);
+	close_fd(&l->err_pipe[1]);
+	close_fd(&l->notif_sock[1]);
+	close_fd(&l->netns_fd);
+	return 0;
+}
+
+static int read_report(struct vj_launch *l, struct vj_err *e)
+{
+	struct vj_child_report r;
+	ssize_t n;
+	do
+		n = read(l->err_pipe[0], &r, sizeof(r));
+	while (n < 0 && errno == EINTR);
+	if (n == 0)
+		return 1; /* EOF: the write end closed at exec */
+	if (n != (ssize_t)sizeof(r))
+		return vj_fail(e, EPROTO, "the tenant process died during setup");
+	r.step[sizeof(r.step) - 1] = '\0';
+	r.msg[sizeof(r.msg) - 1] = '\0';
+	e->step = NULL;
+	vj_fail(e, r.err, "%s", r.msg);
+	/* keep the tenant's step name (static storage for the error context) */
+	static char step[sizeof(r.step)];
+	memcpy(step, r.step, sizeof(step));
+	e->step = step;
+	return -r.err;
+}
+
+/* Wait for the tenant to reach its exec: answer the exec-once notification
+ * and see the error pipe close, or collect the failure it reports. */
+static int step_until_exec(struct vj_launch *l, struct vj_err *e)
+{
+	const struct vj_plan *p = l->plan;
+	vj_err_step(e, "exec");
+	struct timespec deadline;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += 30;
+	for (;;) {
+		struct pollfd fds[3] = {{.fd = l->err_pipe[0], .events = POLLIN},
+					{.fd = l->notif_sock[0], .events = POLLIN},
+					{.fd = l->notif_fd, .events = POLLIN}};
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		int ms = (int)((deadline.tv_sec - now.tv_sec) * 1000 +
+			       (deadline.tv_nsec - now.tv_nsec) / 1000000);
+		if (ms <= 0)
+			return vj_fail(e, ETIMEDOUT, "the tenant did not reach exec within 30 s");
+		int n = poll(fds, 3, ms);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return vj_failx(e, errno, "poll");
+		if (fds[1].revents) {
+			l->notif_fd = vj_recv_fd(l->notif_sock[0]);
+			close_fd(&l->notif_sock[0]);
+			if (l->notif_fd < 0 && p->layer[VJ_LAYER_EXEC_ONCE].apply) {
+				/* The child may have failed right before sending. */
+				int rc = read_report(l, e);
+				return rc < 0 ? rc : vj_fail(e, EPROTO, "no exec-once listener");
+			}
+			continue;
+		}
+		if (fds[2].revents) {
+			struct vj_exec_attempt att;
+			int rc = vj_exec_once_handle(l, &att);
+			if (rc < 0)
+				return vj_failx(e, rc, "answering the VMM's exec");
+			continue;
+		}
+		if (fds[0].revents) {
+			if (p->layer[VJ_LAYER_EXEC_ONCE].apply && !l->vmm_execd) {
+				int rc = read_report(l, e);
+				return rc < 0 ? rc : vj_fail(e, EPROTO, "exec without exec-once");
+			}
+			int rc = read_report(l, e);
+			return rc < 0 ? rc : 0;
+		}
+	}
+}
+
+/* The kernel audit channel is opened before the tenant exists so that not
+ * even its first denial is missed.  Losing it costs records, not safety:
+ * the launch goes on and says so. */
+static void open_audit_source(struct vj_launch *l)
+{
+	struct vj_err e = {0};
+	if (vj_kaudit_open(&l->kaudit, vj_supervisor_kaudit_cb, l, &e) < 0) {
+		fprintf(stderr, "vmjail: %s: kernel audit records unavailable: %s\n",
+			l->plan->cli->id, e.msg);
+		l->kaudit = NULL;
+	}
+}
+
+/* The audit session the tenant got from its own loginuid write (child.c). */
+static void read_audit_session(struct vj_launch *l)
+{
+	char path[64], buf[32];
+	vj_fmt(path, sizeof(path), "/proc/%d/sessionid", (int)l->pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	unsigned long v = strtoul(buf, NULL, 10);
+	if (v && v != 4294967295UL)
+		l->audit_ses = (unsigned)v;
+}
+
+int vj_launch_start(struct vj_launch *l, struct vj_err *e)
+{
+	clock_gettime(CLOCK_REALTIME, &l->started);
+	int rc = step_jail_dir(l, e);
+	if (!rc)
+		rc = step_copy_exec(l, e);
+	if (!rc)
+		rc = step_jail_fs(l, e);
+	if (!rc)
+		rc = step_cgroups(l, e);
+	if (!rc)
+		rc = step_layers(l, e);
+	if (!rc) {
+		vj_err_step(e, "state");
+		rc = vj_launch_save_state(l, "starting", e);
+	}
+	if (!rc)
+		open_audit_source(l);
+	if (!rc)
+		rc = step_clone(l, e);
+	if (!rc) {
+		vj_err_step(e, "cgroup");
+		rc = vj_cg_attach_v1(&l->plan->cg, l->pid, e);
+	}
+	if (!rc) {
+		vj_err_step(e, "release");
+		if (write(l->go_pipe[1], "G", 1) != 1)
+			rc = vj_failx(e, errno, "releasing the tenant process");
+		close_fd(&l->go_pipe[1]);
+	}
+	if (!rc)
+		rc = step_until_exec(l, e);
+	if (!rc) {
+		struct vj_err quiet = {0};
+		read_audit_session(l);
+		vj_launch_save_state(l, "running", &quiet);
+	}
+	if (rc)
+		vj_launch_undo(l);
+	return rc;
+}
+
+void vj_launch_undo(struct vj_launch *l)
+{
+	const struct vj_plan *p = l->plan;
+	struct vj_err scratch = {0};
+	if (l->pid > 0) {
+		if (l->pidfd >= 0)
+			syscall(SYS_pidfd_send_signal, l->pidfd, SIGKILL, NULL, 0);
+		else
+			kill(l->pid, SIGKILL);
+		while (waitpid(l->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		l->pid = -1;
+	}
+	if (l->cg_created)
+		vj_cg_kill_all(&p->cg, &scratch);
+	for (int i = VJ_LAYER__COUNT - 1; i >= 0; i--) {
+		const struct vj_layer_ops *ops = vj_layers[i];
+		if (ops && ops->release && l->layer_prepared[ops->id]) {
+			ops->release(l);
+			l->layer_prepared[ops->id] = false;
+		}
+	}
+	close_fd(&l->cg_leaf_fd);
+	if (l->cg_created) {
+		vj_cg_remove(&p->cg, &scratch);
+		l->cg_created = false;
+	}
+	close_fd(&l->root_fd);
+	close_fd(&l->jail_fd);
+	if (l->vmmdir_fd >= 0 && l->jail_created) {
+		vj_remove_tree(l->vmmdir_fd, p->cli->id, &scratch);
+		/* the per-VMM dir goes too once no other jail uses it */
+		if (l->base_fd >= 0)
+			unlinkat(l->base_fd, p->exec_base, AT_REMOVEDIR);
+		l->jail_created = false;
+	}
+	close_fd(&l->lock_fd);
+	close_fd(&l->vmmdir_fd);
+	close_fd(&l->base_fd);
+	close_fd(&l->go_pipe[0]);
+	close_fd(&l->go_pipe[1]);
+	close_fd(&l->err_pipe[0]);
+	close_fd(&l->err_pipe[1]);
+	close_fd(&l->notif_sock[0]);
+	close_fd(&l->notif_sock[1]);
+	close_fd(&l->notif_fd);
+	close_fd(&l->pidfd);
+	close_fd(&l->netns_fd);
+	if (l->kaudit) {
+		vj_kaudit_close(l->kaudit);
+		l->kaudit = NULL;
+	}
+}

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "jailer/plan.h"
+
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "jailer/paths.h"
+
+#ifndef NSFS_MAGIC
+#define NSFS_MAGIC 0x6e736673
+#endif
+
+int vj_policy_for_cli(const struct vj_cli *cli, struct vj_policy **out, char *source,
+		      size_t srclen, struct vj_err *e)
+{
+	vj_err_step(e, "policy");
+	struct vj_diag diag = {0};
+	int rc;
+	if (cli->policy) {
+		vj_fmt(source, srclen, "%s", cli->policy);
+		rc = vj_policy_load_file(cli->policy, out, &diag);
+	} else {
+		vj_fmt(source, srclen, "(built-in default)");
+		rc = vj_policy_load_buffer("default.policy", vj_default_policy_text,
+					   vj_default_policy_len, NULL, out, &diag);
+	}
+	if (rc < 0) {
+		vj_diag_print(&diag, stderr);
+		const struct vj_diag_entry *first = NULL;
+		for (size_t i = 0; i < diag.n && !first; i++)
+			if (diag.v[i].sev == VJ_SEV_ERROR)
+				first = &diag.v[i];
+		if (first)
+			vj_fail(e, EINVAL, "%s:%u:%u: %s", first->file, first->line, first->col,
+				first->msg);
+		else
+			vj_failx(e, rc, "loading policy %s", source);
+	}
+	vj_diag_free(&diag);
+	return rc;
+}
+
+static int add_mount(struct vj_plan *p, enum vj_mount_kind kind, const char *src, const char *dst,
+		     bool is_dir, struct vj_err *e)
+{
+	for (size_t i = 0; i < p->nmounts; i++)
+		if (strcmp(p->mounts[i].dst, dst) == 0) {
+			if (kind == p->mounts[i].kind && strcmp(p->mounts[i].src, src ? src : "") == 0)
+				return 0; /* the same library reached twice */
+			return vj_fail(e, EINVAL, "two mounts at %s in the jail", dst);
+		}
+	if (strcmp(dst, "/") == 0 || strcmp(dst, p->exec_jail) == 0 || strncmp(dst, "/dev/", 5) == 0 ||
+	    strcmp(dst, "/dev") == 0 || strcmp(dst, "/proc") == 0 || strcmp(dst, "/sys") == 0)
+		return vj_fail(e, EINVAL, "%s cannot be a mount target in the jail", dst);
+	struct vj_mount *m = realloc(p->mounts, (p->nmounts + 1) * sizeof(*m));
+	if (!m)
+		return vj_fail(e, ENOMEM, "out of memory");
+	p->mounts = m;
+	m = &p->mounts[p->nmounts++];
+	memset(m, 0, sizeof(*m));
+	m->kind = kind;
+	vj_fmt(m->src, sizeof(m->src), "%s", src ? src : "");
+	vj_fmt(m->dst, sizeof(m->dst), "%s", dst);
+	m->is_dir = is_dir;
+	return 0;
+}
+
+static int plan_exec(const struct vj_cli *cli, struct vj_plan *p, struct vj_err *e)
+{
+	vj_err_step(e, "exec file");
+	if (!realpath(cli->exec_file, p->exec_host))
+		return errno == ENOENT ? vj_fail(e, ENOENT, "exec file %s does not exist",
+						 cli->exec_file)
+				       : vj_failx(e, errno, "exec file %s", cli->exec_file);
+	struct stat st;
+	if (stat(p->exec_host, &st) < 0)
+		return vj_failx(e, errno, "exec file %s", p->exec_host);
+	if (!S_ISREG(st.st_mode))
+		return vj_fail(e, EINVAL, "exec file %s is not a regular file", cli->exec_file);
+	if (!(st.st_mode & 0111))
+		return vj_fail(e, EACCES, "exec file %s is not executable", cli->exec_file);
+	char tmp[PATH_MAX];
+	vj_fmt(tmp, sizeof(tmp), "%s", p->exec_host);
+	const char *base = basename(tmp);
+	if (!vj_name_ok(base) || strlen(base) > 64)
+		return vj_fail(e, EINVAL, "exec file name '%s' cannot name a jail", base);
+	vj_fmt(p->exec_base, sizeof(p->exec_base), "%s", base);
+	vj_fmt(p->exec_jail, sizeof(p->exec_jail), "/%s", base);
+	return 0;
+}
+
+static int plan_paths(const struct vj_cli *cli, struct vj_plan *p, struct vj_err *e)
+{
+	vj_err_step(e, "paths");
+	if (vj_path_normalize(cli->base_dir, p->base_dir, sizeof(p->base_dir)) < 0)
+		return vj_fail(e, EINVAL, "--chroot-base-dir '%s' is not a clean absolute path",
+			       cli->base_dir);
+	if (strcmp(p->base_dir, "/") == 0)
+		return vj_fail(e, EINVAL, "--chroot-base-dir cannot be /");
+	if ((size_t)snprintf(p->jail_dir, sizeof(p->jail_dir), "%s/%s/%s", p->base_dir,
+			     p->exec_base, cli->id) >= sizeof(p->jail_dir) - 8)
+		return vj_fail(e, ENAMETOOLONG, "jail path too long");
+	vj_fmt(p->root_dir, sizeof(p->root_dir), "%s/root", p->jail_dir);
+	p->uid = cli->uid;
+	p->gid = cli->gid;
+	return 0;
+}
+
+static int plan_files(struct vj_plan *p, struct vj_err *e)
+{
+	vj_err_step(e, "libraries");
+	int rc = vj_elfdeps_resolve(p->exec_host, &p->deps, e);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < p->deps.n; i++) {
+		rc = add_mount(p, VJ_MNT_BIND_RO, p->deps.v[i].host, p->deps.v[i].jail, false, e);
+		if (rc < 0)
+			return rc;
+	}
+	if (p->deps.need_ldcache &&
+	    (rc = add_mount(p, VJ_MNT_BIND_RO, "/etc/ld.so.cache", "/etc/ld.so.cache", false, e)))
+		return rc;
+
+	vj_err_step(e, "binds");
+	const struct vj_policy *pol = p->policy;
+	for (size_t i = 0; i < pol->nbinds; i++) {
+		const struct vj_bind *b = &pol->binds[i];
+		char src[PATH_MAX];
+		struct stat st;
+		if (!realpath(b->src, src) || stat(src, &st) < 0) {
+			if (errno == ENOENT && b->optional)
+				continue;
+			return vj_failx(e, errno, "%s:%u: bind source %s", b->loc.file, b->loc.line,
+					b->src);
+		}
+		if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode) && !S_ISSOCK(st.st_mode))
+			return vj_fail(e, EINVAL, "%s:%u: bind source %s is not a file or directory",
+				       b->loc.file, b->loc.line, b->src);
+		rc = add_mount(p, b->writable ? VJ_MNT_BIND_RW : VJ_MNT_BIND_RO, src, b->dst,
+			       S_ISDIR(st.st_mode), e);
+		if (rc < 0)
+			return rc;
+	}
+	for (size_t i = 0; i < pol->ndirs; i++) {
+		rc = add_mount(p, VJ_MNT_DIR_SELF, NULL, pol->dirs[i].path, true, e);
+		if (rc < 0)
+			return rc;
+	}
+	p->devices = pol->devices;
+	p->mount_proc = pol->mount_proc;
+	p->mount_sys = pol->mount_sys;
+	return 0;
+}
+
+static int plan_namespaces(const struct vj_cli *cli, struct vj_plan *p, struct vj_err *e)
+{
+	vj_err_step(e, "namespaces");
+	p->pidns = cli->new_pid_ns || p->policy->pidns;
+	p->userns = p->policy->userns;
+	if (p->userns)
+		return vj_fail(e, ENOTSUP, "the policy asks for a user namespace; this vmjail does "
+					   "not support one yet (set 'namespace user off')");
+	if (cli->netns) {
+		int fd = open(cli->netns, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return vj_failx(e, errno, "--netns %s", cli->netns);
+		struct statfs sf;
+		int ok = fstatfs(fd, &sf) == 0 && sf.f_type == NSFS_MAGIC;
+		close(fd);
+		if (!ok)
+			return vj_fail(e, EINVAL, "--netns %s is not a network namespace file",
+				       cli->netns);
+		p->netns = cli->netns;
+	}
+	return 0;
+}
+
+static void plan_rlimits(const struct vj_cli *cli, struct vj_plan *p)
+{
+	/* Firecracker's default, then the policy, then the command line. */
+	p->rlimits[RLIMIT_NOFILE] = (struct vj_rlimit){.set = true, .cur = 2048, .max = 2048};
+	for (int i = 0; i < RLIM_NLIMITS; i++)
+		if (p->policy->rlimits[i].set)
+			p->rlimits[i] = p->policy->rlimits[i];
+	for (unsigned i = 0; i < cli->nrlimits; i++)
+		p->rlimits[cli->rlimits[i].resource] = (struct vj_rlimit){
+			.set = true, .cur = cli->rlimits[i].cur, .max = cli->rlimits[i].max};
+}
+
+static int plan_layers(const struct vj_cli *cli, struct vj_plan *p, struct vj_err *e)
+{
+	vj_err_step(e, "layers");
+	struct vj_probe probes[VJ_LAYER__COUNT];
+	vj_probe_all(probes, true);
+	for (int i = 0; i < VJ_LAYER__COUNT; i++) {
+		struct vj_layer_decision *d = &p->layer[i];
+		d->req = p->policy->layer[i];
+		d->probe = probes[i];
+		if (d->req == VJ_REQ_OFF)
+			continue;
+		if (i == VJ_LAYER_CGROUP_BPF && p->cg.v2_dir < 0) {
+			d->probe.available = false;
+			vj_fmt(d->probe.reason, sizeof(d->probe.reason),
+				 "cgroup-BPF needs cgroup2, which is not mounted");
+		}
+		if (d->probe.available) {
+			d->apply = true;
+		} else if (d->req == VJ_REQ_REQUIRED) {
+			return vj_fail(e, ENOTSUP,
+				       "layer %s is required by the policy but unavailable here: %s",
+				       vj_layer_name((enum vj_layer)i), d->probe.reason);
+		}
+	}
+	if (p->layer[VJ_LAYER_SECCOMP].apply) {
+		vj_err_step(e, "seccomp compile");
+		const char *cache = cli->cache_dir ? (cli->cache_dir[0] ? cli->cache_dir : NULL)
+						   : VJ_CACHE_DIR;
+		int rc = vj_seccomp_load_cached(p->policy, cache, &p->seccomp, e);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int plan_process(const struct vj_cli *cli, struct vj_plan *p, struct vj_err *e)
+{
+	vj_err_step(e, "process");
+	p->vmm_argv = calloc((size_t)cli->vmm_argc + 2, sizeof(char *));
+	if (!p->vmm_argv)
+		return vj_fail(e, ENOMEM, "out of memory");
+	p->vmm_argv[0] = p->exec_base;
+	for (int i = 0; i < cli->vmm_argc; i++) {
+		p->vmm_argv[i + 1] = cli->vmm_argv[i];
+		/* -qmp unix:PATH[,opts]: remembered for pause/suspend via QMP */
+		if (i > 0 && strcmp(cli->vmm_argv[i - 1], "-qmp") == 0 &&
+		    strncmp(cli->vmm_argv[i], "unix:", 5) == 0) {
+			vj_fmt(p->qmp_jail, sizeof(p->qmp_jail), "%s", cli->vmm_argv[i] + 5);
+			p->qmp_jail[strcspn(p->qmp_jail, ",")] = '\0';
+		}
+	}
+	for (unsigned i = 0; i < cli->nkeep_fds; i++) {
+		if (fcntl(cli->keep_fds[i], F_GETFD) < 0)
+			return vj_fail(e, EBADF, "--keep-fd %d is not an open file descriptor",
+				       cli->keep_fds[i]);
+		p->keep_fds[p->nkeep_fds++] = cli->keep_fds[i];
+	}
+	p->ttl_sec = cli->ttl_sec == 0 ? VJ_DEFAULT_TTL_SEC : cli->ttl_sec < 0 ? 0 : cli->ttl_sec;
+	return 0;
+}
+
+int vj_plan_build(const struct vj_cli *cli, struct vj_plan *p, struct vj_err *e)
+{
+	memset(p, 0, sizeof(*p));
+	p->cli = cli;
+	int rc = vj_policy_for_cli(cli, &p->policy, p->policy_source, sizeof(p->policy_source), e);
+	if (rc < 0)
+		return rc;
+	vj_policy_hash_hex(p->policy, p->policy_hash);
+	if (!rc)
+		rc = plan_exec(cli, p, e);
+	if (!rc)
+		rc = plan_paths(cli, p, e);
+	if (!rc)
+		rc = plan_files(p, e);
+	if (!rc)
+		rc = plan_namespaces(cli, p, e);
+	if (!rc) {
+		vj_err_step(e, "cgroups");
+		rc = vj_cg_discover("/proc/self/mountinfo", &p->cg_layout, e);
+	}
+	if (!rc)
+		rc = vj_cg_plan_build(&p->cg_layout, cli,
+				      p->policy->layer[VJ_LAYER_CGROUP_LIMITS] != VJ_REQ_OFF ? p->policy
+											    : NULL,
+				      p->exec_base, &p->cg, e);
+	if (!rc)
+		plan_rlimits(cli, p);
+	if (!rc)
+		rc = plan_process(cli, p, e);
+	if (!rc)
+		rc = plan_layers(cli, p, e);
+	return rc;
+}
+
+void vj_plan_free(struct vj_plan *p)
+{
+	vj_elfdeps_free(&p->deps);
+	free(p->mounts);
+	free(p->vmm_argv);
+	vj_bpf_prog_free(&p->seccomp);
+	if (p->policy)
+		vj_policy_free(p->policy);
+	memset(p, 0, sizeof(*p));
+}

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "jailer/state.h"
+
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "jailer/cli.h"
+#include "jailer/paths.h"
+
+/* Values are percent-encoded: no newline, '=' or control byte can forge a key. */
+static void put_escaped(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c <= 0x20 || c == '%' || c == '=' || c >= 0x7f)
+			fprintf(f, "%%%02x", c);
+		else
+			fputc(c, f);
+	}
+}
+
+static int unescape(char *s)
+{
+	char *w = s;
+	for (char *r = s; *r;) {
+		if (*r == '%') {
+			unsigned v;
+			if (sscanf(r + 1, "%2x", &v) != 1 || !r[1] || !r[2] || v == 0)
+				return -EINVAL;
+			*w++ = (char)v;
+			r += 3;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	return 0;
+}
+
+void vj_state_free(struct vj_state *s)
+{
+	for (int i = 0; i < s->nargs; i++)
+		free(s->args[i]);
+	s->nargs = 0;
+}
+
+int vj_state_write(int jail_fd, const struct vj_state *s, struct vj_err *e)
+{
+	char tmp[64];
+	vj_fmt(tmp, sizeof(tmp), ".%s.%d", VJ_STATE_FILE, (int)getpid());
+	int dfd = vj_open_beneath(jail_fd, ".", O_RDONLY | O_DIRECTORY, 0);
+	if (dfd < 0)
+		return vj_failx(e, dfd, "open jail dir");
+	unlinkat(dfd, tmp, 0);
+	int fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		int err = errno;
+		close(dfd);
+		return vj_failx(e, err, "creating %s", tmp);
+	}
+	FILE *f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		close(dfd);
+		return vj_failx(e, errno, "fdopen");
+	}
+	fprintf(f, "version=1\nid=%s\nvmm=%s\nbase=", s->id, s->vmm);
+	put_escaped(f, s->base_dir);
+	fprintf(f, "\nstatus=%s\nsupervisor=%d\nvmm_pid=%d\nuid=%u\ngid=%u\ncreated=%" PRId64
+		   "\nttl_deadline=%" PRId64 "\ncgid=%" PRIu64 "\npidns=%d\npolicy_hash=%s\n",
+		s->status, (int)s->supervisor, (int)s->vmm_pid, (unsigned)s->uid, (unsigned)s->gid,
+		s->created, s->ttl_deadline, s->cgid, s->pidns, s->policy_hash);
+	const struct {
+		const char *k, *v;
+	} paths[] = {{"policy", s->policy_source}, {"audit_log", s->audit_log},
+		     {"qmp", s->qmp},              {"saved_state", s->saved_state}};
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		fprintf(f, "%s=", paths[i].k);
+		put_escaped(f, paths[i].v);
+		fputc('\n', f);
+	}
+	for (int i = 0; i < s->nargs; i++) {
+		fprintf(f, "arg=");
+		put_escaped(f, s->args[i]);
+		fputc('\n', f);
+	}
+	fflush(f);
+	vj_cg_plan_save(&s->cg, fd);
+	int rc = fsync(fd) < 0 || ferror(f) ? -EIO : 0;
+	if (fclose(f) != 0)
+		rc = -EIO;
+	if (rc == 0 && renameat(dfd, tmp, dfd, VJ_STATE_FILE) < 0)
+		rc = -errno;
+	if (rc < 0) {
+		unlinkat(dfd, tmp, 0);
+		vj_failx(e, rc, "writing the jail state");
+	}
+	close(dfd);
+	return rc;
+}
+
+static int set_str(char *dst, size_t len, const char *v)
+{
+	if (strlen(v) >= len)
+		return -EINVAL;
+	strcpy(dst, v);
+	return 0;
+}
+
+static int parse_kv(struct vj_state *s, char *key, char *v)
+{
+	char *end;
+	if (!strcmp(key, "version"))
+		return strcmp(v, "1") ? -EINVAL : 0;
+	if (!strcmp(key, "id"))
+		return vj_id_valid(v) ? set_str(s->id, sizeof(s->id), v) : -EINVAL;
+	if (!strcmp(key, "vmm"))
+		return vj_name_ok(v) ? set_str(s->vmm, sizeof(s->vmm), v) : -EINVAL;
+	if (!strcmp(key, "status"))
+		return set_str(s->status, sizeof(s->status), v);
+	if (!strcmp(key, "policy_hash"))
+		return set_str(s->policy_hash, sizeof(s->policy_hash), v);
+	if (!strncmp(key, "cg.", 3))
+		return vj_cg_plan_load_kv(&s->cg, key, v);
+	if (!strcmp(key, "supervisor") || !strcmp(key, "vmm_pid") || !strcmp(key, "uid") ||
+	    !strcmp(key, "gid") || !strcmp(key, "pidns")) {
+		long n = strtol(v, &end, 10);
+		if (*end || n < 0 || n > 0x7fffffff)
+			return -EINVAL;
+		if (!strcmp(key, "supervisor"))
+			s->supervisor = (pid_t)n;
+		else if (!strcmp(key, "vmm_pid"))
+			s->vmm_pid = (pid_t)n;
+		else if (!strcmp(key, "uid"))
+			s->uid = (uid_t)n;
+		else if (!strcmp(key, "gid"))
+			s->gid = (gid_t)n;
+		else
+			s->pidns = n != 0;
+		return 0;
+	}
+	if (!strcmp(key, "created") || !strcmp(key, "ttl_deadline") || !strcmp(key, "cgid")) {
+		unsigned long long n = strtoull(v, &end, 10);
+		if (*end)
+			return -EINVAL;
+		if (!strcmp(key, "created"))
+			s->created = (int64_t)n;
+		else if (!strcmp(key, "ttl_deadline"))
+			s->ttl_deadline = (int64_t)n;
+		else
+			s->cgid = n;
+		return 0;
+	}
+	if (unescape(v) < 0)
+		return -EINVAL;
+	if (!strcmp(key, "base"))
+		return set_str(s->base_dir, sizeof(s->base_dir), v);
+	if (!strcmp(key, "policy"))
+		return set_str(s->policy_source, sizeof(s->policy_source), v);
+	if (!strcmp(key, "audit_log"))
+		return set_str(s->audit_log, sizeof(s->audit_log), v);
+	if (!strcmp(key, "qmp"))
+		return set_str(s->qmp, sizeof(s->qmp), v);
+	if (!strcmp(key, "saved_state"))
+		return set_str(s->saved_state, sizeof(s->saved_state), v);
+	if (!strcmp(key, "arg")) {
+		if (s->nargs >= VJ_MAX_SAVED_ARGS)
+			return -E2BIG;
+		s->args[s->nargs] = strdup(v);
+		return s->args[s->nargs] ? (s->nargs++, 0) : -ENOMEM;
+	}
+	return 0;
+}
+
+int vj_state_read(int jail_fd, struct vj_state *s, struct vj_err *e)
+{
+	memset(s, 0, sizeof(*s));
+	s->cg.v2_dir = -1;
+	int fd = vj_open_beneath(jail_fd, VJ_STATE_FILE, O_RDONLY, 0);
+	if (fd < 0)
+		return fd == -ENOENT ? -ENOENT : vj_failx(e, fd, "reading the jail state");
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 077) ||
+	    st.st_nlink != 1 || st.st_size > 1 << 20) {
+		close(fd);
+		return vj_fail(e, EPERM, "the jail state file is not a private root-owned file");
+	}
+	FILE *f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return vj_failx(e, errno, "fdopen");
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int rc = 0, lineno = 0;
+	while (rc == 0 && (n = getline(&line, &cap, f)) > 0) {
+		lineno++;
+		if (line[n - 1] == '\n')
+			line[--n] = '\0';
+		char *eq = strchr(line, '=');
+		if (!eq) {
+			rc = vj_fail(e, EINVAL, "jail state line %d is malformed", lineno);
+			break;
+		}
+		*eq = '\0';
+		if (parse_kv(s, line, eq + 1) < 0)
+			rc = vj_fail(e, EINVAL, "jail state line %d (%s) is malformed", lineno, line);
+	}
+	free(line);
+	fclose(f);
+	if (rc == 0 && (!s->id[0] || !s->vmm[0]))
+		rc = vj_fail(e, EINVAL, "jail state is incomplete");
+	if (rc < 0)
+		vj_state_free(s);
+	return rc;
+}
+
+int vj_state_lock(int jail_fd, bool create)
+{
+	int fd = vj_open_beneath(jail_fd, VJ_LOCK_FILE, O_RDWR | (create ? O_CREAT : 0), 0600);
+	if (fd < 0)
+		return fd;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int err = errno;
+		close(fd);
+		return -err;
+	}
+	return fd;
+}
+
+bool vj_state_locked(int jail_fd)
+{
+	int fd = vj_state_lock(jail_fd, false);
+	if (fd >= 0) {
+		close(fd);
+		return false;
+	}
+	return fd == -EWOULDBLOCK;
+}

@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The supervisor: a small root process outside the jail that stays with the
+ * VMM for its whole life.  It answers exec-once notifications, forwards
+ * SIGTERM/SIGINT/SIGHUP, turns the tenant's kernel and BPF events into audit
+ * records, enforces the time-to-live, reports how the VMM ended, and removes
+ * the jail and its cgroups afterwards.
+ *
+ * One poll loop, no threads, no signal handlers (signals arrive through a
+ * signalfd): every event is handled in order, and enforcement never waits on
+ * a reader of the audit stream.
+ */
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "audit/audit.h"
+#include "audit/kaudit.h"
+#include "bpf/vjbpf.h"
+#include "jailer/execonce.h"
+#include "jailer/launch.h"
+#include "jailer/paths.h"
+#include "jailer/state.h"
+
+struct sup {
+	struct vj_launch *l;
+	int sigfd, timerfd;
+	struct vj_cg_counters counters;
+	bool exited;
+	siginfo_t status;
+	bool ttl_expired;
+	bool killed_by_request;
+	int64_t ttl_deadline; /* CLOCK_MONOTONIC seconds, 0 = none */
+};
+
+static const char *signame(int sig)
+{
+	const char *n = sigabbrev_np(sig);
+	return n ? n : "?";
+}
+
+static void emit(struct sup *s, struct vj_event *ev)
+{
+	if (s->l->audit)
+		vj_audit_emit(s->l->audit, ev);
+}
+
+static void emit_lifecycle(struct sup *s, const char *type, const char *msg)
+{
+	struct vj_event ev;
+	vj_event_init(&ev, VJ_EV_LIFECYCLE, type);
+	ev.pid = s->l->pid;
+	ev.enforcer = "jailer";
+	ev.source = "supervisor";
+	if (s->l->audit_ses)
+		ev.ses = s->l->audit_ses;
+	if (msg)
+		ev.message = (struct vj_bytes){msg, strlen(msg)};
+	emit(s, &ev);
+}
+
+static int emit_cb(void *ctx, const struct vj_event *ev)
+{
+	struct sup *s = ctx;
+	struct vj_event copy = *ev;
+	emit(s, &copy);
+	return 0;
+}
+
+static void handle_exec_attempt(struct sup *s)
+{
+	struct vj_exec_attempt att;
+	int rc = vj_exec_once_handle(s->l, &att);
+	if (rc <= 0 || att.allowed)
+		return;
+	struct vj_event ev;
+	vj_event_init(&ev, VJ_EV_ENFORCEMENT, "deny");
+	ev.enforcer = "exec-once";
+	ev.hook = att.nr == __NR_execveat ? "execveat" : "execve";
+	ev.syscall = att.nr;
+	ev.action = "deny";
+	ev.err = EPERM;
+	ev.pid = att.pid;
+	ev.path = (struct vj_bytes){att.path, att.path_len};
+	ev.rule = "exec-once";
+	ev.attribution = "supervisor";
+	ev.source = "supervisor";
+	emit(s, &ev);
+}
+
+/* Kernel audit records: keep those of this tenant (its audit session, or
+ * its uid when the kernel gave no session), drop everyone else's. */
+/* Kernel audit records: keep those of this tenant (its audit session, or
+ * its uid when the kernel gave no session), drop everyone else's. */
+void vj_supervisor_kaudit_cb(void *ctx, struct vj_event *ev, const struct vj_kaudit_attr *who)
+{
+	struct vj_launch *l = ctx;
+	const struct vj_plan *p = l->plan;
+	bool mine = false;
+	if (!who) {
+		/* A loss: whose records were lost is unknown, so every tenant says so. */
+		mine = true;
+	} else if (l->audit_ses && who->ses == (long)l->audit_ses) {
+		mine = true;
+		ev->attribution = "ses";
+	} else if ((who->ses < 0 || !l->audit_ses) && who->uid == (long)p->uid) {
+		mine = true;
+		ev->attribution = "uid";
+	}
+	if (!mine || !l->audit)
+		return;
+	ev->source = "kernel-audit";
+	vj_audit_emit(l->audit, ev);
+}
+
+static void check_counters(struct sup *s)
+{
+	struct vj_cg_counters now;
+	vj_cg_read_counters(&s->l->plan->cg, &now);
+	if (now.oom_kill > s->counters.oom_kill) {
+		char msg[96];
+		vj_fmt(msg, sizeof(msg), "memory limit reached: %" PRIu64 " task(s) OOM-killed",
+			 now.oom_kill - s->counters.oom_kill);
+		struct vj_event ev;
+		vj_event_init(&ev, VJ_EV_LIFECYCLE, "oom-killed");
+		ev.enforcer = "cgroup";
+		ev.pid = s->l->pid;
+		ev.loss_count = now.oom_kill - s->counters.oom_kill;
+		ev.message = (struct vj_bytes){msg, strlen(msg)};
+		emit(s, &ev);
+	}
+	if (now.pids_max > s->counters.pids_max) {
+		char msg[96];
+		vj_fmt(msg, sizeof(msg), "pids limit reached: %" PRIu64 " fork(s) refused",
+			 now.pids_max - s->counters.pids_max);
+		struct vj_event ev;
+		vj_event_init(&ev, VJ_EV_LIFECYCLE, "pids-limit");
+		ev.enforcer = "cgroup";
+		ev.pid = s->l->pid;
+		ev.loss_count = now.pids_max - s->counters.pids_max;
+		ev.message = (struct vj_bytes){msg, strlen(msg)};
+		emit(s, &ev);
+	}
+	s->counters = now;
+}
+
+static void kill_tenant(struct sup *s)
+{
+	struct vj_err scratch = {0};
+	/* thaw first: a frozen task cannot die */
+	vj_cg_freeze(&s->l->plan->cg, false, &scratch);
+	syscall(SYS_pidfd_send_signal, s->l->pidfd, SIGKILL, NULL, 0);
+	vj_cg_kill_all(&s->l->plan->cg, &scratch);
+}
+
+static int64_t mono_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+static void on_signal(struct sup *s)
+{
+	struct signalfd_siginfo si;
+	while (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		int sig = (int)si.ssi_signo;
+		/* Forward: the VMM decides how to stop (QEMU and Firecracker
+		 * shut down cleanly on SIGTERM).  A second SIGINT kills. */
+		syscall(SYS_pidfd_send_signal, s->l->pidfd, sig, NULL, 0);
+		if (sig == SIGQUIT || (sig == SIGINT && s->killed_by_request))
+			kill_tenant(s);
+		if (sig == SIGINT)
+			s->killed_by_request = true;
+	}
+}
+
+static void on_timer(struct sup *s)
+{
+	uint64_t ticks;
+	if (read(s->timerfd, &ticks, sizeof(ticks)) < 0)
+		return;
+	check_counters(s);
+	if (s->ttl_deadline && mono_now() >= s->ttl_deadline && !s->ttl_expired) {
+		s->ttl_expired = true;
+		char msg[96];
+		vj_fmt(msg, sizeof(msg), "time-to-live of %" PRId64 " s expired",
+			 s->l->plan->ttl_sec);
+		emit_lifecycle(s, "ttl-expired", msg);
+		kill_tenant(s);
+	}
+}
+
+static void drain_sources(struct sup *s)
+{
+	if (s->l->bpf_events)
+		vjbpf_events_drain(s->l->bpf_events, emit_cb, s);
+	if (s->l->kaudit) {
+		vj_kaudit_drain(s->l->kaudit);
+		vj_kaudit_flush(s->l->kaudit);
+	}
+}
+
+static void report_exit(struct sup *s, int *status)
+{
+	const siginfo_t *si = &s->status;
+	struct vj_event ev;
+	char msg[256];
+	vj_event_init(&ev, VJ_EV_LIFECYCLE, "exited");
+	ev.enforcer = "jailer";
+	ev.source = "supervisor";
+	ev.pid = s->l->pid;
+	if (si->si_code == CLD_EXITED) {
+		ev.exit_code = si->si_status;
+		vj_fmt(msg, sizeof(msg), "VMM exited with code %d", si->si_status);
+		*status = si->si_status;
+	} else {
+		ev.exit_signal = si->si_status;
+		const char *why = "";
+		if (si->si_status == SIGSYS)
+			why = ": a syscall outside the seccomp policy";
+		else if (si->si_status == SIGKILL && s->ttl_expired)
+			why = ": time-to-live expired";
+		else if (si->si_status == SIGKILL && s->counters.oom_kill)
+			why = ": out of memory (cgroup limit)";
+		vj_fmt(msg, sizeof(msg), "VMM killed by SIG%s%s", signame(si->si_status), why);
+		*status = 128 + si->si_status;
+	}
+	ev.message = (struct vj_bytes){msg, strlen(msg)};
+	emit(s, &ev);
+	fprintf(stderr, "vmjail: %s: %s\n", s->l->plan->cli->id, msg);
+}
+
+/* After the VMM: the rest of the tenant's tasks, its rules, its cgroups, its
+ * jail dir (kept when suspended to disk or asked to keep). */
+static void cleanup(struct sup *s)
+{
+	struct vj_launch *l = s->l;
+	const struct vj_plan *p = l->plan;
+	struct vj_err scratch = {0};
+	vj_cg_freeze(&p->cg, false, &scratch);
+	vj_cg_kill_all(&p->cg, &scratch);
+	drain_sources(s);
+
+	struct vj_state st;
+	bool suspended = false;
+	if (vj_state_read(l->jail_fd, &st, &scratch) == 0) {
+		suspended = strcmp(st.status, "suspended") == 0;
+		vj_state_free(&st);
+	}
+	for (int i = VJ_LAYER__COUNT - 1; i >= 0; i--) {
+		const struct vj_layer_ops *ops = vj_layers[i];
+		if (ops && ops->release && l->layer_prepared[ops->id]) {
+			ops->release(l);
+			l->layer_prepared[ops->id] = false;
+		}
+	}
+	if (l->cg_leaf_fd >= 0) {
+		close(l->cg_leaf_fd);
+		l->cg_leaf_fd = -1;
+	}
+	vj_cg_remove(&p->cg, &scratch);
+	l->cg_created = false;
+	if (suspended || p->cli->keep_jail) {
+		if (!suspended)
+			vj_launch_save_state(l, "exited", &scratch);
+		emit_lifecycle(s, "cleaned", suspended ? "cgroups removed; jail dir kept: suspended"
+						       : "cgroups removed; jail dir kept (--keep)");
+		l->jail_created = false; /* vj_launch_undo must leave it */
+	} else {
+		emit_lifecycle(s, "cleaned", "jail dir and cgroups removed");
+	}
+	vj_launch_undo(l);
+}
+
+int vj_supervise(struct vj_launch *l)
+{
+	struct sup s = {.l = l, .sigfd = -1, .timerfd = -1};
+
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	s.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	s.timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	struct itimerspec its = {.it_interval = {0, 200 * 1000000}, .it_value = {0, 200 * 1000000}};
+	if (s.timerfd >= 0)
+		timerfd_settime(s.timerfd, 0, &its, NULL);
+	if (l->plan->ttl_sec)
+		s.ttl_deadline = mono_now() + l->plan->ttl_sec;
+	vj_cg_read_counters(&l->plan->cg, &s.counters);
+	emit_lifecycle(&s, "exec", NULL);
+
+	while (!s.exited) {
+		struct pollfd fds[6] = {
+			{.fd = l->pidfd, .events = POLLIN},
+			{.fd = s.sigfd, .events = POLLIN},
+			{.fd = l->notif_fd, .events = POLLIN},
+			{.fd = s.timerfd, .events = POLLIN},
+			{.fd = l->bpf_events ? vjbpf_events_fd(l->bpf_events) : -1, .events = POLLIN},
+			{.fd = l->kaudit ? vj_kaudit_fd(l->kaudit) : -1, .events = POLLIN},
+		};
+		int n = poll(fds, 6, l->kaudit ? vj_kaudit_timeout_ms(l->kaudit) : -1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (fds[2].revents & POLLIN)
+			handle_exec_attempt(&s);
+		if (fds[4].revents & POLLIN)
+			vjbpf_events_drain(l->bpf_events, emit_cb, &s);
+		if (fds[5].revents & POLLIN)
+			vj_kaudit_drain(l->kaudit);
+		if (l->kaudit)
+			vj_kaudit_tick(l->kaudit);
+		if (fds[1].revents & POLLIN)
+			on_signal(&s);
+		if (fds[3].revents & POLLIN)
+			on_timer(&s);
+		if (fds[0].revents & POLLIN) {
+			memset(&s.status, 0, sizeof(s.status));
+			if (waitid(P_PIDFD, (id_t)l->pidfd, &s.status, WEXITED) == 0)
+				s.exited = true;
+		}
+	}
+	/* Records of the VMM's last moments (a seccomp kill) may still be in
+	 * flight in the kernel audit queue; give them a short while. */
+	for (int i = 0; i < 5; i++) {
+		struct timespec ts = {0, 20 * 1000000};
+		nanosleep(&ts, NULL);
+		drain_sources(&s);
+	}
+	check_counters(&s);
+	int status = 1;
+	report_exit(&s, &status);
+	l->pid = -1; /* reaped */
+	cleanup(&s);
+	if (s.sigfd >= 0)
+		close(s.sigfd);
+	if (s.timerfd >= 0)
+		close(s.timerfd);
+	return status;
+}
