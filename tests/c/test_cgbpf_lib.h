@@ -19,6 +19,7 @@
 #define VMJAIL_TEST_CGBPF_LIB_H
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -109,7 +110,14 @@ static inline void cgt_cleanup(void)
 		cgt.bpffs[0] = '\0';
 	}
 	if (cgt.rundir[0]) {
-		unlink(cgt.lock);
+		/* everything in the run dir is the test's (lock, traces) */
+		DIR *d = opendir(cgt.rundir);
+		struct dirent *de;
+		while (d && (de = readdir(d)))
+			if (de->d_type == DT_REG)
+				unlinkat(dirfd(d), de->d_name, 0);
+		if (d)
+			closedir(d);
 		rmdir(cgt.rundir);
 		cgt.rundir[0] = '\0';
 	}
