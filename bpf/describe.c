@@ -90,9 +90,13 @@ void vjbpf_describe(const struct vj_policy *p, FILE *out)
 		else
 			fprintf(out, " type %d", s->type);
 		if (s->protocol < 0)
-			fprintf(out, " any protocol\n");
+			fprintf(out, " any protocol");
 		else
-			fprintf(out, " protocol %d\n", s->protocol);
+			fprintf(out, " protocol %d", s->protocol);
+		fprintf(out, "%s\n",
+			s->family == AF_INET || s->family == AF_INET6
+				? ""
+				: " (no effect here: the hook never sees this family)");
 	}
 	if (r.nsock)
 		fprintf(out, "cgroup-bpf: any other AF_INET/AF_INET6 socket: refused\n");

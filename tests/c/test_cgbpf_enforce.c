@@ -20,7 +20,7 @@ struct ports {
 
 struct result {
 	int full, null, zero;
-	int inet6, inet, unix_, packet, netlink;
+	int inet6, inet, unix_, packet, netlink, vsock;
 	int conn4_ok, conn4_port, conn4_addr, conn6_ok, conn6_port;
 	int bind4_ok, bind4_port0, bind4_addr, bind6_ok;
 	int send4_ok, send4_port, send6_ok;
@@ -39,6 +39,8 @@ static void probe_all(void *arg, void *out)
 	r->unix_ = cgt_try_socket(AF_UNIX, SOCK_STREAM, 0);
 	r->packet = cgt_try_socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_ALL));
 	r->netlink = cgt_try_socket(AF_NETLINK, SOCK_RAW, 0);
+	/* creation only: nothing is ever connected or sent over vsock here */
+	r->vsock = cgt_try_socket(AF_VSOCK, SOCK_STREAM, 0);
 	r->conn4_ok = cgt_try_connect(AF_INET, "127.0.0.1", p->l4);
 	r->conn4_port = cgt_try_connect(AF_INET, "127.0.0.1", p->free4);
 	r->conn4_addr = cgt_try_connect(AF_INET, "127.0.0.2", p->l4);
@@ -157,6 +159,9 @@ int main(void)
 	 * documented gaps of the layer (seccomp refuses them in a jail). */
 	tap_is_int(a.packet, 0, "A: socket(AF_PACKET) is not seen by cgroup/sock_create (gap)");
 	tap_is_int(a.netlink, 0, "A: socket(AF_NETLINK) is not seen by cgroup/sock_create (gap)");
+	tap_ok(a.vsock != EPERM,
+	       "A: socket(AF_VSOCK) is not seen by cgroup/sock_create (gap; got %s)",
+	       a.vsock ? strerror(a.vsock) : "a socket");
 
 	/* connect/bind/sendmsg */
 	tap_is_int(a.conn4_ok, EPERM, "A: connect 127.0.0.1:%u (no rule) -> EPERM", ports.l4);
