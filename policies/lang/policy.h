@@ -286,6 +286,10 @@ struct vj_diag {
 };
 
 void vj_diag_free(struct vj_diag *d);
+
+/* Hostile text for one-line output: printable ASCII kept, every other byte
+ * (and '\\') as \xNN; cut with "..." to fit len.  Returns the length. */
+size_t vj_escape(char *buf, size_t len, const char *s, size_t n);
 /* "file:line:col: error: message" lines, one per entry. */
 void vj_diag_print(const struct vj_diag *d, void *FILE_stream);
 

@@ -238,9 +238,34 @@ static const char *num_str(const char *const *fam, uint64_t v, bool arg32, char 
 	if (!n && fam && arg32 && (v >> 31) == 1)
 		n = vj_const_name(fam, v | 0xffffffff00000000ull);
 
-	if (n)
+	if (n) {
 		snprintf(buf, len, "%s", n);
-	else if (v < 10)
+		return buf;
+	}
+	/* Flags: A|B|C when every set bit has a single-bit name in the family
+	 * (ioctl requests are numbers, not flags). */
+	if (fam && fam != vj_ioctl_prefixes && v && (v & (v - 1))) {
+		size_t o = 0;
+		uint64_t left = v;
+		for (unsigned bit = 0; bit < 64 && left; bit++) {
+			uint64_t m = 1ull << bit;
+			const char *bn;
+			int w;
+			if (!(v & m))
+				continue;
+			bn = vj_const_name(fam, m);
+			if (!bn)
+				break;
+			w = snprintf(buf + o, len - o, "%s%s", o ? "|" : "", bn);
+			if (w < 0 || (size_t)w >= len - o)
+				break;
+			o += (size_t)w;
+			left &= ~m;
+		}
+		if (!left)
+			return buf;
+	}
+	if (v < 10)
 		snprintf(buf, len, "%llu", (unsigned long long)v);
 	else
 		snprintf(buf, len, "0x%llx", (unsigned long long)v);
@@ -251,7 +276,7 @@ const char *tool_cond_str(const struct vj_rule *r, const struct vj_cond *c, char
 {
 	static const char *const ops[] = { "==", "!=", "<", "<=", ">", ">=", "&" };
 	const char *const *fam = arg_family(r->name, c->arg);
-	char v[64], m[64];
+	char v[192], m[192];
 
 	if (c->op == VJ_OP_MASKED_EQ)
 		snprintf(buf, len, "arg%u & %s == %s", c->arg, num_str(fam, c->mask, c->arg32, m, sizeof(m)),
@@ -269,7 +294,7 @@ const char *tool_conds_str(const struct vj_rule *r, char *buf, size_t len)
 
 	buf[0] = '\0';
 	for (unsigned i = 0; i < r->ncond && o < len; i++) {
-		char one[160];
+		char one[512];
 		int w = snprintf(buf + o, len - o, "%s%s", i ? " and " : "",
 				 tool_cond_str(r, &r->cond[i], one, sizeof(one)));
 		if (w < 0)
