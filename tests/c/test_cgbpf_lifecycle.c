@@ -61,7 +61,9 @@ static int traced_setups(int n, const char *parent)
 	char cmd[8192];
 	size_t pos = 0;
 	pos += (size_t)snprintf(cmd + pos, sizeof(cmd) - pos,
-				"strace -f -qq -e trace=bpf -o %s sh -c 'fails=0; ", trace);
+				"ASAN_OPTIONS=detect_leaks=0 " /* LeakSanitizer cannot run under ptrace */
+				"strace -f -qq -e trace=bpf -o %s sh -c 'fails=0; ",
+				trace);
 	for (int i = 0; i < n; i++)
 		pos += (size_t)snprintf(cmd + pos, sizeof(cmd) - pos, "%s --setup %s %s %s & ",
 					self, cgt.root, cgt.lock, parent);
