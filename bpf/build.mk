@@ -45,3 +45,15 @@ $(BPF_LIB_OBJS): | $(BPF_SKELS)
 $(BPF_LIB): $(BPF_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
+
+# A static, never sanitized TAP program for the test guest (Debian's 6.1
+# kernel with BPF LSM enabled): tests/cgbpf-guest.t boots it there to check
+# what this host's kernel cannot (6.1 behaviour, the BPF LSM canary).  Built
+# from sources so that a SANITIZE build (instrumented archives) still links.
+CGBPF_GUEST_PROBE := $(BUILD)/guest/cgbpf-guest-probe
+$(CGBPF_GUEST_PROBE): bpf/tool/guest_probe.c $(BPF_LIB_SRCS) jailer/err.c audit/lib/event.c \
+                      policies/lang/names.c | $(BPF_SKELS)
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 $(WARN) -D_GNU_SOURCE -I. -I$(BPF_GEN) -fstack-protector-strong \
+		-static -s -o $@ $(filter %.c,$^) -l:libbpf.a -l:libelf.a -l:libz.a
+check-quick: $(CGBPF_GUEST_PROBE)
