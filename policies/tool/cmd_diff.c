@@ -365,8 +365,20 @@ static void diff_syscall(struct out *o, const char *name, const struct vj_seccom
 				     tool_action_str(aa, b1, sizeof(b1)), x->conds[i]);
 		return;
 	}
-	printf("~ seccomp %s:\n", name);
-	o->changed++;
+	{
+		/* One side conditional, the other not, same action and default:
+		 * the unconditional side lets more through an allow. */
+		char mark = '~';
+		if (act_eq(aa, ab) && act_eq(&sa->def, &sb->def) && cond_a != cond_b)
+			mark = view_allowish(aa) == cond_a ? '+' : '-';
+		printf("%c seccomp %s:\n", mark, name);
+		if (mark == '+')
+			o->more++;
+		else if (mark == '-')
+			o->less++;
+		else
+			o->changed++;
+	}
 	for (int k = 0; k < 2; k++) {
 		const struct side *s = k ? y : x;
 		const struct vj_seccomp *sc = k ? sb : sa;

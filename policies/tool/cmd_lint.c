@@ -34,8 +34,8 @@ static const char help[] =
 	"of the weights, capped at 10.  Weights:\n"
 	"  seccomp layer off 3.0; seccomp default allow/log (a denylist) 1.5;\n"
 	"  dangerous syscalls reachable 0.5 each (at most 3.0); ioctl without a\n"
-	"  request filter 1.0; PROT_EXEC allowed by mmap/mprotect/pkey_mprotect\n"
-	"  0.5 each; user namespace on 2.0; /proc or /sys mounted 1.0 each;\n"
+	"  request filter 1.0; executable anonymous memory via mmap/mprotect/\n"
+	"  pkey_mprotect 0.5 each; executable file mappings 0.25; user namespace on 2.0; /proc or /sys mounted 1.0 each;\n"
 	"  writable binds 0.5 each (at most 1.5); host-sensitive binds 1.0 each\n"
 	"  (at most 2.0); landlock, cgroup-bpf or cgroup-limits off 1.0 each;\n"
 	"  exec-once off 0.5; a required-capable layer only if-available 0.5\n"
@@ -242,16 +242,17 @@ static void lint_seccomp(struct lint *l)
 		    "(ioctl is the door to every driver)");
 	for (size_t i = 0; i < 3; i++) {
 		uint64_t prot = PROT_READ | PROT_EXEC;
-		bool run = strcmp(mm[i], "mmap") == 0 ?
-				   runs(p, mm[i], 0, 4096, prot, MAP_PRIVATE | MAP_ANONYMOUS) ||
-					   runs(p, mm[i], 0, 4096, prot, MAP_PRIVATE) ||
-					   runs(p, mm[i], 0, 4096, prot, MAP_SHARED) :
-				   runs(p, mm[i], 0, 4096, prot, 0);
-		if (run)
-			add(l, "prot-exec", 0.5,
-			    "%s can make memory executable (PROT_EXEC): code injection needs no "
-			    "file",
+		bool mmap = strcmp(mm[i], "mmap") == 0;
+		if (mmap ? runs(p, mm[i], 0, 4096, prot, MAP_PRIVATE | MAP_ANONYMOUS)
+			 : runs(p, mm[i], 0, 4096, prot, 0))
+			add(l, "prot-exec-anon", 0.5,
+			    "%s can make anonymous memory executable: injected code needs no file",
 			    mm[i]);
+		else if (mmap && (runs(p, mm[i], 0, 4096, prot, MAP_PRIVATE) ||
+				  runs(p, mm[i], 0, 4096, prot, MAP_SHARED)))
+			add(l, "prot-exec-file", 0.25,
+			    "mmap can map files executable (the dynamic loader needs it; a memfd or "
+			    "writable file can carry injected code)");
 	}
 	if (p->layer[VJ_LAYER_EXEC_ONCE] == VJ_REQ_OFF && runs(p, "execve", 0, 0, 0, 0))
 		add(l, "exec-unrestricted", 0.5,
@@ -443,7 +444,7 @@ int cmd_lint(int argc, char **argv)
 		for (size_t i = 0; i < l->n; i++)
 			printf("%-8s %6.2f  %s: %s\n", sev(l->f[i].weight), l->f[i].weight,
 			       l->f[i].id, l->f[i].msg);
-		printf("\nexposure score: %.1f/10 (%s)\n", score,
+		printf("\nexposure score: %.2f/10 (%s)\n", score,
 		       score < 2 ? "OK" : score < 5 ? "MEDIUM" : score < 8 ? "EXPOSED" : "UNSAFE");
 	}
 	free(l);
