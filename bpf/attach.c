@@ -76,7 +76,8 @@ static void collect_dead_parents(void)
 		if (rc < 0 || info.cgroup.cgroup_id != 0)
 			continue;
 		for (size_t i = 0; i < VJBPF_NPROGS; i++) {
-			if (!vjbpf__path(lp, sizeof(lp), "links/%s/%s", de->d_name, vjbpf_progs[i].name))
+			if (!vjbpf__path(lp, sizeof(lp), "links/%s/%s", de->d_name,
+			                 vjbpf_progs[i].name))
 				unlink(lp);
 		}
 		if (!vjbpf__path(lp, sizeof(lp), "links/%s", de->d_name))
@@ -103,7 +104,7 @@ int vjbpf__attach_parent(int parent_fd, uint64_t parent_id, struct vj_err *e)
 		}
 		uint32_t pid = prog_id(pfd);
 		vjbpf__path(path, sizeof(path), "links/%llu/%s", (unsigned long long)parent_id,
-			    pd->name);
+		            pd->name);
 		if (link_ok(path, pid, parent_id, pd->attach_type)) {
 			close(pfd);
 			continue;
@@ -122,9 +123,9 @@ int vjbpf__attach_parent(int parent_fd, uint64_t parent_id, struct vj_err *e)
 		close(pfd);
 		if (lfd < 0) {
 			rc = vj_failx(e, lfd,
-				      "attaching %s to cgroup %llu (a non-multi program attached "
-				      "there refuses links)",
-				      pd->name, (unsigned long long)parent_id);
+			              "attaching %s to cgroup %llu (a non-multi program attached "
+			              "there refuses links)",
+			              pd->name, (unsigned long long)parent_id);
 			goto fail;
 		}
 		rc = bpf_obj_pin(lfd, path) < 0 ? -errno : 0;
@@ -142,7 +143,7 @@ fail:
 		if (!created[i])
 			continue;
 		vjbpf__path(path, sizeof(path), "links/%llu/%s", (unsigned long long)parent_id,
-			    vjbpf_progs[i].name);
+		            vjbpf_progs[i].name);
 		unlink(path);
 	}
 	rmdir(dir); /* fails harmlessly if older links remain */

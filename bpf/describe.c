@@ -55,7 +55,7 @@ void vjbpf_describe(const struct vj_policy *p, FILE *out)
 		return;
 	}
 	fprintf(out, "cgroup-bpf: programs on the parent cgroup; rules keyed by the tenant's "
-		     "cgroup2 id; every refusal is EPERM\n");
+	             "cgroup2 id; every refusal is EPERM\n");
 
 	if (r.ndev == 0)
 		fprintf(out, "cgroup-bpf: devices: none; every device open or mknod is refused\n");
@@ -67,7 +67,7 @@ void vjbpf_describe(const struct vj_policy *p, FILE *out)
 				name = di->name;
 		}
 		fprintf(out, "cgroup-bpf: device allow %s (char %u:%u, %s)\n", name, r.dev[i].major,
-			r.dev[i].minor, vjbpf__access_str(r.dev[i].access, acc));
+		        r.dev[i].minor, vjbpf__access_str(r.dev[i].access, acc));
 	}
 	if (r.ndev)
 		fprintf(out, "cgroup-bpf: any other device: refused\n");
@@ -75,7 +75,7 @@ void vjbpf_describe(const struct vj_policy *p, FILE *out)
 	/* The kernel runs cgroup/sock_create from the inet and inet6 families
 	 * only: say so, so that nobody reads "AF_NETLINK refused" into it. */
 	fprintf(out, "cgroup-bpf: socket rules apply to AF_INET and AF_INET6 sockets; other "
-		     "families are not seen by cgroup/sock_create (restrict them with seccomp)\n");
+	             "families are not seen by cgroup/sock_create (restrict them with seccomp)\n");
 	if (r.nsock == 0)
 		fprintf(out, "cgroup-bpf: sockets: none; socket(2) of AF_INET/AF_INET6 refused\n");
 	for (unsigned i = 0; i < r.nsock; i++) {
@@ -94,9 +94,9 @@ void vjbpf_describe(const struct vj_policy *p, FILE *out)
 		else
 			fprintf(out, " protocol %d", s->protocol);
 		fprintf(out, "%s\n",
-			s->family == AF_INET || s->family == AF_INET6
-				? ""
-				: " (no effect here: the hook never sees this family)");
+		        s->family == AF_INET || s->family == AF_INET6
+		            ? ""
+		            : " (no effect here: the hook never sees this family)");
 	}
 	if (r.nsock)
 		fprintf(out, "cgroup-bpf: any other AF_INET/AF_INET6 socket: refused\n");
@@ -108,12 +108,12 @@ void vjbpf_describe(const struct vj_policy *p, FILE *out)
 		if (!inet_ntop(af, n->addr, a, sizeof(a)))
 			snprintf(a, sizeof(a), "?");
 		fprintf(out, "cgroup-bpf: %s allow %s/%u port %u-%u\n", op_name(n->op), a,
-			mask_bits(n->mask), (unsigned)n->port_lo, (unsigned)n->port_hi);
+		        mask_bits(n->mask), (unsigned)n->port_lo, (unsigned)n->port_hi);
 	}
 	fprintf(out, "cgroup-bpf: %s: %s\n", r.nnet ? "any other connect/bind/sendmsg" : "network",
-		r.nnet ? "refused" : "every IPv4/IPv6 connect, bind and addressed sendmsg refused");
+	        r.nnet ? "refused" : "every IPv4/IPv6 connect, bind and addressed sendmsg refused");
 
 	fprintf(out, "cgroup-bpf: sysctl read %s, write %s\n",
-		(r.flags & VJBPF_SYSCTL_READ) ? "allowed" : "refused",
-		(r.flags & VJBPF_SYSCTL_WRITE) ? "allowed" : "refused");
+	        (r.flags & VJBPF_SYSCTL_READ) ? "allowed" : "refused",
+	        (r.flags & VJBPF_SYSCTL_WRITE) ? "allowed" : "refused");
 }

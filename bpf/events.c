@@ -57,7 +57,7 @@ static struct timespec to_realtime(const struct vjbpf_events *ev, uint64_t mono_
 }
 
 static int append(char *buf, size_t len, size_t *pos, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 static int append(char *buf, size_t len, size_t *pos, const char *fmt, ...)
 {
 	va_list ap;
@@ -128,7 +128,8 @@ static int on_record(void *ctx, void *data, size_t size)
 	case VJBPF_HOOK_SENDMSG4:
 	case VJBPF_HOOK_SENDMSG6:
 		e.family = r.family;
-		if (inet_ntop(r.family == AF_INET ? AF_INET : AF_INET6, r.addr, addr, sizeof(addr))) {
+		if (inet_ntop(r.family == AF_INET ? AF_INET : AF_INET6, r.addr, addr,
+		              sizeof(addr))) {
 			e.addr.ptr = addr;
 			e.addr.len = strlen(addr);
 		}
@@ -163,7 +164,7 @@ static int on_record(void *ctx, void *data, size_t size)
 }
 
 int vjbpf__events_open_maps(const struct vjbpf_maps *m, uint64_t cgid, struct vjbpf_events **out,
-			    struct vj_err *e)
+                            struct vj_err *e)
 {
 	__u64 key = cgid;
 	__u32 ring_id = 0;
@@ -173,9 +174,9 @@ int vjbpf__events_open_maps(const struct vjbpf_maps *m, uint64_t cgid, struct vj
 	if (bpf_map_lookup_elem(m->rings, &key, &ring_id) < 0) {
 		if (errno == ENOENT)
 			return vj_fail(e, ENOENT, "cgroup %llu is not a registered tenant",
-				       (unsigned long long)cgid);
+			               (unsigned long long)cgid);
 		return vj_failx(e, errno, "looking up the ring of cgroup %llu",
-				(unsigned long long)cgid);
+		                (unsigned long long)cgid);
 	}
 	struct vjbpf_events *ev = calloc(1, sizeof(*ev));
 	if (!ev)
@@ -186,7 +187,7 @@ int vjbpf__events_open_maps(const struct vjbpf_maps *m, uint64_t cgid, struct vj
 	ev->ring_fd = bpf_map_get_fd_by_id(ring_id);
 	if (ev->ring_fd < 0) {
 		int rc = vj_failx(e, errno, "opening ring %u of cgroup %llu", ring_id,
-				  (unsigned long long)cgid);
+		                  (unsigned long long)cgid);
 		vjbpf_events_close(ev);
 		return rc;
 	}
@@ -195,7 +196,7 @@ int vjbpf__events_open_maps(const struct vjbpf_maps *m, uint64_t cgid, struct vj
 	    info.type != BPF_MAP_TYPE_RINGBUF) {
 		vjbpf_events_close(ev);
 		return vj_fail(e, EPROTO, "map %u of cgroup %llu is not a ring buffer", ring_id,
-			       (unsigned long long)cgid);
+		               (unsigned long long)cgid);
 	}
 	ev->stats_fd = fcntl(m->stats, F_DUPFD_CLOEXEC, 0);
 	if (ev->stats_fd < 0) {
@@ -235,7 +236,7 @@ static int dupstr(char **dst, const char *src)
 }
 
 int vjbpf_events_label(struct vjbpf_events *ev, const char *tenant, const char *vmm,
-		       const char *policy, const char *policy_hash)
+                       const char *policy, const char *policy_hash)
 {
 	if (dupstr(&ev->tenant, tenant) || dupstr(&ev->vmm, vmm) || dupstr(&ev->policy, policy) ||
 	    dupstr(&ev->policy_hash, policy_hash))
@@ -265,7 +266,7 @@ static int emit_loss(struct vjbpf_events *ev, const char *source, uint64_t count
 }
 
 int vjbpf_events_drain(struct vjbpf_events *ev, int (*cb)(void *ctx, const struct vj_event *ev),
-		       void *ctx)
+                       void *ctx)
 {
 	struct timespec rt, mt;
 	struct vjbpf_stats st;
@@ -273,8 +274,8 @@ int vjbpf_events_drain(struct vjbpf_events *ev, int (*cb)(void *ctx, const struc
 
 	clock_gettime(CLOCK_REALTIME, &rt);
 	clock_gettime(CLOCK_MONOTONIC, &mt);
-	ev->mono_to_real = ((int64_t)rt.tv_sec - mt.tv_sec) * 1000000000 +
-			   ((int64_t)rt.tv_nsec - mt.tv_nsec);
+	ev->mono_to_real =
+	    ((int64_t)rt.tv_sec - mt.tv_sec) * 1000000000 + ((int64_t)rt.tv_nsec - mt.tv_nsec);
 	ev->cb = cb;
 	ev->ctx = ctx;
 	ev->delivered = 0;
@@ -292,7 +293,7 @@ int vjbpf_events_drain(struct vjbpf_events *ev, int (*cb)(void *ctx, const struc
 		}
 		if (st.reserve_failed > ev->seen_reserve_failed) {
 			rc = emit_loss(ev, "ringbuf-reserve",
-				       st.reserve_failed - ev->seen_reserve_failed);
+			               st.reserve_failed - ev->seen_reserve_failed);
 			if (rc < 0)
 				return rc;
 			ev->seen_reserve_failed = st.reserve_failed;

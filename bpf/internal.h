@@ -15,7 +15,10 @@
 struct vjbpf_maps {
 	int tenants, stats, rings, meta;
 };
-#define VJBPF_MAPS_INIT {-1, -1, -1, -1}
+#define VJBPF_MAPS_INIT                                                                            \
+	{                                                                                          \
+		-1, -1, -1, -1                                                                     \
+	}
 
 /* Programs in the order of the skeleton, with their pin names and hooks. */
 struct vjbpf_progdef {
@@ -40,14 +43,14 @@ uint64_t vjbpf__now_ns(void); /* CLOCK_MONOTONIC */
 
 /* tenant.c */
 int vjbpf__rules_from_policy(const struct vj_policy *p, const struct vjbpf_tenant_opts *o,
-			     struct vjbpf_rules *r, uint32_t *ring_bytes, struct vj_err *e);
+                             struct vjbpf_rules *r, uint32_t *ring_bytes, struct vj_err *e);
 int vjbpf__tenant_insert(const struct vjbpf_maps *m, uint64_t cgid, const struct vjbpf_rules *r,
-			 uint32_t ring_bytes, struct vj_err *e);
+                         uint32_t ring_bytes, struct vj_err *e);
 int vjbpf__tenant_remove(const struct vjbpf_maps *m, uint64_t cgid);
 
 /* events.c */
 int vjbpf__events_open_maps(const struct vjbpf_maps *m, uint64_t cgid, struct vjbpf_events **out,
-			    struct vj_err *e);
+                            struct vj_err *e);
 
 /* cgroup2.c */
 int vjbpf__cgroup2_root(char *buf, size_t len); /* mount point of cgroup2 */

@@ -40,15 +40,15 @@
 #define DEFAULT_BPFFS "/sys/fs/bpf"
 
 const struct vjbpf_progdef vjbpf_progs[VJBPF_NPROGS] = {
-	{"vj_dev", BPF_CGROUP_DEVICE},
-	{"vj_sock_create", BPF_CGROUP_INET_SOCK_CREATE},
-	{"vj_connect4", BPF_CGROUP_INET4_CONNECT},
-	{"vj_connect6", BPF_CGROUP_INET6_CONNECT},
-	{"vj_bind4", BPF_CGROUP_INET4_BIND},
-	{"vj_bind6", BPF_CGROUP_INET6_BIND},
-	{"vj_sendmsg4", BPF_CGROUP_UDP4_SENDMSG},
-	{"vj_sendmsg6", BPF_CGROUP_UDP6_SENDMSG},
-	{"vj_sysctl", BPF_CGROUP_SYSCTL},
+    {"vj_dev", BPF_CGROUP_DEVICE},
+    {"vj_sock_create", BPF_CGROUP_INET_SOCK_CREATE},
+    {"vj_connect4", BPF_CGROUP_INET4_CONNECT},
+    {"vj_connect6", BPF_CGROUP_INET6_CONNECT},
+    {"vj_bind4", BPF_CGROUP_INET4_BIND},
+    {"vj_bind6", BPF_CGROUP_INET6_BIND},
+    {"vj_sendmsg4", BPF_CGROUP_UDP4_SENDMSG},
+    {"vj_sendmsg6", BPF_CGROUP_UDP6_SENDMSG},
+    {"vj_sysctl", BPF_CGROUP_SYSCTL},
 };
 
 static const char *const pinned_maps[] = {"vj_tenants", "vj_stats", "vj_rings"};
@@ -208,7 +208,8 @@ static int ensure_bpffs(struct vj_err *e)
 	snprintf(parent, sizeof(parent), "%s", pin_root);
 	char *slash = strrchr(parent, '/');
 	if (!slash || slash == parent)
-		return vj_fail(e, EINVAL, "pin root %s must be a directory below a bpffs", pin_root);
+		return vj_fail(e, EINVAL, "pin root %s must be a directory below a bpffs",
+		               pin_root);
 	*slash = '\0';
 	if (statfs(parent, &sfs) < 0)
 		return vj_failx(e, errno, "statfs %s", parent);
@@ -236,9 +237,9 @@ int vjbpf__open_pinned_maps(struct vjbpf_maps *m, struct vj_err *e)
 			vjbpf__close_maps(m);
 			if (err == ENOENT)
 				return vj_fail(e, ENOENT,
-					       "cgroup-BPF is not set up on this host (no %s): "
-					       "run vjbpf_setup first",
-					       path);
+				               "cgroup-BPF is not set up on this host (no %s): "
+				               "run vjbpf_setup first",
+				               path);
 			return vj_failx(e, err, "opening pinned map %s", path);
 		}
 	}
@@ -344,7 +345,7 @@ static int load_and_pin(struct vj_err *e)
 	const char *why = vjbpf__log_end();
 	if (rc) {
 		rc = vj_fail(e, rc, "loading the cgroup-BPF programs failed (%s): %s",
-			     strerror(rc < 0 ? -rc : rc), why);
+		             strerror(rc < 0 ? -rc : rc), why);
 		goto out;
 	}
 	rc = mkdirs(e);
@@ -369,9 +370,9 @@ static int load_and_pin(struct vj_err *e)
 		}
 	}
 	struct vjbpf_meta meta = {
-		.magic = VJBPF_META_MAGIC,
-		.obj_hash = obj_hash(),
-		.loaded_at = (uint64_t)time(NULL),
+	    .magic = VJBPF_META_MAGIC,
+	    .obj_hash = obj_hash(),
+	    .loaded_at = (uint64_t)time(NULL),
 	};
 	__u32 zero = 0;
 	if (bpf_map_update_elem(bpf_map__fd(skel->maps.vj_meta), &zero, &meta, BPF_ANY) < 0) {
@@ -412,12 +413,12 @@ static int check_pinned(struct vj_err *e)
 	if (rc < 0)
 		return vj_failx(e, err, "reading %s", path);
 	if (meta.magic != VJBPF_META_MAGIC || meta.obj_hash != obj_hash())
-		return vj_fail(e, ESTALE,
-			       "the cgroup-BPF programs pinned in %s come from another vmjail build "
-			       "(object %016llx, this build %016llx): unload them (no tenant may be "
-			       "registered) before using this build",
-			       pin_root, (unsigned long long)meta.obj_hash,
-			       (unsigned long long)obj_hash());
+		return vj_fail(
+		    e, ESTALE,
+		    "the cgroup-BPF programs pinned in %s come from another vmjail build "
+		    "(object %016llx, this build %016llx): unload them (no tenant may be "
+		    "registered) before using this build",
+		    pin_root, (unsigned long long)meta.obj_hash, (unsigned long long)obj_hash());
 	return 1;
 }
 
@@ -482,9 +483,9 @@ int vjbpf_unload(struct vj_err *e)
 		close(fd);
 		if (rc == 0) {
 			rc = vj_fail(e, EBUSY,
-				     "tenants are still registered (cgroup %llu, ...): "
-				     "not unloading the cgroup-BPF programs",
-				     (unsigned long long)key);
+			             "tenants are still registered (cgroup %llu, ...): "
+			             "not unloading the cgroup-BPF programs",
+			             (unsigned long long)key);
 			goto out;
 		}
 	} else if (errno != ENOENT) {

@@ -42,7 +42,7 @@ static int read_lsm_list(struct vjbpf_lsm_probe *out)
 		if (statfs(SECURITYFS, &s) == 0 && s.f_type != SECURITYFS_MAGIC) {
 			/* Not mounted (no systemd here): mount it, and say so. */
 			if (mount("securityfs", SECURITYFS, "securityfs",
-				  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+			          MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 				return -errno;
 			out->mounted_securityfs = true;
 			fd = open(SECURITYFS_LSM, O_RDONLY | O_CLOEXEC);
@@ -96,7 +96,7 @@ int vjbpf_lsm_probe(struct vjbpf_lsm_probe *out)
 	rc = read_lsm_list(out);
 	if (rc) {
 		snprintf(out->reason, sizeof(out->reason), "cannot read %s: %s", SECURITYFS_LSM,
-			 strerror(-rc));
+		         strerror(-rc));
 		return rc;
 	}
 	rc = vjbpf__cgroup_mktemp("vmjail-lsmprobe", dir, sizeof(dir));
@@ -105,14 +105,15 @@ int vjbpf_lsm_probe(struct vjbpf_lsm_probe *out)
 	if (rc == 0 && stat("/dev/null", &st) < 0)
 		rc = -errno;
 	if (rc) {
-		snprintf(out->reason, sizeof(out->reason), "preparing the canary: %s", strerror(-rc));
+		snprintf(out->reason, sizeof(out->reason), "preparing the canary: %s",
+		         strerror(-rc));
 		goto out;
 	}
 	skel = vjbpf_lsmcanary__open();
 	if (!skel) {
 		rc = -errno;
 		snprintf(out->reason, sizeof(out->reason), "opening the LSM canary: %s",
-			 strerror(-rc));
+		         strerror(-rc));
 		goto out;
 	}
 	skel->rodata->target_cgid = cgid;
@@ -123,35 +124,36 @@ int vjbpf_lsm_probe(struct vjbpf_lsm_probe *out)
 	if (lrc) {
 		out->load_err = lrc < 0 ? -lrc : lrc;
 		if (out->load_err == EPERM)
-			snprintf(out->reason, sizeof(out->reason),
-				 "BPF LSM programs are refused by this kernel (EPERM on load as root, "
-				 "with bpf %s the active LSMs): BPF trampolines are unavailable",
-				 out->lsm_active ? "among" : "NOT among");
+			snprintf(
+			    out->reason, sizeof(out->reason),
+			    "BPF LSM programs are refused by this kernel (EPERM on load as root, "
+			    "with bpf %s the active LSMs): BPF trampolines are unavailable",
+			    out->lsm_active ? "among" : "NOT among");
 		else
 			snprintf(out->reason, sizeof(out->reason),
-				 "loading an lsm/file_open program failed: %s (%s)",
-				 strerror(out->load_err), why);
+			         "loading an lsm/file_open program failed: %s (%s)",
+			         strerror(out->load_err), why);
 		goto out;
 	}
 	link = bpf_program__attach_lsm(skel->progs.vj_lsm_canary);
 	if (!link) {
 		out->attach_err = errno;
 		snprintf(out->reason, sizeof(out->reason),
-			 "an lsm/file_open program loaded but did not attach: %s",
-			 strerror(out->attach_err));
+		         "an lsm/file_open program loaded but did not attach: %s",
+		         strerror(out->attach_err));
 		goto out;
 	}
 	out->canary_denied = canary_child(dir) == 0 && skel->bss->hits > 0;
 	if (!out->lsm_active)
 		snprintf(out->reason, sizeof(out->reason),
-			 "bpf is not an active LSM (%s): LSM programs load but never run",
-			 out->lsm_list);
+		         "bpf is not an active LSM (%s): LSM programs load but never run",
+		         out->lsm_list);
 	else if (!out->canary_denied)
 		snprintf(out->reason, sizeof(out->reason),
-			 "an lsm/file_open canary loaded and attached but did not refuse");
+		         "an lsm/file_open canary loaded and attached but did not refuse");
 	else
 		snprintf(out->reason, sizeof(out->reason),
-			 "an lsm/file_open canary loaded, attached and refused an open");
+		         "an lsm/file_open canary loaded, attached and refused an open");
 	out->available = out->lsm_active && out->canary_denied;
 	rc = 0;
 out:

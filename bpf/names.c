@@ -8,15 +8,15 @@
 const char *vjbpf__hook_name(uint32_t hook)
 {
 	static const char *const names[VJBPF_HOOK__COUNT] = {
-		[VJBPF_HOOK_DEV] = "cgroup/dev",
-		[VJBPF_HOOK_SOCK_CREATE] = "cgroup/sock_create",
-		[VJBPF_HOOK_CONNECT4] = "cgroup/connect4",
-		[VJBPF_HOOK_CONNECT6] = "cgroup/connect6",
-		[VJBPF_HOOK_BIND4] = "cgroup/bind4",
-		[VJBPF_HOOK_BIND6] = "cgroup/bind6",
-		[VJBPF_HOOK_SENDMSG4] = "cgroup/sendmsg4",
-		[VJBPF_HOOK_SENDMSG6] = "cgroup/sendmsg6",
-		[VJBPF_HOOK_SYSCTL] = "cgroup/sysctl",
+	    [VJBPF_HOOK_DEV] = "cgroup/dev",
+	    [VJBPF_HOOK_SOCK_CREATE] = "cgroup/sock_create",
+	    [VJBPF_HOOK_CONNECT4] = "cgroup/connect4",
+	    [VJBPF_HOOK_CONNECT6] = "cgroup/connect6",
+	    [VJBPF_HOOK_BIND4] = "cgroup/bind4",
+	    [VJBPF_HOOK_BIND6] = "cgroup/bind6",
+	    [VJBPF_HOOK_SENDMSG4] = "cgroup/sendmsg4",
+	    [VJBPF_HOOK_SENDMSG6] = "cgroup/sendmsg6",
+	    [VJBPF_HOOK_SYSCTL] = "cgroup/sysctl",
 	};
 	if (hook < VJBPF_HOOK__COUNT && names[hook])
 		return names[hook];

@@ -190,13 +190,13 @@ static int rig_open(struct rig *g, struct vjbpf_probe *out, struct vj_err *e)
 	const char *why = vjbpf__log_end();
 	if (rc)
 		return vj_fail(e, rc, "loading the cgroup-BPF programs failed (%s): %s",
-			       strerror(rc < 0 ? -rc : rc), why);
+		               strerror(rc < 0 ? -rc : rc), why);
 	g->maps.tenants = bpf_map__fd(g->skel->maps.vj_tenants);
 	g->maps.stats = bpf_map__fd(g->skel->maps.vj_stats);
 	g->maps.rings = bpf_map__fd(g->skel->maps.vj_rings);
 	for (int i = 0; i < VJBPF_NPROGS; i++) {
 		struct bpf_program *p =
-			bpf_object__find_program_by_name(g->skel->obj, vjbpf_progs[i].name);
+		    bpf_object__find_program_by_name(g->skel->obj, vjbpf_progs[i].name);
 		g->prog[i] = p ? bpf_program__fd(p) : -1;
 		if (g->prog[i] < 0)
 			return vj_fail(e, ENOENT, "program %s missing", vjbpf_progs[i].name);
@@ -296,24 +296,25 @@ int vjbpf_probe(struct vjbpf_probe *out)
 	if (c.sysctl_read == EPERM)
 		out->features |= VJBPF_FEAT_SYSCTL;
 	unsigned want = (1u << VJBPF_HOOK_DEV) | (1u << VJBPF_HOOK_SOCK_CREATE) |
-			(1u << VJBPF_HOOK_CONNECT4) | (1u << VJBPF_HOOK_SYSCTL);
+	                (1u << VJBPF_HOOK_CONNECT4) | (1u << VJBPF_HOOK_SYSCTL);
 	if ((seen.hooks & want) == want)
 		out->features |= VJBPF_FEAT_RINGBUF;
 	out->available = out->features == VJBPF_FEAT_ALL;
 	if (out->available)
-		snprintf(out->reason, sizeof(out->reason),
-			 "canary refused /dev/full, AF_INET6, connect 127.0.0.1:9 and a sysctl read "
-			 "with EPERM, allowed /dev/null and AF_UNIX, and its own ring got the 4 "
-			 "records (%s programs)",
-			 out->used_pinned ? "pinned" : "privately loaded");
+		snprintf(
+		    out->reason, sizeof(out->reason),
+		    "canary refused /dev/full, AF_INET6, connect 127.0.0.1:9 and a sysctl read "
+		    "with EPERM, allowed /dev/null and AF_UNIX, and its own ring got the 4 "
+		    "records (%s programs)",
+		    out->used_pinned ? "pinned" : "privately loaded");
 	else
 		snprintf(out->reason, sizeof(out->reason),
-			 "canary: /dev/full %s, /dev/null %s, AF_INET6 %s, AF_UNIX %s, connect %s, "
-			 "sysctl read %s, ring records %#x of %#x",
-			 strerror(c.dev_full), strerror(c.dev_null), strerror(c.sock_inet6),
-			 strerror(c.sock_unix), strerror(c.connect4 < 0 ? -c.connect4 : c.connect4),
-			 strerror(c.sysctl_read < 0 ? -c.sysctl_read : c.sysctl_read),
-			 seen.hooks & want, want);
+		         "canary: /dev/full %s, /dev/null %s, AF_INET6 %s, AF_UNIX %s, connect %s, "
+		         "sysctl read %s, ring records %#x of %#x",
+		         strerror(c.dev_full), strerror(c.dev_null), strerror(c.sock_inet6),
+		         strerror(c.sock_unix), strerror(c.connect4 < 0 ? -c.connect4 : c.connect4),
+		         strerror(c.sysctl_read < 0 ? -c.sysctl_read : c.sysctl_read),
+		         seen.hooks & want, want);
 out:
 	if (rc && !out->reason[0])
 		snprintf(out->reason, sizeof(out->reason), "%s", e.msg);

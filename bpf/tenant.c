@@ -55,19 +55,21 @@ static int net_rule(const struct vj_netrule *n, struct vjbpf_net_rule *out, stru
 		break;
 	default:
 		return vj_fail(e, EINVAL, "net rule at %s:%u: unknown operation %d",
-			       n->loc.file ? n->loc.file : "?", n->loc.line, (int)n->op);
+		               n->loc.file ? n->loc.file : "?", n->loc.line, (int)n->op);
 	}
 	if (n->family == AF_INET)
 		bits = 32;
 	else if (n->family == AF_INET6)
 		bits = 128;
 	else
-		return vj_fail(e, EINVAL, "net rule at %s:%u: family %d is neither AF_INET nor AF_INET6",
-			       n->loc.file ? n->loc.file : "?", n->loc.line, n->family);
+		return vj_fail(e, EINVAL,
+		               "net rule at %s:%u: family %d is neither AF_INET nor AF_INET6",
+		               n->loc.file ? n->loc.file : "?", n->loc.line, n->family);
 	if (n->prefix > bits || n->port_lo > n->port_hi)
-		return vj_fail(e, EINVAL, "net rule at %s:%u: prefix /%u or ports %u-%u out of range",
-			       n->loc.file ? n->loc.file : "?", n->loc.line, n->prefix,
-			       (unsigned)n->port_lo, (unsigned)n->port_hi);
+		return vj_fail(e, EINVAL,
+		               "net rule at %s:%u: prefix /%u or ports %u-%u out of range",
+		               n->loc.file ? n->loc.file : "?", n->loc.line, n->prefix,
+		               (unsigned)n->port_lo, (unsigned)n->port_hi);
 	out->family = (__u8)n->family;
 	prefix_mask(n->prefix, bits, out->mask);
 	memcpy(out->addr, n->addr, bits / 8);
@@ -79,7 +81,7 @@ static int net_rule(const struct vj_netrule *n, struct vjbpf_net_rule *out, stru
 }
 
 int vjbpf__rules_from_policy(const struct vj_policy *p, const struct vjbpf_tenant_opts *o,
-			     struct vjbpf_rules *r, uint32_t *ring_bytes, struct vj_err *e)
+                             struct vjbpf_rules *r, uint32_t *ring_bytes, struct vj_err *e)
 {
 	const struct vj_cgbpf *c = &p->cgbpf;
 	long page = sysconf(_SC_PAGESIZE);
@@ -87,61 +89,61 @@ int vjbpf__rules_from_policy(const struct vj_policy *p, const struct vjbpf_tenan
 	memset(r, 0, sizeof(*r));
 	if (p->devices & ~((1u << VJ_DEV__COUNT) - 1))
 		return vj_fail(e, EINVAL, "policy %s: unknown device bits %#x", p->name,
-			       p->devices & ~((1u << VJ_DEV__COUNT) - 1));
+		               p->devices & ~((1u << VJ_DEV__COUNT) - 1));
 	for (int d = 0; d < VJ_DEV__COUNT; d++) {
 		if (!(p->devices & (1u << d)))
 			continue;
 		const struct vj_devinfo *di = vj_dev_info((enum vj_dev)d);
 		if (!di)
 			return vj_fail(e, EINVAL, "policy %s: no device table entry for device %d",
-				       p->name, d);
+			               p->name, d);
 		if (r->ndev >= VJBPF_MAX_DEV)
 			return vj_fail(e, E2BIG, "policy %s: more than %d devices", p->name,
-				       VJBPF_MAX_DEV);
+			               VJBPF_MAX_DEV);
 		/* mknod too: the jailer may create the node after the jailer
 		 * process joined the leaf; the VMM has no CAP_MKNOD anyway. */
 		r->dev[r->ndev++] = (struct vjbpf_dev_rule){
-			.type = VJBPF_DEV_CHAR,
-			.major = di->major,
-			.minor = di->minor,
-			.access = VJBPF_DEV_READ | VJBPF_DEV_WRITE | VJBPF_DEV_MKNOD,
+		    .type = VJBPF_DEV_CHAR,
+		    .major = di->major,
+		    .minor = di->minor,
+		    .access = VJBPF_DEV_READ | VJBPF_DEV_WRITE | VJBPF_DEV_MKNOD,
 		};
 	}
 	if (c->nsockets > VJBPF_MAX_SOCK)
 		return vj_fail(e, E2BIG, "policy %s: %zu socket rules, at most %d", p->name,
-			       c->nsockets, VJBPF_MAX_SOCK);
+		               c->nsockets, VJBPF_MAX_SOCK);
 	for (size_t i = 0; i < c->nsockets; i++) {
 		const struct vj_sockrule *s = &c->sockets[i];
 		if (s->family <= 0 || s->family >= AF_MAX)
 			return vj_fail(e, EINVAL, "socket rule at %s:%u: family %d out of range",
-				       s->loc.file ? s->loc.file : "?", s->loc.line, s->family);
+			               s->loc.file ? s->loc.file : "?", s->loc.line, s->family);
 		/* The hook sees sk->type: no SOCK_NONBLOCK / SOCK_CLOEXEC bits. */
 		r->sock[i] = (struct vjbpf_sock_rule){s->family, s->type < 0 ? -1 : (s->type & 0xf),
-						      s->protocol < 0 ? -1 : s->protocol, 0};
+		                                      s->protocol < 0 ? -1 : s->protocol, 0};
 	}
 	r->nsock = (__u32)c->nsockets;
 	if (c->nnet > VJBPF_MAX_NET)
 		return vj_fail(e, E2BIG, "policy %s: %zu net rules, at most %d", p->name, c->nnet,
-			       VJBPF_MAX_NET);
+		               VJBPF_MAX_NET);
 	for (size_t i = 0; i < c->nnet; i++) {
 		int rc = net_rule(&c->net[i], &r->net[i], e);
 		if (rc)
 			return rc;
 	}
 	r->nnet = (__u32)c->nnet;
-	r->flags = (c->sysctl_read ? VJBPF_SYSCTL_READ : 0) |
-		   (c->sysctl_write ? VJBPF_SYSCTL_WRITE : 0);
+	r->flags =
+	    (c->sysctl_read ? VJBPF_SYSCTL_READ : 0) | (c->sysctl_write ? VJBPF_SYSCTL_WRITE : 0);
 
 	uint32_t rate = o && o->events_per_sec ? o->events_per_sec : VJBPF_DEFAULT_RATE;
 	uint32_t burst = o && o->burst ? o->burst : VJBPF_DEFAULT_BURST;
 	uint32_t ring = o && o->ring_bytes ? o->ring_bytes : VJBPF_DEFAULT_RING;
 	if (rate > VJBPF_MAX_RATE || burst > VJBPF_MAX_BURST)
 		return vj_fail(e, EINVAL, "event rate %u/s burst %u: at most %u/s and %u", rate,
-			       burst, VJBPF_MAX_RATE, VJBPF_MAX_BURST);
+		               burst, VJBPF_MAX_RATE, VJBPF_MAX_BURST);
 	if (!is_pow2(ring) || ring < (uint32_t)page || ring > VJBPF_MAX_RING)
 		return vj_fail(e, EINVAL,
-			       "ring size %u: must be a power of two between %ld and %u bytes", ring,
-			       page, VJBPF_MAX_RING);
+		               "ring size %u: must be a power of two between %ld and %u bytes",
+		               ring, page, VJBPF_MAX_RING);
 	r->rate_per_sec = rate;
 	r->burst = burst;
 	*ring_bytes = ring;
@@ -159,7 +161,7 @@ int vjbpf__tenant_remove(const struct vjbpf_maps *m, uint64_t cgid)
 }
 
 int vjbpf__tenant_insert(const struct vjbpf_maps *m, uint64_t cgid, const struct vjbpf_rules *r,
-			 uint32_t ring_bytes, struct vj_err *e)
+                         uint32_t ring_bytes, struct vj_err *e)
 {
 	__u64 key = cgid;
 	struct vjbpf_stats st;
@@ -173,9 +175,9 @@ int vjbpf__tenant_insert(const struct vjbpf_maps *m, uint64_t cgid, const struct
 	if (bpf_map_update_elem(m->stats, &key, &st, BPF_NOEXIST) < 0) {
 		if (errno == EEXIST)
 			return vj_fail(e, EEXIST, "cgroup %llu is already a registered tenant",
-				       (unsigned long long)cgid);
+			               (unsigned long long)cgid);
 		return vj_failx(e, errno, "registering counters of cgroup %llu",
-				(unsigned long long)cgid);
+		                (unsigned long long)cgid);
 	}
 	int ring = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "vj_ring", 0, 0, ring_bytes, NULL);
 	if (ring < 0) {
@@ -186,12 +188,13 @@ int vjbpf__tenant_insert(const struct vjbpf_maps *m, uint64_t cgid, const struct
 	rc = bpf_map_update_elem(m->rings, &key, &ringval, BPF_NOEXIST) < 0 ? -errno : 0;
 	close(ring); /* the outer map holds it now */
 	if (rc) {
-		rc = vj_failx(e, rc, "registering the ring of cgroup %llu", (unsigned long long)cgid);
+		rc = vj_failx(e, rc, "registering the ring of cgroup %llu",
+		              (unsigned long long)cgid);
 		goto fail;
 	}
 	if (bpf_map_update_elem(m->tenants, &key, r, BPF_NOEXIST) < 0) {
 		rc = vj_failx(e, errno, "registering the rules of cgroup %llu",
-			      (unsigned long long)cgid);
+		              (unsigned long long)cgid);
 		goto fail;
 	}
 	return 0;
@@ -201,7 +204,7 @@ fail:
 }
 
 int vjbpf_tenant_add(uint64_t cgid, const struct vj_policy *p, const struct vjbpf_tenant_opts *o,
-		     struct vj_err *e)
+                     struct vj_err *e)
 {
 	struct vjbpf_maps m = VJBPF_MAPS_INIT;
 	struct vjbpf_rules r;

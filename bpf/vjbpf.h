@@ -44,11 +44,11 @@ const char *vjbpf_root(void);
 #define VJBPF_FEAT_ALL         0x1fu
 
 struct vjbpf_probe {
-	bool available;      /* every feature proven by the canary */
-	uint32_t features;   /* VJBPF_FEAT_* proven */
-	bool used_pinned;    /* the canary ran the host's pinned programs */
+	bool available;    /* every feature proven by the canary */
+	uint32_t features; /* VJBPF_FEAT_* proven */
+	bool used_pinned;  /* the canary ran the host's pinned programs */
 	uint64_t elapsed_ns;
-	char reason[512];    /* why not available, or what was proven */
+	char reason[512]; /* why not available, or what was proven */
 };
 
 /*
@@ -90,7 +90,7 @@ int vjbpf_unload(struct vj_err *e);
 
 /* ---------------------------------------------------------------- tenants */
 
-#define VJBPF_DEFAULT_RATE  200u          /* events per second */
+#define VJBPF_DEFAULT_RATE  200u /* events per second */
 #define VJBPF_DEFAULT_BURST 400u
 #define VJBPF_DEFAULT_RING  (256u * 1024) /* bytes */
 #define VJBPF_MAX_RING      (64u << 20)
@@ -109,7 +109,7 @@ struct vjbpf_tenant_opts {
  * maps hold.
  */
 int vjbpf_tenant_add(uint64_t cgid, const struct vj_policy *p, const struct vjbpf_tenant_opts *o,
-		     struct vj_err *e);
+                     struct vj_err *e);
 
 /* Remove a tenant.  Only once its leaf is empty: from then on nothing is
  * enforced for that cgroup.  -ENOENT if not registered. */
@@ -139,7 +139,7 @@ int vjbpf_events_open(uint64_t cgid, struct vjbpf_events **out, struct vj_err *e
 
 /* Strings copied into every event decoded from now on (any may be NULL). */
 int vjbpf_events_label(struct vjbpf_events *ev, const char *tenant, const char *vmm,
-		       const char *policy, const char *policy_hash);
+                       const char *policy, const char *policy_hash);
 
 /* Readable (poll/epoll) when records are waiting. */
 int vjbpf_events_fd(const struct vjbpf_events *ev);
@@ -153,7 +153,7 @@ int vjbpf_events_fd(const struct vjbpf_events *ev);
  * number of events passed to cb.
  */
 int vjbpf_events_drain(struct vjbpf_events *ev, int (*cb)(void *ctx, const struct vj_event *ev),
-		       void *ctx);
+                       void *ctx);
 
 void vjbpf_events_close(struct vjbpf_events *ev);
 

@@ -23,12 +23,12 @@
 #define VJBPF_MAX_NET     32
 /* How far below a tenant's leaf a process may sit and still be that tenant
  * (cgroup levels searched from the root; see vj_tenant() in the programs). */
-#define VJBPF_MAX_LEVEL   16
+#define VJBPF_MAX_LEVEL 16
 
-#define VJBPF_NSEC            1000000000ull
-#define VJBPF_MAX_RATE        1000000u /* events/s; keeps the refill in 64 bits */
-#define VJBPF_MAX_BURST       1000000u
-#define VJBPF_REFILL_CAP_NS   (60ull * VJBPF_NSEC)
+#define VJBPF_NSEC          1000000000ull
+#define VJBPF_MAX_RATE      1000000u /* events/s; keeps the refill in 64 bits */
+#define VJBPF_MAX_BURST     1000000u
+#define VJBPF_REFILL_CAP_NS (60ull * VJBPF_NSEC)
 
 /* vjbpf_rules.flags */
 #define VJBPF_SYSCTL_READ  0x1u
@@ -142,7 +142,7 @@ struct vjbpf_rec {
 #define VJBPF_META_MAGIC 0x766a627066000001ull /* "vjbpf", version 1 */
 struct vjbpf_meta {
 	__u64 magic;
-	__u64 obj_hash; /* FNV-1a of the BPF object the programs came from */
+	__u64 obj_hash;  /* FNV-1a of the BPF object the programs came from */
 	__u64 loaded_at; /* CLOCK_REALTIME seconds */
 	__u64 pad;
 };

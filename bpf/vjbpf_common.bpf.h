@@ -136,7 +136,7 @@ static __always_inline int vj_take_token(struct vjbpf_stats *st, const struct vj
  * suppressed and reserve_failed.
  */
 static __always_inline struct vjbpf_rec *vj_report_begin(const struct vjbpf_rules *r, __u64 tenant,
-							  __u64 cur, __u32 hook)
+                                                         __u64 cur, __u32 hook)
 {
 	struct vjbpf_stats *st = bpf_map_lookup_elem(&vj_stats, &tenant);
 	struct vjbpf_rec *rec;

@@ -13,7 +13,7 @@
 #define SYSCTL_W "/proc/sys/kernel/printk_ratelimit"
 
 struct ports {
-	uint16_t l4, l6;     /* TCP listeners on 127.0.0.1 and ::1 */
+	uint16_t l4, l6;       /* TCP listeners on 127.0.0.1 and ::1 */
 	uint16_t free4, free6; /* nobody listens there */
 	char sysctl_value[32];
 };
@@ -167,12 +167,12 @@ int main(void)
 	tap_is_int(a.conn4_ok, EPERM, "A: connect 127.0.0.1:%u (no rule) -> EPERM", ports.l4);
 	tap_is_int(b.conn4_ok, 0, "B: connect 127.0.0.1:%u (rule) connects", ports.l4);
 	tap_is_int(b.conn4_port, EPERM, "B: connect 127.0.0.1:%u (port outside rule) -> EPERM",
-		   ports.free4);
+	           ports.free4);
 	tap_is_int(b.conn4_addr, EPERM, "B: connect 127.0.0.2:%u (address outside /32) -> EPERM",
-		   ports.l4);
+	           ports.l4);
 	tap_is_int(b.conn6_ok, 0, "B: connect [::1]:%u (rule) connects", ports.l6);
 	tap_is_int(b.conn6_port, EPERM, "B: connect [::1]:%u (port outside rule) -> EPERM",
-		   ports.free6);
+	           ports.free6);
 	tap_is_int(a.bind4_ok, EPERM, "A: bind 127.0.0.1:%u (no rule) -> EPERM", ports.free4);
 	tap_is_int(b.bind4_ok, 0, "B: bind 127.0.0.1:%u (127/8, 1024-65535) allowed", ports.free4);
 	tap_is_int(b.bind4_port0, EPERM, "B: bind 127.0.0.1:0 (port 0 not in 1024-65535) -> EPERM");
@@ -193,10 +193,10 @@ int main(void)
 	tap_ok(memcmp(&nested, &b, sizeof(b)) == 0,
 	       "a process below B's leaf gets exactly B's verdicts");
 	tap_ok(unreg.full == 0 && unreg.zero == 0 && unreg.inet6 == 0 && unreg.sysctl_read == 0 &&
-		       unreg.conn4_port == ECONNREFUSED,
+	           unreg.conn4_port == ECONNREFUSED,
 	       "an unregistered leaf below the parent is not enforced (documented)");
 	tap_ok(self.full == 0 && self.inet6 == 0 && self.conn4_addr == ECONNREFUSED &&
-		       self.sysctl_read == 0,
+	           self.sysctl_read == 0,
 	       "the test process outside the parent is not affected");
 
 	/* counters agree with what the children saw */
@@ -204,12 +204,12 @@ int main(void)
 	tap_ok(vjbpf_tenant_stats(ida, &st_a) == 0 && vjbpf_tenant_stats(idb, &st_b) == 0,
 	       "counters readable");
 	tap_is_int(st_a.denials, count_eperm(&a), "A: denials counter == EPERMs A saw (%d)",
-		   count_eperm(&a));
+	           count_eperm(&a));
 	tap_is_int(st_b.denials, 2 * count_eperm(&b),
-		   "B: denials counter == EPERMs of B and of the process below B (%d)",
-		   2 * count_eperm(&b));
+	           "B: denials counter == EPERMs of B and of the process below B (%d)",
+	           2 * count_eperm(&b));
 	tap_is_int(st_a.emitted + st_a.suppressed + st_a.reserve_failed, st_a.denials,
-		   "A: emitted + suppressed + reserve_failed == denials");
+	           "A: emitted + suppressed + reserve_failed == denials");
 
 	/* tenant_del: the rules go, the leaf is no longer enforced */
 	tap_is_int(vjbpf_tenant_del(ida), 0, "tenant A removed");
@@ -218,8 +218,7 @@ int main(void)
 	struct vjbpf_events *ev = NULL;
 	tap_is_int(vjbpf_events_open(ida, &ev, &e), -ENOENT, "A's ring is gone");
 	vj_err_clear(&e);
-	tap_ok(cgt_run_in(la, probe_all, &ports, &a, sizeof(a)) == 0 && a.full == 0 &&
-		       a.inet6 == 0,
+	tap_ok(cgt_run_in(la, probe_all, &ports, &a, sizeof(a)) == 0 && a.full == 0 && a.inet6 == 0,
 	       "after tenant_del, A's leaf is not enforced any more");
 	cgt.leaf_ids[0] = 0;
 

@@ -119,7 +119,7 @@ int main(void)
 	const char *lb = cgt_leaf("b", &idb);
 	struct vjbpf_tenant_opts fast = {.events_per_sec = 100000, .burst = 1000};
 	tap_ok(la && lb && vjbpf_tenant_add(ida, &pa, &fast, &e) == 0 &&
-		       vjbpf_tenant_add(idb, &pb, NULL, &e) == 0,
+	           vjbpf_tenant_add(idb, &pb, NULL, &e) == 0,
 	       "tenants A and B registered %s", e.msg);
 	tap_ok(vjbpf_events_open(ida, &ra, &e) == 0 && vjbpf_events_open(idb, &rb, &e) == 0,
 	       "each supervisor opens its own tenant's ring %s", e.msg);
@@ -149,15 +149,15 @@ int main(void)
 	tap_is_int(foreign, 0, "no event of one tenant in the other's ring; cgroup ids right");
 
 	static const char *const hooks[10] = {
-		"cgroup/dev",	   "cgroup/sock_create", "cgroup/connect4", "cgroup/connect6",
-		"cgroup/bind4",	   "cgroup/bind6",	 "cgroup/sendmsg4", "cgroup/sendmsg6",
-		"cgroup/sysctl",   "cgroup/sysctl"};
+	    "cgroup/dev",    "cgroup/sock_create", "cgroup/connect4", "cgroup/connect6",
+	    "cgroup/bind4",  "cgroup/bind6",       "cgroup/sendmsg4", "cgroup/sendmsg6",
+	    "cgroup/sysctl", "cgroup/sysctl"};
 	int order_ok = evs_a.n == 10, who_ok = evs_a.n == 10;
 	for (int i = 0; i < evs_a.n && i < 10; i++) {
 		const struct cgt_ev *v = &evs_a.v[i];
 		order_ok &= strcmp(v->hook, hooks[i]) == 0;
 		who_ok &= v->kind == VJ_EV_ENFORCEMENT && v->pid == each.pid && v->err == EPERM &&
-			  strcmp(v->comm, "vj-evchild") == 0;
+		          strcmp(v->comm, "vj-evchild") == 0;
 	}
 	tap_ok(order_ok, "hooks in the order of the denials");
 	tap_ok(who_ok, "every event: enforcement, EPERM, the child's pid %d and comm", each.pid);
@@ -171,17 +171,19 @@ int main(void)
 		snprintf(addr6, sizeof(addr6), "::1");
 		tap_ok(v[2].family == AF_INET && !strcmp(v[2].addr, addr4) && v[2].port == ports.l4,
 		       "connect4: %s port %d", v[2].addr, v[2].port);
-		tap_ok(v[3].family == AF_INET6 && !strcmp(v[3].addr, addr6) && v[3].port == ports.l6,
+		tap_ok(v[3].family == AF_INET6 && !strcmp(v[3].addr, addr6) &&
+		           v[3].port == ports.l6,
 		       "connect6: %s port %d", v[3].addr, v[3].port);
-		tap_ok(!strcmp(v[4].addr, addr4) && v[4].port == ports.free4,
-		       "bind4: %s port %d", v[4].addr, v[4].port);
-		tap_ok(!strcmp(v[5].addr, addr6) && v[5].port == ports.free6,
-		       "bind6: %s port %d", v[5].addr, v[5].port);
+		tap_ok(!strcmp(v[4].addr, addr4) && v[4].port == ports.free4, "bind4: %s port %d",
+		       v[4].addr, v[4].port);
+		tap_ok(!strcmp(v[5].addr, addr6) && v[5].port == ports.free6, "bind6: %s port %d",
+		       v[5].addr, v[5].port);
 		tap_ok(!strcmp(v[6].addr, addr4) && v[6].port == 53, "sendmsg4: %s port %d",
 		       v[6].addr, v[6].port);
 		tap_ok(!strcmp(v[7].addr, addr6) && v[7].port == 53, "sendmsg6: %s port %d",
 		       v[7].addr, v[7].port);
-		tap_ok(!strcmp(v[8].path, "/proc/sys/kernel/ostype") && !strcmp(v[8].detail, "read"),
+		tap_ok(!strcmp(v[8].path, "/proc/sys/kernel/ostype") &&
+		           !strcmp(v[8].detail, "read"),
 		       "sysctl read: %s %s", v[8].path, v[8].detail);
 		tap_ok(!strcmp(v[9].path, SYSCTL_W) && !strcmp(v[9].detail, "write"),
 		       "sysctl write: %s %s", v[9].path, v[9].detail);
@@ -199,7 +201,7 @@ int main(void)
 	tap_ok(cgt_run_in(la, deny_zero3, NULL, &zeros, sizeof(zeros)) == 0, "3 more in A");
 	tap_is_int(vjbpf_events_drain(ra, encode, &cap), 3, "drained 3 more through the encoder");
 	tap_ok(cap.rc > 0 && strstr(line, "\"enforcer\":\"cgroup-bpf\"") &&
-		       strstr(line, "\"hook\":\"cgroup/dev\"") && strstr(line, "\"id\":\"tenant-a\""),
+	           strstr(line, "\"hook\":\"cgroup/dev\"") && strstr(line, "\"id\":\"tenant-a\""),
 	       "JSON line carries enforcer, hook and the supervisor's labels");
 	tap_diag("%.*s", (int)strcspn(line, "\n"), line);
 
@@ -210,9 +212,9 @@ int main(void)
 	if (kid == 0) {
 		/* a grandchild does the work so this one can just wait */
 		_exit(cgt_run_in(la, deny_paced, &pace, &denied, sizeof(denied)) == 0 &&
-				      denied == pace.n
-			      ? 0
-			      : 1);
+		              denied == pace.n
+		          ? 0
+		          : 1);
 	}
 	struct pollfd pfd = {.fd = vjbpf_events_fd(ra), .events = POLLIN};
 	uint64_t deadline = cgt_now_ns() + 10ull * 1000000000;
@@ -232,15 +234,16 @@ int main(void)
 			lat[nl++] = evs_lat.v[i].latency_ns;
 	if (nl) {
 		qsort(lat, (size_t)nl, sizeof(lat[0]), cmp_i64);
-		tap_diag("event latency (denial -> callback, poll-driven, %d events): median %.1f us, "
-			 "p99 %.1f us, max %.1f us",
-			 nl, lat[nl / 2] / 1e3, lat[(nl * 99) / 100] / 1e3, lat[nl - 1] / 1e3);
+		tap_diag(
+		    "event latency (denial -> callback, poll-driven, %d events): median %.1f us, "
+		    "p99 %.1f us, max %.1f us",
+		    nl, lat[nl / 2] / 1e3, lat[(nl * 99) / 100] / 1e3, lat[nl - 1] / 1e3);
 	}
 	tap_ok(nl && lat[nl / 2] < 50 * 1000000, "median latency under 50 ms");
 
 	struct vjbpf_tenant_stats st;
 	tap_ok(vjbpf_tenant_stats(ida, &st) == 0 && st.denials == st.emitted &&
-		       st.denials == 10 + 3 + (uint64_t)pace.n,
+	           st.denials == 10 + 3 + (uint64_t)pace.n,
 	       "A's counters: %llu denials, all emitted", (unsigned long long)st.denials);
 
 	vjbpf_events_close(ra);

@@ -13,7 +13,7 @@
 #include <poll.h>
 
 #define FLOOD_SECONDS 3
-#define B_DENIALS 150
+#define B_DENIALS     150
 
 struct flood_out {
 	uint64_t denied, other;
@@ -89,14 +89,14 @@ int main(void)
 	cgt_policy(&pb, "flood-b");
 	pb.devices = 1u << VJ_DEV_NULL;
 	long page = sysconf(_SC_PAGESIZE);
-	struct vjbpf_tenant_opts oa = {.events_per_sec = 50, .burst = 20,
-				       .ring_bytes = (uint32_t)page};
-	struct vjbpf_tenant_opts ob = {.events_per_sec = 1000, .burst = 200,
-				       .ring_bytes = 64 * 1024};
+	struct vjbpf_tenant_opts oa = {
+	    .events_per_sec = 50, .burst = 20, .ring_bytes = (uint32_t)page};
+	struct vjbpf_tenant_opts ob = {
+	    .events_per_sec = 1000, .burst = 200, .ring_bytes = 64 * 1024};
 	const char *la = cgt_leaf("a", &ida);
 	const char *lb = cgt_leaf("b", &idb);
 	tap_ok(la && lb && vjbpf_tenant_add(ida, &pa, &oa, &e) == 0 &&
-		       vjbpf_tenant_add(idb, &pb, &ob, &e) == 0,
+	           vjbpf_tenant_add(idb, &pb, &ob, &e) == 0,
 	       "A: %ld-byte ring, 50/s burst 20; B: 64 KiB ring, 1000/s %s", page, e.msg);
 	tap_ok(vjbpf_events_open(ida, &ra, &e) == 0 && vjbpf_events_open(idb, &rb, &e) == 0,
 	       "both rings open");
@@ -124,7 +124,7 @@ int main(void)
 	/* B: everything arrived, nothing lost. */
 	tap_is_int(bden, B_DENIALS, "B was refused %d times", B_DENIALS);
 	tap_is_int(evs_b.enforcement, B_DENIALS, "all of B's %d events arrived during A's flood",
-		   B_DENIALS);
+	           B_DENIALS);
 	tap_ok(evs_b.loss_rate == 0 && evs_b.loss_ring == 0, "B lost nothing");
 	int foreign = 0;
 	for (int i = 0; i < evs_b.n; i++)
@@ -138,15 +138,15 @@ int main(void)
 	struct vjbpf_tenant_stats st;
 	tap_ok(vjbpf_tenant_stats(ida, &st) == 0, "A's counters readable");
 	tap_is_int(st.denials, ares.denied, "A: kernel denials == denials A's processes saw (%llu)",
-		   (unsigned long long)ares.denied);
+	           (unsigned long long)ares.denied);
 	tap_is_int(st.emitted + st.suppressed + st.reserve_failed, ares.denied,
-		   "A: emitted + suppressed + reserve-failed == generated, exactly");
+	           "A: emitted + suppressed + reserve-failed == generated, exactly");
 	tap_is_int(evs_a.enforcement, st.emitted, "A: records read == emitted (%llu)",
-		   (unsigned long long)st.emitted);
+	           (unsigned long long)st.emitted);
 	tap_is_int(evs_a.loss_rate, st.suppressed, "A: rate-limit loss events sum to %llu",
-		   (unsigned long long)st.suppressed);
+	           (unsigned long long)st.suppressed);
 	tap_is_int(evs_a.loss_ring, st.reserve_failed, "A: ringbuf-reserve loss events sum to %llu",
-		   (unsigned long long)st.reserve_failed);
+	           (unsigned long long)st.reserve_failed);
 	tap_ok(st.suppressed > 0 && st.reserve_failed > 0,
 	       "both the rate limit and the full ring dropped records");
 	/* The bucket: at most burst + rate * seconds (+1 s of slack) tokens. */
@@ -154,10 +154,10 @@ int main(void)
 	       "A got no more tokens than 20 + 50/s allows (%llu)",
 	       (unsigned long long)(st.emitted + st.reserve_failed));
 	tap_diag("flood: A generated %llu denials in %d s: %llu emitted, %llu suppressed by the "
-		 "rate limit, %llu ring-reserve failures; B: %d/%d delivered",
-		 (unsigned long long)ares.denied, FLOOD_SECONDS, (unsigned long long)st.emitted,
-		 (unsigned long long)st.suppressed, (unsigned long long)st.reserve_failed,
-		 (int)evs_b.enforcement, B_DENIALS);
+	         "rate limit, %llu ring-reserve failures; B: %d/%d delivered",
+	         (unsigned long long)ares.denied, FLOOD_SECONDS, (unsigned long long)st.emitted,
+	         (unsigned long long)st.suppressed, (unsigned long long)st.reserve_failed,
+	         (int)evs_b.enforcement, B_DENIALS);
 
 	/* A decision never depended on the ring: nothing but EPERM (checked
 	 * above), and after the flood A is still refused and reported. */

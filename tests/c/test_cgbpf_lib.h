@@ -88,7 +88,7 @@ static inline void cgt_remove_leaf(const char *dir)
 static inline void cgt_cleanup(void)
 {
 	if (cgt.owner != getpid())
-		return; /* a forked child exiting */
+		return;                              /* a forked child exiting */
 	for (int i = cgt.nleaves - 1; i >= 0; i--) { /* children first */
 		if (cgt.leaf_ids[i])
 			vjbpf_tenant_del(cgt.leaf_ids[i]);
@@ -164,7 +164,7 @@ static inline int cgt_init(const char *name)
 	if (rc)
 		return rc;
 	snprintf(cgt.parent, sizeof(cgt.parent), "/sys/fs/cgroup/unified/vmjail-test-%d-%.32s",
-		 (int)getpid(), name);
+	         (int)getpid(), name);
 	if (mkdir(cgt.parent, 0755) < 0) {
 		rc = -errno;
 		cgt.parent[0] = '\0';
@@ -200,7 +200,7 @@ static inline const char *cgt_leaf(const char *name, uint64_t *id)
  * in *rfd); cgt_finish collects.  cgt_run_in does both.
  */
 static inline pid_t cgt_start_in(const char *dir, void (*fn)(void *arg, void *out), void *arg,
-				 size_t outlen, int *rfd)
+                                 size_t outlen, int *rfd)
 {
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
@@ -244,7 +244,7 @@ static inline int cgt_finish(pid_t pid, int rfd, void *out, size_t outlen)
 }
 
 static inline int cgt_run_in(const char *dir, void (*fn)(void *arg, void *out), void *arg,
-			     void *out, size_t outlen)
+                             void *out, size_t outlen)
 {
 	int rfd;
 	pid_t pid = cgt_start_in(dir, fn, arg, outlen, &rfd);
@@ -264,15 +264,15 @@ static inline void cgt_policy(struct vj_policy *p, const char *name)
 
 /* Sockets and net rules of one policy live in caller-provided arrays. */
 static inline void cgt_sock(struct vj_policy *p, struct vj_sockrule *arr, int family, int type,
-			    int protocol)
+                            int protocol)
 {
 	p->cgbpf.sockets = arr;
-	arr[p->cgbpf.nsockets++] = (struct vj_sockrule){.family = family, .type = type,
-							.protocol = protocol};
+	arr[p->cgbpf.nsockets++] =
+	    (struct vj_sockrule){.family = family, .type = type, .protocol = protocol};
 }
 
 static inline void cgt_net(struct vj_policy *p, struct vj_netrule *arr, enum vj_netop op,
-			   int family, const char *addr, unsigned prefix, uint16_t lo, uint16_t hi)
+                           int family, const char *addr, unsigned prefix, uint16_t lo, uint16_t hi)
 {
 	struct vj_netrule *n = &arr[p->cgbpf.nnet++];
 	p->cgbpf.net = arr;
@@ -333,7 +333,7 @@ static inline int cgt_try_connect(int family, const char *addr, uint16_t port)
 }
 
 static inline void cgt_sockaddr(int family, const char *addr, uint16_t port,
-				struct sockaddr_storage *ss, socklen_t *len)
+                                struct sockaddr_storage *ss, socklen_t *len)
 {
 	memset(ss, 0, sizeof(*ss));
 	if (family == AF_INET) {
@@ -391,7 +391,7 @@ static inline int cgt_listen(int family, const char *addr, uint16_t *port)
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
 		return -errno;
 	*port = ntohs(family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
-					: ((struct sockaddr_in6 *)&ss)->sin6_port);
+	                                : ((struct sockaddr_in6 *)&ss)->sin6_port);
 	return fd;
 }
 
@@ -480,7 +480,7 @@ static inline int cgt_collect(void *ctx, const struct vj_event *ev)
 	c->cgid = ev->cgroup_id;
 	snprintf(c->hook, sizeof(c->hook), "%s", ev->hook ? ev->hook : "");
 	snprintf(c->loss_source, sizeof(c->loss_source), "%s",
-		 ev->loss_source ? ev->loss_source : "");
+	         ev->loss_source ? ev->loss_source : "");
 	c->loss_count = ev->loss_count;
 	cgt_copy_bytes(c->detail, sizeof(c->detail), ev->detail);
 	cgt_copy_bytes(c->addr, sizeof(c->addr), ev->addr);
@@ -492,7 +492,7 @@ static inline int cgt_collect(void *ctx, const struct vj_event *ev)
 	c->err = ev->err;
 	c->dev = ev->dev;
 	c->latency_ns = ((int64_t)now.tv_sec - ev->time.tv_sec) * 1000000000 +
-			((int64_t)now.tv_nsec - ev->time.tv_nsec);
+	                ((int64_t)now.tv_nsec - ev->time.tv_nsec);
 	return 0;
 }
 

@@ -60,15 +60,16 @@ static int traced_setups(int n, const char *parent)
 {
 	char cmd[8192];
 	size_t pos = 0;
-	pos += (size_t)snprintf(cmd + pos, sizeof(cmd) - pos,
-				"ASAN_OPTIONS=detect_leaks=0 " /* LeakSanitizer cannot run under ptrace */
-				"strace -f -qq -e trace=bpf -o %s sh -c 'fails=0; ",
-				trace);
+	pos += (size_t)snprintf(
+	    cmd + pos, sizeof(cmd) - pos,
+	    "ASAN_OPTIONS=detect_leaks=0 " /* LeakSanitizer cannot run under ptrace */
+	    "strace -f -qq -e trace=bpf -o %s sh -c 'fails=0; ",
+	    trace);
 	for (int i = 0; i < n; i++)
 		pos += (size_t)snprintf(cmd + pos, sizeof(cmd) - pos, "%s --setup %s %s %s & ",
-					self, cgt.root, cgt.lock, parent);
+		                        self, cgt.root, cgt.lock, parent);
 	snprintf(cmd + pos, sizeof(cmd) - pos,
-		 "for j in $(jobs -p); do wait $j || fails=$((fails+1)); done; exit $fails'");
+	         "for j in $(jobs -p); do wait $j || fails=$((fails+1)); done; exit $fails'");
 	int st = system(cmd);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 255;
 }
@@ -145,13 +146,13 @@ int main(int argc, char **argv)
 	tap_ok(rc == 0, "first setup loads, pins and attaches %s", e.msg);
 	int nprogs = 0, nlinks = 0;
 	for (int i = 0; i < 9; i++) {
-		static const char *const names[9] = {"vj_dev",	    "vj_sock_create", "vj_connect4",
-						     "vj_connect6", "vj_bind4",	      "vj_bind6",
-						     "vj_sendmsg4", "vj_sendmsg6",    "vj_sysctl"};
+		static const char *const names[9] = {"vj_dev",      "vj_sock_create", "vj_connect4",
+		                                     "vj_connect6", "vj_bind4",       "vj_bind6",
+		                                     "vj_sendmsg4", "vj_sendmsg6",    "vj_sysctl"};
 		snprintf(path, sizeof(path), "%s/progs/%s", cgt.root, names[i]);
 		nprogs += access(path, F_OK) == 0;
 		snprintf(path, sizeof(path), "%s/links/%llu/%s", cgt.root, (unsigned long long)pid1,
-			 names[i]);
+		         names[i]);
 		nlinks += access(path, F_OK) == 0;
 	}
 	tap_is_int(nprogs, 9, "9 programs pinned under %s/progs", cgt.root);
@@ -174,7 +175,7 @@ int main(int argc, char **argv)
 	tap_ok(rc == 0, "setup again (in-process)");
 	tap_is_int(traced_setups(1, cgt.parent), 0, "setup again in a fresh process, under strace");
 	tap_is_int(count_in_file(trace, "BPF_PROG_LOAD", NULL), 0,
-		   "... made no bpf(BPF_PROG_LOAD) call");
+	           "... made no bpf(BPF_PROG_LOAD) call");
 	tap_is_int(count_in_file(trace, "BPF_LINK_CREATE", NULL), 0, "... and no BPF_LINK_CREATE");
 	tap_ok(count_in_file(trace, "BPF_OBJ_GET", NULL) > 0, "... only opened pins");
 	tap_is_int(count_lines(cmd, " vj_"), 9, "still exactly 9 programs on the parent");
@@ -183,9 +184,9 @@ int main(int argc, char **argv)
 	tap_ok(vjbpf_unload(&e) == 0, "unload (no tenants)");
 	tap_is_int(traced_setups(4, cgt.parent), 0, "4 concurrent setups from scratch all succeed");
 	tap_is_int(count_in_file(trace, "BPF_PROG_LOAD", "prog_name=\"vj_"), 9,
-		   "... loaded the 9 cgroup programs exactly once between them");
+	           "... loaded the 9 cgroup programs exactly once between them");
 	tap_is_int(count_in_file(trace, "BPF_LINK_CREATE", NULL), 9,
-		   "... and attached them exactly once");
+	           "... and attached them exactly once");
 	tap_is_int(count_lines(cmd, " vj_"), 9, "9 programs on the parent");
 	tap_ok(vjbpf_setup(p2, &e) == 0, "re-attach the second parent");
 
@@ -210,7 +211,7 @@ int main(int argc, char **argv)
 	tap_is_int(vjbpf_tenant_count(), 10, "tenant count 10");
 	int full = 0;
 	tap_ok(cgt_run_in(cgt.leaves[cgt.nleaves - 1], open_full, NULL, &full, sizeof(full)) == 0 &&
-		       full == EPERM,
+	           full == EPERM,
 	       "a tenant is enforced (/dev/full -> EPERM)");
 	rc = vjbpf_unload(&e);
 	tap_is_int(rc, -EBUSY, "unload refused while tenants are registered: %s", e.msg);
@@ -225,7 +226,7 @@ int main(int argc, char **argv)
 	}
 	tap_is_int(vjbpf_tenant_count(), 0, "all tenants removed");
 	tap_ok(cgt_run_in(cgt.leaves[cgt.nleaves - 1], open_full, NULL, &full, sizeof(full)) == 0 &&
-		       full == 0,
+	           full == 0,
 	       "a removed tenant's leaf is not enforced");
 
 	/* A pin set from another build is refused. */
@@ -248,8 +249,8 @@ int main(int argc, char **argv)
 	unlink(path);
 	rc = vjbpf_setup(cgt.parent, &e);
 	uint32_t after = pinned_prog_id("vj_dev");
-	tap_ok(rc == 0 && after && after != before, "pins without a commit mark: reloaded (%u -> %u)",
-	       before, after);
+	tap_ok(rc == 0 && after && after != before,
+	       "pins without a commit mark: reloaded (%u -> %u)", before, after);
 	tap_is_int(count_lines(cmd, " vj_"), 9, "and attached again: 9 programs on the parent");
 
 	/* Links of a parent that went away are collected by the next attach. */
@@ -261,7 +262,8 @@ int main(int argc, char **argv)
 	const char *p4 = cgt_leaf("parent4", &pid4);
 	tap_ok(p4 && vjbpf_setup(p4, &e) == 0, "third parent removed, attach to a fourth");
 	snprintf(path, sizeof(path), "%s/links/%llu", cgt.root, (unsigned long long)pid3);
-	tap_ok(access(path, F_OK) < 0 && errno == ENOENT, "the removed parent's links were unpinned");
+	tap_ok(access(path, F_OK) < 0 && errno == ENOENT,
+	       "the removed parent's links were unpinned");
 
 	/* Unload: nothing left. */
 	rc = vjbpf_unload(&e);
@@ -280,7 +282,7 @@ int main(int argc, char **argv)
 	tap_diag("attach to another parent (9 links, pinned): %.2f ms", t_attach / 1e6);
 	tap_diag("setup when already loaded and attached: %.3f ms", t_again / 1e6);
 	tap_diag("tenant_add: median %.2f ms, max %.2f ms; tenant_del: median %.2f ms "
-		 "(each a map-in-map update: one RCU grace period)",
-		 add_ns[5] / 1e6, add_ns[9] / 1e6, del_ns[5] / 1e6);
+	         "(each a map-in-map update: one RCU grace period)",
+	         add_ns[5] / 1e6, add_ns[9] / 1e6, del_ns[5] / 1e6);
 	return tap_done();
 }

@@ -10,17 +10,17 @@
 #include "bpf/vjbpf_abi.h"
 
 static const char policy_text[] = "version 1\n"
-				  "name rules-test\n"
-				  "layer cgroup-bpf required\n"
-				  "device kvm\n"
-				  "device null\n"
-				  "socket allow AF_UNIX\n"
-				  "socket allow AF_INET SOCK_STREAM\n"
-				  "socket allow AF_INET SOCK_DGRAM IPPROTO_UDP\n"
-				  "net connect allow 10.0.0.0/8 port 443\n"
-				  "net bind allow 0.0.0.0/0 port 1024-65535\n"
-				  "net sendmsg allow ::1/128 port 53\n"
-				  "sysctl allow-read\n";
+                                  "name rules-test\n"
+                                  "layer cgroup-bpf required\n"
+                                  "device kvm\n"
+                                  "device null\n"
+                                  "socket allow AF_UNIX\n"
+                                  "socket allow AF_INET SOCK_STREAM\n"
+                                  "socket allow AF_INET SOCK_DGRAM IPPROTO_UDP\n"
+                                  "net connect allow 10.0.0.0/8 port 443\n"
+                                  "net bind allow 0.0.0.0/0 port 1024-65535\n"
+                                  "net sendmsg allow ::1/128 port 53\n"
+                                  "sysctl allow-read\n";
 
 struct result {
 	int udp, tcp, raw, inet6, null, full, kvm, conn, bind_hi, bind_lo, sysctl_r;
@@ -57,7 +57,7 @@ int main(void)
 
 	tap_ok(cgt_init("rules") == 0, "private bpffs and parent cgroup created");
 	int rc = vj_policy_load_buffer("rules-test.policy", policy_text, strlen(policy_text), NULL,
-				       &p, &diag);
+	                               &p, &diag);
 	if (!tap_ok(rc == 0 && p, "policy parsed")) {
 		vj_diag_print(&diag, stdout);
 		return tap_done();
@@ -73,18 +73,18 @@ int main(void)
 		tap_diag("%.*s", nl ? (int)(nl - l) : (int)strlen(l), l);
 	}
 	tap_ok(has_line(text, "device allow kvm (char 10:232, rwm)\n") &&
-		       has_line(text, "device allow null (char 1:3, rwm)\n") &&
-		       has_line(text, "any other device: refused\n"),
+	           has_line(text, "device allow null (char 1:3, rwm)\n") &&
+	           has_line(text, "any other device: refused\n"),
 	       "describe: the two devices, and everything else refused");
 	tap_ok(has_line(text, "socket allow AF_UNIX any type any protocol (no effect here") &&
-		       has_line(text, "socket allow AF_INET SOCK_STREAM any protocol\n") &&
-		       has_line(text, "socket allow AF_INET SOCK_DGRAM protocol 17\n"),
+	           has_line(text, "socket allow AF_INET SOCK_STREAM any protocol\n") &&
+	           has_line(text, "socket allow AF_INET SOCK_DGRAM protocol 17\n"),
 	       "describe: the three socket rules");
 	tap_ok(has_line(text, "other families are not seen by cgroup/sock_create"),
 	       "describe: says which families the socket rules cannot cover");
 	tap_ok(has_line(text, "connect allow 10.0.0.0/8 port 443-443\n") &&
-		       has_line(text, "bind allow 0.0.0.0/0 port 1024-65535\n") &&
-		       has_line(text, "sendmsg allow ::1/128 port 53-53\n"),
+	           has_line(text, "bind allow 0.0.0.0/0 port 1024-65535\n") &&
+	           has_line(text, "sendmsg allow ::1/128 port 53-53\n"),
 	       "describe: the three net rules");
 	tap_ok(has_line(text, "sysctl read allowed, write refused\n"), "describe: sysctl");
 	free(text);
@@ -120,7 +120,7 @@ int main(void)
 	const char *leaf2 = cgt_leaf("u", &id2);
 	tap_ok(leaf2 != NULL, "second leaf");
 	tap_is_int(vjbpf_tenant_add(id2, &big, NULL, &e), -E2BIG, "17 socket rules: E2BIG (%s)",
-		   e.msg);
+	           e.msg);
 	vj_err_clear(&e);
 	m = open_memstream(&text, &len);
 	vjbpf_describe(&big, m);
@@ -131,7 +131,8 @@ int main(void)
 	cgt_policy(&small, "small");
 	struct vjbpf_tenant_opts bad_ring = {.ring_bytes = 5000};
 	struct vjbpf_tenant_opts bad_rate = {.events_per_sec = 2000000};
-	tap_is_int(vjbpf_tenant_add(id2, &small, &bad_ring, &e), -EINVAL, "ring of 5000 bytes: EINVAL");
+	tap_is_int(vjbpf_tenant_add(id2, &small, &bad_ring, &e), -EINVAL,
+	           "ring of 5000 bytes: EINVAL");
 	vj_err_clear(&e);
 	tap_is_int(vjbpf_tenant_add(id2, &small, &bad_rate, &e), -EINVAL, "2M events/s: EINVAL");
 	vj_err_clear(&e);
