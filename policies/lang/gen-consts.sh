@@ -28,14 +28,15 @@ sys/prctl.h sys/personality.h sys/epoll.h sys/eventfd.h sys/random.h sys/resourc
 sys/wait.h sys/timerfd.h sys/signalfd.h sys/inotify.h sys/stat.h unistd.h
 netinet/in.h netinet/tcp.h linux/kvm.h linux/if_tun.h linux/vhost.h
 linux/userfaultfd.h linux/futex.h linux/sched.h linux/seccomp.h linux/memfd.h
-linux/falloc.h linux/close_range.h linux/membarrier.h linux/rseq.h asm/prctl.h'
+linux/falloc.h linux/close_range.h linux/membarrier.h linux/rseq.h asm/prctl.h
+linux/sockios.h linux/vfio.h'
 
 PREFIXES='KVM_|KVMIO$|TUN|IFF_|VHOST_|VIRTIO_|AF_|PF_|SOCK_|SOL_|SO_|IPPROTO_|IP_|IPV6_|TCP_|MSG_|SHUT_|SCM_'
 PREFIXES="$PREFIXES"'|PROT_|MAP_|MADV_|MREMAP_|MFD_|MS_|MCL_|MLOCK_|CLONE_|O_|F_|FD_|AT_|R_OK$|W_OK$|X_OK$|F_OK$'
 PREFIXES="$PREFIXES"'|E[A-Z0-9]+$|SIG[A-Z0-9]+$|SA_|SS_|TIOC|TC[A-Z]|FIO|UFFD|PR_|FUTEX_|SECCOMP_|EFD_|EPOLL'
 PREFIXES="$PREFIXES"'|GRND_|RLIMIT_|RLIM_|SHM_|SEEK_|FALLOC_FL_|SFD_|TFD_|CLOCK_|TIMER_|WNOHANG$|WUNTRACED$'
 PREFIXES="$PREFIXES"'|WEXITED$|WSTOPPED$|WCONTINUED$|WNOWAIT$|__WALL$|__WCLONE$|IN_[A-Z_]+$|CLOSE_RANGE_'
-PREFIXES="$PREFIXES"'|MEMBARRIER_|RSEQ_|ARCH_|P_ALL$|P_PID$|P_PGID$|P_PIDFD$|S_I[FRWX]'
+PREFIXES="$PREFIXES"'|MEMBARRIER_|RSEQ_|ARCH_|SIOC|VFIO_|P_ALL$|P_PID$|P_PGID$|P_PIDFD$|S_I[FRWX]'
 
 # Enumerators that -dM cannot see (sys/personality.h declares an enum).
 EXTRA='PER_LINUX PER_LINUX_32BIT PER_LINUX_FDPIC PER_SVR4 PER_SVR3 PER_SCOSVR3
