@@ -51,6 +51,7 @@ struct vj_audit {
 	struct sockaddr_un daddr;
 
 	int dsock;
+	struct timespec retry_at; /* no connect attempt before this (CLOCK_MONOTONIC) */
 	uint64_t conn_sent, conn_acked, conn_first_seq, conn_acked_seq;
 
 	struct lossctr l_log, l_rate_log, l_rate_daemon, l_queue, l_down, l_spool;
@@ -177,19 +178,40 @@ static void conn_close(struct vj_audit *a)
 	a->conn_sent = a->conn_acked = a->conn_first_seq = a->conn_acked_seq = 0;
 }
 
+/*
+ * Connect if we are not connected.  A failed attempt is not repeated for
+ * VJ_RECONNECT_MS: with the daemon down, a flood of records must cost a
+ * counter increment each, not a socket() and connect() each.
+ */
+#define VJ_RECONNECT_MS 100
+#define VJ_AUDIT_SNDBUF (1 << 20)
 static bool conn_open(struct vj_audit *a)
 {
 	if (a->dsock >= 0)
 		return true;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec < a->retry_at.tv_sec ||
+	    (now.tv_sec == a->retry_at.tv_sec && now.tv_nsec < a->retry_at.tv_nsec))
+		return false;
 	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return false;
-	if (connect(fd, (struct sockaddr *)&a->daddr, sizeof(a->daddr)) < 0) {
-		close(fd);
-		return false;
+	/* Room for a full rate-limiter burst of large records before EAGAIN. */
+	int sz = VJ_AUDIT_SNDBUF;
+	if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&a->daddr, sizeof(a->daddr)) == 0) {
+		a->dsock = fd;
+		return true;
 	}
-	a->dsock = fd;
-	return true;
+	if (fd >= 0)
+		close(fd);
+	a->retry_at = now;
+	a->retry_at.tv_nsec += VJ_RECONNECT_MS * 1000000L;
+	if (a->retry_at.tv_nsec >= 1000000000L) {
+		a->retry_at.tv_sec++;
+		a->retry_at.tv_nsec -= 1000000000L;
+	}
+	return false;
 }
 
 /* 0 sent; -EAGAIN queue full; other -errno: no daemon. */
@@ -207,7 +229,8 @@ static int conn_send(struct vj_audit *a, const char *frame, size_t n, uint64_t s
 		}
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)
 			return -EAGAIN;
-		conn_close(a); /* daemon restarted: one reconnect */
+		conn_close(a); /* daemon restarted: one reconnect, now */
+		a->retry_at = (struct timespec){0, 0};
 	}
 	return -ENOTCONN;
 }

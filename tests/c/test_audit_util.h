@@ -118,6 +118,17 @@ static inline bool tu_jq_is(const char *filter, const char *data, size_t len, co
 	return ok;
 }
 
+/* jq -sc filter (the whole stream as one array); true when the output equals want. */
+static inline bool tu_jqs_is(const char *filter, const char *data, size_t len, const char *want)
+{
+	char *got = tu_jq("-sc", filter, data, len, NULL);
+	bool ok = got && strcmp(got, want) == 0;
+	if (!ok)
+		tap_diag("jq -s '%s': got '%s', want '%s'", filter, got ? got : "(failed)", want);
+	free(got);
+	return ok;
+}
+
 static inline char *tu_read_file(const char *path, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -157,10 +168,17 @@ static inline void tu_rmrf(const char *dir)
 	nftw(dir, tu_rm_cb, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* A fresh root-owned scratch directory (mode 0700). */
+/*
+ * A fresh root-owned scratch directory (mode 0700), under /run when it can:
+ * run dirs live on tmpfs in production, and a disk-backed /tmp would time
+ * the journal instead of vmjail.
+ */
 static inline char *tu_tmpdir(void)
 {
-	char *d = strdup("/tmp/vj-audit-test.XXXXXX");
+	char *d = strdup("/run/vj-audit-test.XXXXXX");
+	if (mkdtemp(d))
+		return d;
+	strcpy(d, "/tmp/vj-audit-test.XXXXXX");
 	if (!mkdtemp(d))
 		return NULL;
 	return d;
