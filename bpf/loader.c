@@ -472,6 +472,11 @@ int vjbpf_unload(struct vj_err *e)
 	int rc;
 
 	vj_err_step(e, "cgroup-bpf");
+	/* Entries of cgroups that are gone do not hold the programs (before
+	 * the exclusive lock: the collector takes the shared one).  A scratch
+	 * error context: no pins at all is not a failure of unload. */
+	struct vj_err scratch = {0};
+	vjbpf_tenant_gc(&scratch);
 	int lock = vjbpf__lock(LOCK_EX, e);
 	if (lock < 0)
 		return lock;

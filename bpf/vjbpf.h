@@ -85,7 +85,9 @@ int vjbpf_lsm_probe(struct vjbpf_lsm_probe *out);
  */
 int vjbpf_setup(const char *cgroup2_parent_dir, struct vj_err *e);
 
-/* Detach and unpin everything.  Refused (-EBUSY) while a tenant is registered. */
+/* Detach and unpin everything.  Refused (-EBUSY) while a tenant whose
+ * cgroup still exists is registered (entries of removed cgroups are
+ * collected first, as vjbpf_tenant_gc does). */
 int vjbpf_unload(struct vj_err *e);
 
 /* ---------------------------------------------------------------- tenants */
@@ -122,6 +124,12 @@ struct vjbpf_tenant_stats {
 	uint64_t reserve_failed; /* ring full (or gone) */
 };
 int vjbpf_tenant_stats(uint64_t cgid, struct vjbpf_tenant_stats *out);
+
+/*
+ * Remove the entries of tenants whose cgroup no longer exists (a jailer that
+ * died between add and del).  Returns how many were removed, or -errno.
+ */
+int vjbpf_tenant_gc(struct vj_err *e);
 
 /* Number of registered tenants, or -errno. */
 int vjbpf_tenant_count(void);

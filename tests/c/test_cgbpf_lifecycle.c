@@ -229,6 +229,19 @@ int main(int argc, char **argv)
 	           full == 0,
 	       "a removed tenant's leaf is not enforced");
 
+	/* Entries of removed cgroups are collected; live ones stay. */
+	uint64_t idg1, idg2;
+	const char *g1 = cgt_leaf("gone", &idg1);
+	const char *g2 = cgt_leaf("live", &idg2);
+	tap_ok(g1 && g2 && vjbpf_tenant_add(idg1, &pol, NULL, &e) == 0 &&
+	           vjbpf_tenant_add(idg2, &pol, NULL, &e) == 0,
+	       "two more tenants %s", e.msg);
+	tap_ok(rmdir(g1) == 0, "one tenant's cgroup removed (a jailer that died before del)");
+	tap_is_int(vjbpf_tenant_gc(&e), 1, "tenant_gc removed exactly that entry %s", e.msg);
+	tap_is_int(vjbpf_tenant_count(), 1, "the live tenant is still registered");
+	tap_is_int(vjbpf_tenant_gc(&e), 0, "a second collection removes nothing");
+	vjbpf_tenant_del(idg2);
+
 	/* A pin set from another build is refused. */
 	snprintf(path, sizeof(path), "%s/maps/vj_meta", cgt.root);
 	int mfd = bpf_obj_get(path);
