@@ -36,9 +36,10 @@ void vjd_attrib_init(struct vjd *d)
 		const char *sep = strstr(line, " - ");
 		if (!sep || sscanf(sep + 3, "%63s", fstype) != 1 || strcmp(fstype, "cgroup2") != 0)
 			continue;
+		size_t ml;
 		if (sscanf(line, "%*s %*s %*s %*s %511s", mnt) == 1 &&
-		    strlen(mnt) < sizeof(d->cgroup2_mnt)) {
-			snprintf(d->cgroup2_mnt, sizeof(d->cgroup2_mnt), "%s", mnt);
+		    (ml = strlen(mnt)) < sizeof(d->cgroup2_mnt)) {
+			memcpy(d->cgroup2_mnt, mnt, ml + 1);
 			break;
 		}
 	}

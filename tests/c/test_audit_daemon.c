@@ -330,7 +330,7 @@ static void test_slow_subscriber(void)
 	const int E = 5, N = 150;
 	double worst = 0, t_all = tu_now();
 	struct vj_audit *em[5];
-	char tn[5][8];
+	char tn[5][16];
 	for (int e = 0; e < E; e++) {
 		snprintf(tn[e], sizeof(tn[e]), "s%d", e);
 		em[e] = emitter("r4", tn[e], NULL);
