@@ -89,7 +89,8 @@ static bool alias(const char *name)
 					 "PF_LOCAL", "PF_ROUTE",  "MAP_ANON", "O_NDELAY",
 					 "O_FSYNC",  "O_RSYNC",   "EWOULDBLOCK", "EDEADLOCK",
 					 "ENOTSUP",  "SIGIOT",    "SIGPOLL",  "SIGCLD",
-					 "FIOQSIZE", NULL };
+					 "FIOQSIZE", "F_SEAL_SEAL", "F_SEAL_SHRINK", "F_SEAL_GROW",
+					 "F_SEAL_WRITE", "F_SEAL_FUTURE_WRITE", NULL };
 	for (size_t i = 0; a[i]; i++)
 		if (strcmp(a[i], name) == 0)
 			return true;

@@ -399,6 +399,8 @@ static int value(struct jp *j, struct json **out, unsigned depth)
 		n = node(j, JSON_NULL);
 		break;
 	default:
+		if (*j->p != '-' && (*j->p < '0' || *j->p > '9'))
+			return fail(j, "unexpected character");
 		n = node(j, JSON_NUMBER);
 		break;
 	}
