@@ -2,6 +2,7 @@
 # The demo guest boots to its marker, counts once per second on the serial
 # console, and powers off cleanly on a console line "poweroff" or after
 # vj.ticks=N ticks.  Prints the boot-to-marker time.
+# shellcheck source-path=SCRIPTDIR
 set -eu
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/guest/lib.sh"

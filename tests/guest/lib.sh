@@ -16,7 +16,8 @@ GUEST_DIR=$VJ_BUILD/guest
 QMP_CLIENT=$GUEST_DIR/qmp-client
 GUEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/vj-guest-test.XXXXXX")
 declare -A _guest_pid=() _guest_fd=()
-GUEST_RC=
+GUEST_RC= # set by guest_wait_exit, read by the tests
+export GUEST_RC
 
 _guest_cleanup() {
 	local n

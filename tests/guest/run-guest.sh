@@ -27,8 +27,8 @@
 #   --no-sandbox             leave out QEMU's -sandbox
 #   --verbose                kernel messages on the console
 #   --print-argv             print QEMU's argv, one argument per line; run nothing
-#   --print-files            print the host files QEMU opens at start (for
-#                            read-only binds in a jail), one per line
+#   --print-files            print the host files QEMU opens, "ro|rw|dev PATH"
+#                            a line (the binds and devices of a jail)
 #
 # Messages of this script go to stderr, starting with "run-guest:".
 # Exit status: QEMU's (0 after a guest poweroff), 124 on timeout; with --tap,
@@ -145,7 +145,8 @@ own_workdir=
 # shellcheck disable=SC2317 # called by the trap
 cleanup() { [ -z "$own_workdir" ] || rm -rf -- "$own_workdir"; }
 trap cleanup EXIT
-if [ -z "$workdir" ]; then
+# Only the virtio disk and console and the --tap initramfs need files.
+if [ -z "$workdir" ] && { [ "$mode" = virtio ] || [ -n "$tap" ]; }; then
 	workdir=$(mktemp -d "${TMPDIR:-/tmp}/vj-guest.XXXXXX")
 	# An argv printed for someone else must keep pointing at existing files.
 	if [ -n "$print" ]; then
@@ -154,8 +155,10 @@ if [ -z "$workdir" ]; then
 		own_workdir=$workdir
 	fi
 fi
-mkdir -p "$workdir"
-workdir=$(realpath -- "$workdir")
+if [ -n "$workdir" ]; then
+	mkdir -p "$workdir"
+	workdir=$(realpath -- "$workdir")
+fi
 
 # The kernel command line.  panic=-1 with -no-reboot: a panic (or an /init
 # that exits) ends QEMU instead of hanging.  Crypto self-tests are skipped
@@ -212,10 +215,14 @@ if [ "$mode" = virtio ]; then
 	token=$(od -An -tx1 -N 8 /dev/urandom | tr -d ' \n')
 	disk=$workdir/disk.img
 	hvc=$workdir/hvc0.out
-	rm -f -- "$disk" "$hvc"
-	printf 'VMJAIL-DISK %s\n' "$token" >"$disk"
-	truncate -s 1M -- "$disk"
-	: >"$hvc"
+	# --print-files only names them: it must not replace the disk that an
+	# argv printed before refers to (by its token).
+	if [ "$print" != files ]; then
+		rm -f -- "$disk" "$hvc"
+		printf 'VMJAIL-DISK %s\n' "$token" >"$disk"
+		truncate -s 1M -- "$disk"
+		: >"$hvc"
+	fi
 	cmdline="$cmdline vj.token=$token"
 	# shellcheck disable=SC2054 # commas belong to QEMU's option syntax
 	devices+=(
@@ -256,17 +263,25 @@ if [ "$sandbox" = 1 ]; then
 fi
 argv+=(${extra[@]+"${extra[@]}"})
 
-# The files QEMU opens at start, as found with strace (tests/guest-files.t
-# checks this list against strace): firmware from its data directories
-# (Debian: /usr/share/qemu, then /usr/share/seabios), found relative to the
-# binary; the boot loader ROM for the kernel format (pvh.bin for an ELF with
-# a PVH note, linuxboot_dma.bin for a bzImage); kernel, initrd, disk and
-# /dev/kvm.  Console output files (-chardev file) are written, not listed.
+# The files QEMU opens, as found with strace (tests/guest-files.t checks
+# this list against strace), one "KIND PATH" a line, KIND being what a jail
+# must give: ro (read-only bind), rw (read-write bind of an existing file),
+# dev (device node).  Firmware comes from QEMU's data directories (Debian:
+# /usr/share/qemu, then /usr/share/seabios), found relative to the binary;
+# the boot ROM depends on the kernel format (pvh.bin for an ELF with a PVH
+# note, linuxboot_dma.bin for a bzImage).  The block layer opens /dev/null and
+# /dev/urandom.  Not listed: what QEMU tolerates missing (/etc/localtime,
+# locale files, /proc and /sys entries; see docs/guest.md) and the QMP
+# socket, which QEMU creates (its directory must be writable).
 firmware() { # name -> path QEMU opens
 	local d
-	for d in "$(dirname "$(realpath -- "$qemu")")/../share/qemu" /usr/share/qemu /usr/share/seabios; do
+	local bindir
+	bindir=$(dirname "$(realpath -- "$qemu")")
+	# Debian builds QEMU with --firmwarepath=/usr/share/qemu:/usr/share/seabios:
+	# /usr/lib/ipxe/qemu, relocated relative to the binary.
+	for d in "$bindir/../share/qemu" "$bindir/../share/seabios" "$bindir/../lib/ipxe/qemu"; do
 		if [ -e "$d/$1" ]; then
-			realpath -s -- "$d/$1"
+			echo "ro $(realpath -s -- "$d/$1")"
 			return
 		fi
 	done
@@ -285,10 +300,15 @@ print_files() {
 	else
 		firmware linuxboot_dma.bin
 	fi
-	echo "$kernel"
-	echo "$initrd"
-	[ "$mode" != virtio ] || echo "$disk"
-	[ "$accel" != kvm ] || echo /dev/kvm
+	echo "ro $kernel"
+	echo "ro $initrd"
+	if [ "$mode" = virtio ]; then
+		echo "rw $disk"
+		echo "rw $hvc"
+		echo "dev /dev/null"
+		echo "dev /dev/urandom"
+	fi
+	[ "$accel" != kvm ] || echo "dev /dev/kvm"
 }
 
 case $print in
