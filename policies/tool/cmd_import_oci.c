@@ -346,7 +346,8 @@ static void resolve(struct imp *im)
 {
 	char a[64], b[64], conds[4096];
 
-	qsort(im->r, im->n, sizeof(im->r[0]), cmp_rule);
+	if (im->n)
+		qsort(im->r, im->n, sizeof(im->r[0]), cmp_rule);
 	for (size_t i = 0; i < im->n;) {
 		size_t j = i, k;
 		const struct vj_action *keep;
