@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static FILE *devnull;
-	struct vj_diag d = { 0 };
+	struct vj_diag d = {0};
 	struct vj_policy *p = NULL;
 	int r;
 
@@ -35,11 +35,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		vj_policy_hash_hex(p, hex);
 		for (size_t i = 0; i < p->seccomp.nrules; i++) {
 			const struct vj_rule *ru = &p->seccomp.rules[i];
-			if (ru->nr < 0 || ru->ncond > VJ_MAX_CONDS || !memchr(ru->name, 0, sizeof(ru->name)))
+			if (ru->nr < 0 || ru->ncond > VJ_MAX_CONDS ||
+			    !memchr(ru->name, 0, sizeof(ru->name)))
 				__builtin_trap();
 			for (unsigned k = 0; k < ru->ncond; k++)
 				if (ru->cond[k].arg > 5 ||
-				    (ru->cond[k].arg32 && (ru->cond[k].value >> 32 || ru->cond[k].mask >> 32)))
+				    (ru->cond[k].arg32 &&
+				     (ru->cond[k].value >> 32 || ru->cond[k].mask >> 32)))
 					__builtin_trap();
 		}
 		for (size_t i = 0; i < p->nbinds; i++)

@@ -10,8 +10,8 @@
 #define NCONSTS (sizeof(vj_const_defs) / sizeof(vj_const_defs[0]))
 #define NERRNOS (sizeof(vj_errno_names) / sizeof(vj_errno_names[0]))
 
-const char *const vj_ioctl_prefixes[] = { "KVM_", "TUN", "VHOST_", "TIOC", "TC", "FIO", "UFFDIO_",
-					  NULL };
+const char *const vj_ioctl_prefixes[] = {"KVM_", "TUN", "VHOST_",  "TIOC",
+                                         "TC",   "FIO", "UFFDIO_", NULL};
 
 static int cmp_name(const void *key, const void *elem)
 {
@@ -85,12 +85,29 @@ static bool has_prefix(const char *const *prefixes, const char *name)
  * when the other name exists (AF_UNIX, not AF_FILE). */
 static bool alias(const char *name)
 {
-	static const char *const a[] = { "AF_FILE",  "AF_LOCAL",  "AF_ROUTE", "PF_FILE",
-					 "PF_LOCAL", "PF_ROUTE",  "MAP_ANON", "O_NDELAY",
-					 "O_FSYNC",  "O_RSYNC",   "EWOULDBLOCK", "EDEADLOCK",
-					 "ENOTSUP",  "SIGIOT",    "SIGPOLL",  "SIGCLD",
-					 "FIOQSIZE", "F_SEAL_SEAL", "F_SEAL_SHRINK", "F_SEAL_GROW",
-					 "F_SEAL_WRITE", "F_SEAL_FUTURE_WRITE", NULL };
+	static const char *const a[] = {"AF_FILE",
+	                                "AF_LOCAL",
+	                                "AF_ROUTE",
+	                                "PF_FILE",
+	                                "PF_LOCAL",
+	                                "PF_ROUTE",
+	                                "MAP_ANON",
+	                                "O_NDELAY",
+	                                "O_FSYNC",
+	                                "O_RSYNC",
+	                                "EWOULDBLOCK",
+	                                "EDEADLOCK",
+	                                "ENOTSUP",
+	                                "SIGIOT",
+	                                "SIGPOLL",
+	                                "SIGCLD",
+	                                "FIOQSIZE",
+	                                "F_SEAL_SEAL",
+	                                "F_SEAL_SHRINK",
+	                                "F_SEAL_GROW",
+	                                "F_SEAL_WRITE",
+	                                "F_SEAL_FUTURE_WRITE",
+	                                NULL};
 	for (size_t i = 0; a[i]; i++)
 		if (strcmp(a[i], name) == 0)
 			return true;
@@ -103,16 +120,16 @@ size_t vj_const_names(const char *const *prefixes, uint64_t value, const char **
 
 	/* Preferred names first, then aliases. */
 	for (i = 0; i < NCONSTS; i++) {
-		if (vj_const_defs[i].value != value || !has_prefix(prefixes, vj_const_defs[i].name) ||
-		    alias(vj_const_defs[i].name))
+		if (vj_const_defs[i].value != value ||
+		    !has_prefix(prefixes, vj_const_defs[i].name) || alias(vj_const_defs[i].name))
 			continue;
 		if (n < max)
 			out[n] = vj_const_defs[i].name;
 		n++;
 	}
 	for (i = 0; i < NCONSTS; i++) {
-		if (vj_const_defs[i].value != value || !has_prefix(prefixes, vj_const_defs[i].name) ||
-		    !alias(vj_const_defs[i].name))
+		if (vj_const_defs[i].value != value ||
+		    !has_prefix(prefixes, vj_const_defs[i].name) || !alias(vj_const_defs[i].name))
 			continue;
 		if (n < max)
 			out[n] = vj_const_defs[i].name;

@@ -45,7 +45,7 @@ void vj_diag_print(const struct vj_diag *d, void *FILE_stream)
 		const struct vj_diag_entry *e = &d->v[i];
 		if (e->line)
 			fprintf(f, "%s:%u:%u: %s: %s\n", e->file, e->line, e->col, sev_name(e->sev),
-				e->msg);
+			        e->msg);
 		else
 			fprintf(f, "%s: %s: %s\n", e->file, sev_name(e->sev), e->msg);
 	}
@@ -84,8 +84,8 @@ size_t vj_escape(char *buf, size_t len, const char *s, size_t n)
 	return o;
 }
 
-void vj_diag_vadd(struct vj_diag *d, enum vj_sev sev, const char *file, unsigned line,
-		  unsigned col, const char *fmt, va_list ap)
+void vj_diag_vadd(struct vj_diag *d, enum vj_sev sev, const char *file, unsigned line, unsigned col,
+                  const char *fmt, va_list ap)
 {
 	struct vj_diag_entry *e;
 
@@ -116,13 +116,12 @@ void vj_diag_vadd(struct vj_diag *d, enum vj_sev sev, const char *file, unsigned
 	}
 }
 
-void vj_diag_add(struct vj_diag *d, enum vj_sev sev, const struct vj_loc *loc, const char *fmt,
-		 ...)
+void vj_diag_add(struct vj_diag *d, enum vj_sev sev, const struct vj_loc *loc, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
 	vj_diag_vadd(d, sev, loc ? loc->file : NULL, loc ? loc->line : 0, loc ? loc->col : 0, fmt,
-		     ap);
+	             ap);
 	va_end(ap);
 }

@@ -47,7 +47,7 @@ const char *vj_tok_kind_name(enum vj_tok_kind k)
 }
 
 static int fail(unsigned *errcol, char *errmsg, size_t errlen, size_t i, const char *msg,
-		unsigned char c)
+                unsigned char c)
 {
 	*errcol = (unsigned)i + 1;
 	if (c >= 0x21 && c < 0x7f)
@@ -60,7 +60,7 @@ static int fail(unsigned *errcol, char *errmsg, size_t errlen, size_t i, const c
 }
 
 int vj_lex_line(struct vj_lexed *out, const char *line, size_t len, unsigned *errcol, char *errmsg,
-		size_t errlen)
+                size_t errlen)
 {
 	size_t i = 0, o = 0;
 
@@ -93,11 +93,12 @@ int vj_lex_line(struct vj_lexed *out, const char *line, size_t len, unsigned *er
 				unsigned char d = (unsigned char)line[i];
 				if (d < 0x20 || d >= 0x7f || d == '\\')
 					return fail(errcol, errmsg, errlen, i,
-						    "character not allowed in a string", d);
+					            "character not allowed in a string", d);
 				out->store[o++] = line[i++];
 			}
 			if (i == len)
-				return fail(errcol, errmsg, errlen, start, "unterminated string", 0);
+				return fail(errcol, errmsg, errlen, start, "unterminated string",
+				            0);
 			i++;
 			t->kind = VJ_TOK_STRING;
 		} else {
@@ -106,12 +107,13 @@ int vj_lex_line(struct vj_lexed *out, const char *line, size_t len, unsigned *er
 			case '=':
 				if (n1 != '=')
 					return fail(errcol, errmsg, errlen, i,
-						    "expected '==' (comparison), got", c);
+					            "expected '==' (comparison), got", c);
 				t->kind = VJ_TOK_EQ;
 				break;
 			case '!':
 				if (n1 != '=')
-					return fail(errcol, errmsg, errlen, i, "expected '!=', got", c);
+					return fail(errcol, errmsg, errlen, i, "expected '!=', got",
+					            c);
 				t->kind = VJ_TOK_NE;
 				break;
 			case '<':

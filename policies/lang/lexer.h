@@ -17,8 +17,8 @@ enum vj_tok_kind {
 	VJ_TOK_LE,
 	VJ_TOK_GT,
 	VJ_TOK_GE,
-	VJ_TOK_AMP,    /* & */
-	VJ_TOK_PIPE,   /* | */
+	VJ_TOK_AMP,  /* & */
+	VJ_TOK_PIPE, /* | */
 	VJ_TOK_LBRACE,
 	VJ_TOK_RBRACE,
 	VJ_TOK_COMMA,
@@ -42,7 +42,7 @@ struct vj_lexed {
  * dropping a `#` comment.  Returns 0, or -1 with *errcol and errmsg set.
  */
 int vj_lex_line(struct vj_lexed *out, const char *line, size_t len, unsigned *errcol, char *errmsg,
-		size_t errlen);
+                size_t errlen);
 
 /* "==", "word", ... for messages. */
 const char *vj_tok_kind_name(enum vj_tok_kind k);

@@ -49,14 +49,14 @@ void vj_parse_text(struct vj_parser *ps, const char *file, const char *buf, size
 	const char *name = vj_intern_file(ps->p, file);
 
 	if (!name) {
-		struct vj_loc l = { file, 0, 0 };
+		struct vj_loc l = {file, 0, 0};
 		vj_diag_add(ps->diag, VJ_SEV_ERROR, &l, "too many files (limit %d)", VJ_MAX_FILES);
 		ps->fatal = true;
 		return;
 	}
 	lx = malloc(sizeof(*lx));
 	if (!lx) {
-		struct vj_loc l = { name, 0, 0 };
+		struct vj_loc l = {name, 0, 0};
 		vj_diag_add(ps->diag, VJ_SEV_ERROR, &l, "out of memory");
 		ps->fatal = true;
 		return;
@@ -65,7 +65,7 @@ void vj_parse_text(struct vj_parser *ps, const char *file, const char *buf, size
 		const char *nl = memchr(buf + off, '\n', len - off);
 		size_t l = nl ? (size_t)(nl - (buf + off)) : len - off;
 		const char *nul = memchr(buf + off, '\0', l);
-		struct vj_loc at = { name, ++line, 1 };
+		struct vj_loc at = {name, ++line, 1};
 		unsigned errcol;
 		char msg[160];
 
@@ -76,13 +76,13 @@ void vj_parse_text(struct vj_parser *ps, const char *file, const char *buf, size
 			/* A binary file: one error, not thousands. */
 			at.col = (unsigned)(nul - (buf + off)) + 1;
 			vj_diag_add(ps->diag, VJ_SEV_ERROR, &at,
-				    "NUL byte in policy text (is this a binary file?)");
+			            "NUL byte in policy text (is this a binary file?)");
 			break;
 		}
 		if (l > VJ_MAX_LINE) {
 			at.col = VJ_MAX_LINE + 1;
 			vj_diag_add(ps->diag, VJ_SEV_ERROR, &at, "line too long (limit %d bytes)",
-				    VJ_MAX_LINE);
+			            VJ_MAX_LINE);
 		} else if (vj_lex_line(lx, buf + off, l, &errcol, msg, sizeof(msg)) < 0) {
 			at.col = errcol;
 			vj_diag_add(ps->diag, VJ_SEV_ERROR, &at, "%s", msg);
@@ -100,9 +100,9 @@ void vj_parse_text(struct vj_parser *ps, const char *file, const char *buf, size
 static int open_beneath(int dirfd, const char *rel, int flags)
 {
 	struct open_how how = {
-		/* openat2 refuses O_PATH with any flag but these few */
-		.flags = (uint64_t)(flags | O_CLOEXEC | ((flags & O_PATH) ? 0 : O_NOCTTY)),
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	    /* openat2 refuses O_PATH with any flag but these few */
+	    .flags = (uint64_t)(flags | O_CLOEXEC | ((flags & O_PATH) ? 0 : O_NOCTTY)),
+	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
 	};
 	long fd = syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
 
@@ -176,20 +176,21 @@ void vj_parse_include(struct vj_parser *ps, const struct vj_loc *at, const char 
 	vj_escape(relesc, sizeof(relesc), rel, strlen(rel));
 	if (dirfd < 0) {
 		vj_diag_add(ps->diag, VJ_SEV_ERROR, at,
-			    "include \"%s\": this policy was given without a directory to include "
-			    "from",
-			    relesc);
+		            "include \"%s\": this policy was given without a directory to include "
+		            "from",
+		            relesc);
 		return;
 	}
 	if (ps->depth >= VJ_MAX_INCLUDE_DEPTH) {
 		vj_diag_add(ps->diag, VJ_SEV_ERROR, at,
-			    "include \"%s\": includes nested too deeply (limit %d)", relesc,
-			    VJ_MAX_INCLUDE_DEPTH);
+		            "include \"%s\": includes nested too deeply (limit %d)", relesc,
+		            VJ_MAX_INCLUDE_DEPTH);
 		return;
 	}
 	fd = open_beneath(dirfd, rel, O_RDONLY | O_NONBLOCK);
 	if (fd < 0) {
-		vj_diag_add(ps->diag, VJ_SEV_ERROR, at, "include \"%s\": %s", relesc, io_reason(fd));
+		vj_diag_add(ps->diag, VJ_SEV_ERROR, at, "include \"%s\": %s", relesc,
+		            io_reason(fd));
 		return;
 	}
 	r = read_file(fd, &buf, &len, &st);
@@ -203,14 +204,14 @@ void vj_parse_include(struct vj_parser *ps, const struct vj_loc *at, const char 
 			continue;
 		if (ps->stack_dev[k] == st.st_dev && ps->stack_ino[k] == st.st_ino) {
 			vj_diag_add(ps->diag, VJ_SEV_ERROR, at,
-				    "include \"%s\": include loop (the file is already being read)",
-				    relesc);
+			            "include \"%s\": include loop (the file is already being read)",
+			            relesc);
 			goto out;
 		}
 	}
 	if (ps->total_bytes + len > VJ_MAX_TOTAL_SIZE) {
 		vj_diag_add(ps->diag, VJ_SEV_ERROR, at,
-			    "include \"%s\": policy and includes exceed 4 MiB", relesc);
+		            "include \"%s\": policy and includes exceed 4 MiB", relesc);
 		ps->fatal = true;
 		goto out;
 	}
@@ -223,15 +224,15 @@ void vj_parse_include(struct vj_parser *ps, const struct vj_loc *at, const char 
 		subdir = open_beneath(dirfd, dirpart, O_PATH | O_DIRECTORY);
 		if (subdir < 0) {
 			vj_diag_add(ps->diag, VJ_SEV_ERROR, at, "include \"%s\": %s", relesc,
-				    io_reason(subdir));
+			            io_reason(subdir));
 			goto out;
 		}
 	}
 	{
 		const char *parent = at->file, *ps_slash = strrchr(parent, '/');
 		if (ps_slash)
-			snprintf(display, sizeof(display), "%.*s/%s", (int)(ps_slash - parent), parent,
-				 rel);
+			snprintf(display, sizeof(display), "%.*s/%s", (int)(ps_slash - parent),
+			         parent, rel);
 		else
 			snprintf(display, sizeof(display), "%s", rel);
 	}
@@ -290,8 +291,8 @@ static struct vj_policy *policy_new(void)
 }
 
 /* Parse + validate one top-level text; owns nothing of the caller's. */
-static int load_text(const char *name, const char *buf, size_t len, int dirfd, const struct stat *st,
-		     struct vj_policy **out, struct vj_diag *diag)
+static int load_text(const char *name, const char *buf, size_t len, int dirfd,
+                     const struct stat *st, struct vj_policy **out, struct vj_diag *diag)
 {
 	struct vj_parser *ps;
 	struct vj_policy *p;
@@ -317,10 +318,10 @@ static int load_text(const char *name, const char *buf, size_t len, int dirfd, c
 	}
 	vj_parse_text(ps, name, buf, len, dirfd);
 	if (ps->nstmts == 0 && diag->nerrors == 0) {
-		struct vj_loc l = { p->nfiles ? p->files[0] : name, 1, 1 };
+		struct vj_loc l = {p->nfiles ? p->files[0] : name, 1, 1};
 		vj_diag_add(diag, VJ_SEV_ERROR, &l,
-			    "empty policy: the first statement must be 'version %d'",
-			    VJ_POLICY_LANG_VERSION);
+		            "empty policy: the first statement must be 'version %d'",
+		            VJ_POLICY_LANG_VERSION);
 	}
 	if (diag->nerrors == 0)
 		vj_validate(ps);
@@ -336,7 +337,7 @@ static int load_text(const char *name, const char *buf, size_t len, int dirfd, c
 }
 
 int vj_policy_load_buffer(const char *name, const char *buf, size_t len, const char *include_dir,
-			  struct vj_policy **out, struct vj_diag *diag)
+                          struct vj_policy **out, struct vj_diag *diag)
 {
 	int dirfd = -1, ret;
 
@@ -344,7 +345,7 @@ int vj_policy_load_buffer(const char *name, const char *buf, size_t len, const c
 	if (!name)
 		name = "<buffer>";
 	if (len > VJ_MAX_FILE_SIZE) {
-		struct vj_loc l = { name, 0, 0 };
+		struct vj_loc l = {name, 0, 0};
 		vj_diag_add(diag, VJ_SEV_ERROR, &l, "policy too large (limit 1 MiB)");
 		return -EINVAL;
 	}
@@ -389,7 +390,7 @@ int vj_policy_load_file(const char *path, struct vj_policy **out, struct vj_diag
 	r = read_file(fd, &buf, &len, &st);
 	close(fd);
 	if (r == -EINVAL || r == -EFBIG) {
-		struct vj_loc l = { path, 0, 0 };
+		struct vj_loc l = {path, 0, 0};
 		vj_diag_add(diag, VJ_SEV_ERROR, &l, "%s", io_reason(r));
 		close(dirfd);
 		return -EINVAL;

@@ -7,10 +7,13 @@
 #include <string.h>
 
 static const char *const layer_names[VJ_LAYER__COUNT] = {
-	[VJ_LAYER_SECCOMP] = "seccomp",		[VJ_LAYER_EXEC_ONCE] = "exec-once",
-	[VJ_LAYER_LANDLOCK] = "landlock",	[VJ_LAYER_CGROUP_BPF] = "cgroup-bpf",
-	[VJ_LAYER_CGROUP_LIMITS] = "cgroup-limits", [VJ_LAYER_BPF_LSM] = "bpf-lsm",
-	[VJ_LAYER_APPARMOR] = "apparmor",
+    [VJ_LAYER_SECCOMP] = "seccomp",
+    [VJ_LAYER_EXEC_ONCE] = "exec-once",
+    [VJ_LAYER_LANDLOCK] = "landlock",
+    [VJ_LAYER_CGROUP_BPF] = "cgroup-bpf",
+    [VJ_LAYER_CGROUP_LIMITS] = "cgroup-limits",
+    [VJ_LAYER_BPF_LSM] = "bpf-lsm",
+    [VJ_LAYER_APPARMOR] = "apparmor",
 };
 
 const char *vj_layer_name(enum vj_layer l)
@@ -43,16 +46,16 @@ const char *vj_req_name(enum vj_req r)
 
 /* Major/minor numbers from the kernel's Documentation/admin-guide/devices.txt. */
 static const struct vj_devinfo devs[VJ_DEV__COUNT] = {
-	[VJ_DEV_KVM] = { "kvm", "/dev/kvm", 10, 232 },
-	[VJ_DEV_TUN] = { "net/tun", "/dev/net/tun", 10, 200 },
-	[VJ_DEV_VHOST_NET] = { "vhost-net", "/dev/vhost-net", 10, 238 },
-	[VJ_DEV_VHOST_VSOCK] = { "vhost-vsock", "/dev/vhost-vsock", 10, 241 },
-	[VJ_DEV_URANDOM] = { "urandom", "/dev/urandom", 1, 9 },
-	[VJ_DEV_RANDOM] = { "random", "/dev/random", 1, 8 },
-	[VJ_DEV_NULL] = { "null", "/dev/null", 1, 3 },
-	[VJ_DEV_ZERO] = { "zero", "/dev/zero", 1, 5 },
-	[VJ_DEV_FULL] = { "full", "/dev/full", 1, 7 },
-	[VJ_DEV_USERFAULTFD] = { "userfaultfd", "/dev/userfaultfd", 10, 126 },
+    [VJ_DEV_KVM] = {"kvm", "/dev/kvm", 10, 232},
+    [VJ_DEV_TUN] = {"net/tun", "/dev/net/tun", 10, 200},
+    [VJ_DEV_VHOST_NET] = {"vhost-net", "/dev/vhost-net", 10, 238},
+    [VJ_DEV_VHOST_VSOCK] = {"vhost-vsock", "/dev/vhost-vsock", 10, 241},
+    [VJ_DEV_URANDOM] = {"urandom", "/dev/urandom", 1, 9},
+    [VJ_DEV_RANDOM] = {"random", "/dev/random", 1, 8},
+    [VJ_DEV_NULL] = {"null", "/dev/null", 1, 3},
+    [VJ_DEV_ZERO] = {"zero", "/dev/zero", 1, 5},
+    [VJ_DEV_FULL] = {"full", "/dev/full", 1, 7},
+    [VJ_DEV_USERFAULTFD] = {"userfaultfd", "/dev/userfaultfd", 10, 126},
 };
 
 const struct vj_devinfo *vj_dev_info(enum vj_dev d)
@@ -72,12 +75,22 @@ int vj_dev_from_name(const char *name)
 
 /* Names as prlimit(1) spells them. */
 static const char *const rlimit_names[RLIM_NLIMITS] = {
-	[RLIMIT_AS] = "as",	      [RLIMIT_CORE] = "core",	      [RLIMIT_CPU] = "cpu",
-	[RLIMIT_DATA] = "data",	      [RLIMIT_FSIZE] = "fsize",	      [RLIMIT_LOCKS] = "locks",
-	[RLIMIT_MEMLOCK] = "memlock", [RLIMIT_MSGQUEUE] = "msgqueue", [RLIMIT_NICE] = "nice",
-	[RLIMIT_NOFILE] = "nofile",   [RLIMIT_NPROC] = "nproc",	      [RLIMIT_RSS] = "rss",
-	[RLIMIT_RTPRIO] = "rtprio",   [RLIMIT_RTTIME] = "rttime",     [RLIMIT_SIGPENDING] = "sigpending",
-	[RLIMIT_STACK] = "stack",
+    [RLIMIT_AS] = "as",
+    [RLIMIT_CORE] = "core",
+    [RLIMIT_CPU] = "cpu",
+    [RLIMIT_DATA] = "data",
+    [RLIMIT_FSIZE] = "fsize",
+    [RLIMIT_LOCKS] = "locks",
+    [RLIMIT_MEMLOCK] = "memlock",
+    [RLIMIT_MSGQUEUE] = "msgqueue",
+    [RLIMIT_NICE] = "nice",
+    [RLIMIT_NOFILE] = "nofile",
+    [RLIMIT_NPROC] = "nproc",
+    [RLIMIT_RSS] = "rss",
+    [RLIMIT_RTPRIO] = "rtprio",
+    [RLIMIT_RTTIME] = "rttime",
+    [RLIMIT_SIGPENDING] = "sigpending",
+    [RLIMIT_STACK] = "stack",
 };
 
 const char *vj_rlimit_name(int resource)

@@ -27,7 +27,7 @@ struct cur {
 
 static struct vj_loc loc_at(const struct cur *c, size_t i)
 {
-	struct vj_loc l = { c->ps->cur_file, c->ps->cur_line, 1 };
+	struct vj_loc l = {c->ps->cur_file, c->ps->cur_line, 1};
 
 	if (i < c->n)
 		l.col = c->t[i].col;
@@ -37,7 +37,7 @@ static struct vj_loc loc_at(const struct cur *c, size_t i)
 }
 
 __attribute__((format(printf, 3, 4))) static void perr(const struct cur *c, size_t i,
-							const char *fmt, ...)
+                                                       const char *fmt, ...)
 {
 	struct vj_loc l = loc_at(c, i);
 	va_list ap;
@@ -63,7 +63,7 @@ static const char *esc(const struct cur *c, size_t i, char *buf, size_t len)
 	return buf;
 }
 
-#define ESC(c, i) esc((c), (i), (char[100]){ 0 }, 100)
+#define ESC(c, i) esc((c), (i), (char[100]){0}, 100)
 
 static bool is_word(const struct cur *c, size_t i, const char *w)
 {
@@ -78,9 +78,9 @@ static const char *word(const struct cur *c, size_t i)
 /* A word or a quoted string (paths). */
 static const char *text(const struct cur *c, size_t i)
 {
-	return i < c->n && (c->t[i].kind == VJ_TOK_WORD || c->t[i].kind == VJ_TOK_STRING) ?
-		       c->t[i].s :
-		       NULL;
+	return i < c->n && (c->t[i].kind == VJ_TOK_WORD || c->t[i].kind == VJ_TOK_STRING)
+	           ? c->t[i].s
+	           : NULL;
 }
 
 static bool need(const struct cur *c, size_t i, const char *what)
@@ -196,7 +196,7 @@ static bool looks_numeric(const char *s)
 
 /* A plain non-negative integer in [lo, hi]. */
 static bool parse_uint(const struct cur *c, size_t i, uint64_t lo, uint64_t hi, const char *what,
-		       uint64_t *out)
+                       uint64_t *out)
 {
 	const char *w = word(c, i);
 	uint64_t v;
@@ -249,7 +249,8 @@ static bool parse_size(const struct cur *c, size_t i, const char *what, uint64_t
 		goto bad;
 	return true;
 bad:
-	perr(c, i, "%s must be a byte count (a number with an optional K, M, G or T suffix), got %s",
+	perr(c, i,
+	     "%s must be a byte count (a number with an optional K, M, G or T suffix), got %s",
 	     what, ESC(c, i));
 	return false;
 }
@@ -284,7 +285,7 @@ static bool parse_value(const struct cur *c, size_t *i, const char *prefix, uint
 				return false;
 			}
 		} else if ((prefix && strncmp(w, prefix, strlen(prefix)) != 0) ||
-			   !vj_const_lookup(w, &v)) {
+		           !vj_const_lookup(w, &v)) {
 			if (prefix && strncmp(w, prefix, strlen(prefix)) != 0)
 				perr(c, *i, "expected a %s* constant or a number, got %s", prefix,
 				     ESC(c, *i));
@@ -423,7 +424,8 @@ static void st_name(struct cur *c)
 		return;
 	l = w ? strlen(w) : 0;
 	for (k = 0; k < l; k++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", w[k]))
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-",
+		            w[k]))
 			break;
 	if (!w || l == 0 || l > 63 || k < l) {
 		perr(c, 1, "a policy name is 1 to 63 of [A-Za-z0-9._-], got %s", ESC(c, 1));
@@ -454,15 +456,19 @@ static void st_include(struct cur *c, int dirfd)
 		return;
 	}
 	if (s[0] == '/') {
-		perr(c, 1, "include path %s is absolute; includes are relative to the including "
-			   "file's directory", ESC(c, 1));
+		perr(c, 1,
+		     "include path %s is absolute; includes are relative to the including "
+		     "file's directory",
+		     ESC(c, 1));
 		return;
 	}
 	for (k = 0; k < l; k++) {
 		if ((k == 0 || s[k - 1] == '/') && s[k] == '.' && s[k + 1] == '.' &&
 		    (s[k + 2] == '/' || s[k + 2] == '\0')) {
-			perr(c, 1, "include path %s contains '..'; includes may not leave the "
-				   "including file's directory", ESC(c, 1));
+			perr(c, 1,
+			     "include path %s contains '..'; includes may not leave the "
+			     "including file's directory",
+			     ESC(c, 1));
 			return;
 		}
 	}
@@ -482,10 +488,11 @@ static void st_layer(struct cur *c)
 		return;
 	l = w ? vj_layer_from_name(w) : -1;
 	if (l < 0) {
-		perr(c, 1,
-		     "unknown layer %s (layers: seccomp exec-once landlock cgroup-bpf cgroup-limits "
-		     "bpf-lsm apparmor)",
-		     ESC(c, 1));
+		perr(
+		    c, 1,
+		    "unknown layer %s (layers: seccomp exec-once landlock cgroup-bpf cgroup-limits "
+		    "bpf-lsm apparmor)",
+		    ESC(c, 1));
 		return;
 	}
 	if (!need(c, 2, "'required', 'if-available' or 'off'"))
@@ -545,10 +552,11 @@ static void st_device(struct cur *c)
 		const char *w = word(c, i);
 		int d = w ? vj_dev_from_name(w) : -1;
 		if (d < 0) {
-			perr(c, i,
-			     "unknown device %s (devices: kvm net/tun vhost-net vhost-vsock urandom "
-			     "random null zero full userfaultfd)",
-			     ESC(c, i));
+			perr(
+			    c, i,
+			    "unknown device %s (devices: kvm net/tun vhost-net vhost-vsock urandom "
+			    "random null zero full userfaultfd)",
+			    ESC(c, i));
 			continue;
 		}
 		if (set_once(c, i, &c->ps->dev[d], "this device"))
@@ -636,7 +644,8 @@ static void st_dir(struct cur *c)
 	}
 	for (size_t k = 0; k < p->ndirs; k++) {
 		if (strcmp(p->dirs[k].path, path) == 0) {
-			perr(c, 1, "dir %s is already declared at line %u", path, p->dirs[k].loc.line);
+			perr(c, 1, "dir %s is already declared at line %u", path,
+			     p->dirs[k].loc.line);
 			goto fail;
 		}
 	}
@@ -751,7 +760,8 @@ static void st_cgroup(struct cur *c)
 			     strncmp(ibuf, "0x", 2) != 0 && strncmp(ibuf, "0o", 2) != 0;
 		}
 		if (!ok || ip * 1000 + fp == 0) {
-			perr(c, 2, "cgroup cpu is a number of CPUs from 0.001 to 4096 (e.g. 1.5), got %s",
+			perr(c, 2,
+			     "cgroup cpu is a number of CPUs from 0.001 to 4096 (e.g. 1.5), got %s",
 			     ESC(c, 2));
 			return;
 		}
@@ -780,10 +790,11 @@ static void st_cgroup(struct cur *c)
 	}
 	return;
 unknown:
-	perr(c, 1,
-	     "unknown cgroup setting %s (settings: memory memory-swap pids cpu cpu-period io-weight "
-	     "cpuset-cpus cpuset-mems)",
-	     ESC(c, 1));
+	perr(
+	    c, 1,
+	    "unknown cgroup setting %s (settings: memory memory-swap pids cpu cpu-period io-weight "
+	    "cpuset-cpus cpuset-mems)",
+	    ESC(c, 1));
 }
 
 static bool rlim_value(const struct cur *c, size_t i, uint64_t *v)
@@ -857,7 +868,7 @@ static void add_ports(struct cur *c, uint16_t **v, size_t *n)
 		if (!slot)
 			return;
 		*slot = (uint16_t)port;
-next:;
+	next:;
 	}
 }
 
@@ -910,14 +921,17 @@ static void st_landlock(struct cur *c)
 			    set_once(c, 2, &c->ps->scope_unix, "landlock scope abstract-unix"))
 				ll->scope_abstract_unix = true;
 		} else if (is_word(c, 2, "signal")) {
-			if (end_at(c, 3) && set_once(c, 2, &c->ps->scope_signal, "landlock scope signal"))
+			if (end_at(c, 3) &&
+			    set_once(c, 2, &c->ps->scope_signal, "landlock scope signal"))
 				ll->scope_signal = true;
 		} else if (need(c, 2, "scope")) {
-			perr(c, 2, "unknown landlock scope %s (expected 'abstract-unix' or 'signal')",
+			perr(c, 2,
+			     "unknown landlock scope %s (expected 'abstract-unix' or 'signal')",
 			     ESC(c, 2));
 		}
 	} else {
-		perr(c, 1, "unknown landlock rule %s (expected ro rw rx tcp-bind tcp-connect scope)",
+		perr(c, 1,
+		     "unknown landlock rule %s (expected ro rw rx tcp-bind tcp-connect scope)",
 		     ESC(c, 1));
 	}
 }
@@ -960,7 +974,8 @@ static void st_socket(struct cur *c)
 		if (!parse_value(c, &i, "IPPROTO_", &proto))
 			return;
 		if (proto > 65535) {
-			perr(c, at, "socket protocol %llu is out of range", (unsigned long long)proto);
+			perr(c, at, "socket protocol %llu is out of range",
+			     (unsigned long long)proto);
 			return;
 		}
 	}
@@ -986,7 +1001,7 @@ static void st_socket(struct cur *c)
 static void st_net(struct cur *c)
 {
 	struct vj_cgbpf *cg = &c->ps->p->cgbpf;
-	struct vj_netrule r = { 0 }, *slot;
+	struct vj_netrule r = {0}, *slot;
 	const char *op = word(c, 1), *cidr;
 	char addr[64];
 	const char *slash;
@@ -1008,7 +1023,8 @@ static void st_net(struct cur *c)
 	}
 	if (!is_word(c, 2, "allow")) {
 		if (need(c, 2, "'allow'"))
-			perr(c, 2, "expected 'allow', got %s (net rules are an allowlist)", ESC(c, 2));
+			perr(c, 2, "expected 'allow', got %s (net rules are an allowlist)",
+			     ESC(c, 2));
 		return;
 	}
 	cidr = word(c, 3);
@@ -1109,10 +1125,13 @@ static bool parse_action(struct cur *c, size_t *i, struct vj_action *a)
 		const char *name;
 		enum vj_act kind;
 	} acts[] = {
-		{ "allow", VJ_ACT_ALLOW },	   { "kill-process", VJ_ACT_KILL_PROCESS },
-		{ "kill-thread", VJ_ACT_KILL_THREAD }, { "trap", VJ_ACT_TRAP },
-		{ "log", VJ_ACT_LOG },		   { "user-notify", VJ_ACT_USER_NOTIF },
-		{ "errno", VJ_ACT_ERRNO },
+	    {"allow", VJ_ACT_ALLOW},
+	    {"kill-process", VJ_ACT_KILL_PROCESS},
+	    {"kill-thread", VJ_ACT_KILL_THREAD},
+	    {"trap", VJ_ACT_TRAP},
+	    {"log", VJ_ACT_LOG},
+	    {"user-notify", VJ_ACT_USER_NOTIF},
+	    {"errno", VJ_ACT_ERRNO},
 	};
 	const char *w = word(c, *i);
 	size_t k;
@@ -1236,7 +1255,7 @@ static bool parse_cond(struct cur *c, size_t *i, struct pcond *pc)
 				perr(c, start, "unterminated set: missing '}'");
 			goto bad_set;
 		}
-bad_set:
+	bad_set:
 		free(pc->set);
 		pc->set = NULL;
 		return false;
@@ -1269,7 +1288,7 @@ bad_set:
 }
 
 static void add_rules(struct cur *c, const struct vj_action *a, size_t name_at, size_t nnames,
-		      struct pcond *pc, size_t npc)
+                      struct pcond *pc, size_t npc)
 {
 	struct vj_seccomp *sc = &c->ps->p->seccomp;
 	size_t combos = 1, k, total;
@@ -1363,8 +1382,10 @@ static void st_seccomp(struct cur *c)
 		i++;
 		for (;;) {
 			if (npc == VJ_MAX_CONDS) {
-				perr(c, i, "too many conditions (a rule has at most %d: one per argument)",
-				     VJ_MAX_CONDS);
+				perr(
+				    c, i,
+				    "too many conditions (a rule has at most %d: one per argument)",
+				    VJ_MAX_CONDS);
 				ok = false;
 				break;
 			}
@@ -1376,7 +1397,8 @@ static void st_seccomp(struct cur *c)
 			if (i >= c->n)
 				break;
 			if (!is_word(c, i, "and")) {
-				perr(c, i, "expected 'and' or the end of the line, got %s", ESC(c, i));
+				perr(c, i, "expected 'and' or the end of the line, got %s",
+				     ESC(c, i));
 				ok = false;
 				break;
 			}
@@ -1396,7 +1418,7 @@ static void st_seccomp(struct cur *c)
 
 void vj_parse_stmt(struct vj_parser *ps, const struct vj_tok *t, size_t n, int dirfd)
 {
-	struct cur c = { ps, t, n, 0 };
+	struct cur c = {ps, t, n, 0};
 	const char *kw = word(&c, 0);
 
 	ps->nstmts++;

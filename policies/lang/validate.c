@@ -19,10 +19,13 @@
 static const char *act_str(const struct vj_action *a, char *buf, size_t len)
 {
 	static const char *const names[] = {
-		[VJ_ACT_KILL_PROCESS] = "kill-process", [VJ_ACT_KILL_THREAD] = "kill-thread",
-		[VJ_ACT_TRAP] = "trap",			[VJ_ACT_ERRNO] = "errno",
-		[VJ_ACT_USER_NOTIF] = "user-notify",	[VJ_ACT_LOG] = "log",
-		[VJ_ACT_ALLOW] = "allow",
+	    [VJ_ACT_KILL_PROCESS] = "kill-process",
+	    [VJ_ACT_KILL_THREAD] = "kill-thread",
+	    [VJ_ACT_TRAP] = "trap",
+	    [VJ_ACT_ERRNO] = "errno",
+	    [VJ_ACT_USER_NOTIF] = "user-notify",
+	    [VJ_ACT_LOG] = "log",
+	    [VJ_ACT_ALLOW] = "allow",
 	};
 	if (a->kind == VJ_ACT_ERRNO) {
 		const char *n = vj_errno_name(a->errnum);
@@ -84,7 +87,7 @@ static bool same_conds(const struct vj_rule *a, const struct vj_rule *b)
 
 static const char *op_str(enum vj_op op)
 {
-	static const char *const s[] = { "==", "!=", "<", "<=", ">", ">=", "&" };
+	static const char *const s[] = {"==", "!=", "<", "<=", ">", ">=", "&"};
 	return (unsigned)op <= VJ_OP_MASKED_EQ ? s[op] : "?";
 }
 
@@ -114,9 +117,9 @@ static void check_rule_args(struct vj_parser *ps, struct vj_rule *r)
 		for (unsigned j = 0; j < i; j++) {
 			if (r->cond[j].arg == c->arg) {
 				vj_diag_add(ps->diag, VJ_SEV_ERROR, &c->loc,
-					    "arg%u is named twice in one rule of %s; write one "
-					    "condition per argument (or a masked comparison)",
-					    c->arg, r->name);
+				            "arg%u is named twice in one rule of %s; write one "
+				            "condition per argument (or a masked comparison)",
+				            c->arg, r->name);
 				break;
 			}
 		}
@@ -124,19 +127,20 @@ static void check_rule_args(struct vj_parser *ps, struct vj_rule *r)
 		if (!c->arg32)
 			continue;
 		if (c->op != VJ_OP_EQ && c->op != VJ_OP_MASKED_EQ) {
-			vj_diag_add(ps->diag, VJ_SEV_ERROR, &c->loc,
-				    "'%s' on arg%u of %s: the kernel declares this argument 32-bit, "
-				    "so only == and masked == are exact (a 64-bit ordering or "
-				    "inequality test can be steered with the upper 32 bits, which "
-				    "the kernel ignores)",
-				    op_str(c->op), c->arg, r->name);
+			vj_diag_add(
+			    ps->diag, VJ_SEV_ERROR, &c->loc,
+			    "'%s' on arg%u of %s: the kernel declares this argument 32-bit, "
+			    "so only == and masked == are exact (a 64-bit ordering or "
+			    "inequality test can be steered with the upper 32 bits, which "
+			    "the kernel ignores)",
+			    op_str(c->op), c->arg, r->name);
 			continue;
 		}
 		if (!fold32(&c->value) || (c->op == VJ_OP_MASKED_EQ && !fold32(&c->mask))) {
 			vj_diag_add(ps->diag, VJ_SEV_ERROR, &c->loc,
-				    "value does not fit arg%u of %s, which the kernel declares "
-				    "32-bit: the rule could never match",
-				    c->arg, r->name);
+			            "value does not fit arg%u of %s, which the kernel declares "
+			            "32-bit: the rule could never match",
+			            c->arg, r->name);
 		}
 	}
 }
@@ -157,25 +161,27 @@ static void check_seccomp(struct vj_parser *ps)
 			if (q->nr != r->nr)
 				continue;
 			if (!act_eq(&q->action, &r->action)) {
-				vj_diag_add(ps->diag, VJ_SEV_ERROR, &r->loc,
-					    "rules for %s disagree: %s here, %s at %s (all rules of "
-					    "one syscall must have one action)",
-					    r->name, act_str(&r->action, b1, sizeof(b1)),
-					    act_str(&q->action, b2, sizeof(b2)),
-					    where(&q->loc, w, sizeof(w)));
+				vj_diag_add(
+				    ps->diag, VJ_SEV_ERROR, &r->loc,
+				    "rules for %s disagree: %s here, %s at %s (all rules of "
+				    "one syscall must have one action)",
+				    r->name, act_str(&r->action, b1, sizeof(b1)),
+				    act_str(&q->action, b2, sizeof(b2)),
+				    where(&q->loc, w, sizeof(w)));
 				break;
 			}
 			if (same_conds(q, r)) {
 				vj_diag_add(ps->diag, VJ_SEV_ERROR, &r->loc,
-					    "duplicate rule for %s (same as %s)", r->name,
-					    where(&q->loc, w, sizeof(w)));
+				            "duplicate rule for %s (same as %s)", r->name,
+				            where(&q->loc, w, sizeof(w)));
 				break;
 			}
 			if (!q->ncond || !r->ncond) {
-				vj_diag_add(ps->diag, VJ_SEV_ERROR, &r->loc,
-					    "%s has an unconditional rule and a conditional one (%s): "
-					    "the conditions would mean nothing",
-					    r->name, where(&q->loc, w, sizeof(w)));
+				vj_diag_add(
+				    ps->diag, VJ_SEV_ERROR, &r->loc,
+				    "%s has an unconditional rule and a conditional one (%s): "
+				    "the conditions would mean nothing",
+				    r->name, where(&q->loc, w, sizeof(w)));
 				break;
 			}
 		}
@@ -192,8 +198,8 @@ static void check_seccomp(struct vj_parser *ps)
 			    sc->rules[i - 1].loc.file != r->loc.file ||
 			    sc->rules[i - 1].loc.col != r->loc.col)
 				vj_diag_add(ps->diag, VJ_SEV_WARNING, &r->loc,
-					    "rule for %s has the default action (%s); dropped",
-					    r->name, act_str(&r->action, b1, sizeof(b1)));
+				            "rule for %s has the default action (%s); dropped",
+				            r->name, act_str(&r->action, b1, sizeof(b1)));
 			continue;
 		}
 		sc->rules[o++] = *r;
@@ -228,18 +234,18 @@ static void check_execve(struct vj_parser *ps)
 		allowed = true;
 	if (!allowed)
 		vj_diag_add(ps->diag, VJ_SEV_ERROR, &at,
-			    "the seccomp layer is on but execve is not allowed%s: the VMM could "
-			    "not be started",
-			    any ? "" : " (default action)");
+		            "the seccomp layer is on but execve is not allowed%s: the VMM could "
+		            "not be started",
+		            any ? "" : " (default action)");
 }
 
 static void warn_off(struct vj_parser *ps, enum vj_layer l, const struct vj_loc *first,
-		     const char *what)
+                     const char *what)
 {
 	if (first && first->line && ps->p->layer[l] == VJ_REQ_OFF)
 		vj_diag_add(ps->diag, VJ_SEV_WARNING, first,
-			    "%s given but layer %s is off: they are not enforced", what,
-			    vj_layer_name(l));
+		            "%s given but layer %s is off: they are not enforced", what,
+		            vj_layer_name(l));
 }
 
 void vj_validate(struct vj_parser *ps)
@@ -255,19 +261,19 @@ void vj_validate(struct vj_parser *ps)
 		uint64_t quota = ps->cpu_milli * (uint64_t)period / 1000;
 		if (quota < 1000) {
 			vj_diag_add(ps->diag, VJ_SEV_ERROR, &ps->cg_cpu.loc,
-				    "cgroup cpu gives a quota of %llu us per period; the kernel's "
-				    "minimum is 1000",
-				    (unsigned long long)quota);
+			            "cgroup cpu gives a quota of %llu us per period; the kernel's "
+			            "minimum is 1000",
+			            (unsigned long long)quota);
 		}
 		p->limits.cpu_period_us = period;
 		p->limits.cpu_quota_us = (int64_t)quota;
 	}
 	if (p->limits.memory_swap_max >= 0 && p->limits.memory_max < 0)
 		vj_diag_add(ps->diag, VJ_SEV_ERROR, &ps->cg_swap.loc,
-			    "cgroup memory-swap needs cgroup memory");
+		            "cgroup memory-swap needs cgroup memory");
 
 	{
-		struct vj_loc first = { 0 };
+		struct vj_loc first = {0};
 		if (ps->any_seccomp.line)
 			first = ps->any_seccomp;
 		else if (ps->def.loc.line)
@@ -281,9 +287,9 @@ void vj_validate(struct vj_parser *ps)
 	if (p->cgbpf.nnet)
 		warn_off(ps, VJ_LAYER_CGROUP_BPF, &p->cgbpf.net[0].loc, "net rules");
 	{
-		const struct vj_seen *cg[] = { &ps->cg_memory, &ps->cg_swap, &ps->cg_pids,
-					       &ps->cg_cpu,    &ps->cg_period, &ps->cg_io,
-					       &ps->cg_cpus,   &ps->cg_mems };
+		const struct vj_seen *cg[] = {&ps->cg_memory, &ps->cg_swap,   &ps->cg_pids,
+		                              &ps->cg_cpu,    &ps->cg_period, &ps->cg_io,
+		                              &ps->cg_cpus,   &ps->cg_mems};
 		for (size_t i = 0; i < sizeof(cg) / sizeof(cg[0]); i++) {
 			if (cg[i]->loc.line) {
 				warn_off(ps, VJ_LAYER_CGROUP_LIMITS, &cg[i]->loc, "cgroup limits");

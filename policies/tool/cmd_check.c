@@ -7,16 +7,16 @@
 #include "policies/tool/tool.h"
 
 static const char help[] =
-	"usage: vmjail-policy check [--json] [--quiet] FILE...\n"
-	"\n"
-	"Parse and validate each policy (and the files it includes).  Errors and\n"
-	"warnings are printed as FILE:LINE:COL: SEVERITY: MESSAGE on stderr; a\n"
-	"valid policy prints its name, SHA-256 and rule count on stdout.\n"
-	"\n"
-	"  --json   one JSON object per FILE on stdout: file, valid, name, sha256,\n"
-	"           seccomp_rules, diagnostics [{severity, file, line, col, message}]\n"
-	"  --quiet  print nothing; only the exit status tells\n"
-	"\n" EXIT_CODES_HELP;
+    "usage: vmjail-policy check [--json] [--quiet] FILE...\n"
+    "\n"
+    "Parse and validate each policy (and the files it includes).  Errors and\n"
+    "warnings are printed as FILE:LINE:COL: SEVERITY: MESSAGE on stderr; a\n"
+    "valid policy prints its name, SHA-256 and rule count on stdout.\n"
+    "\n"
+    "  --json   one JSON object per FILE on stdout: file, valid, name, sha256,\n"
+    "           seccomp_rules, diagnostics [{severity, file, line, col, message}]\n"
+    "  --quiet  print nothing; only the exit status tells\n"
+    "\n" EXIT_CODES_HELP;
 
 static void print_json(const char *file, const struct vj_policy *p, const struct vj_diag *d)
 {
@@ -34,7 +34,7 @@ static void print_json(const char *file, const struct vj_policy *p, const struct
 	printf(",\"diagnostics\":[");
 	for (size_t i = 0; i < d->n; i++) {
 		const struct vj_diag_entry *e = &d->v[i];
-		static const char *const sev[] = { "error", "warning", "note" };
+		static const char *const sev[] = {"error", "warning", "note"};
 		printf("%s{\"severity\":\"%s\",\"file\":", i ? "," : "", sev[e->sev]);
 		tool_json_str(stdout, e->file);
 		printf(",\"line\":%u,\"col\":%u,\"message\":", e->line, e->col);
@@ -46,10 +46,10 @@ static void print_json(const char *file, const struct vj_policy *p, const struct
 
 int cmd_check(int argc, char **argv)
 {
-	static const struct option opts[] = { { "json", no_argument, NULL, 'j' },
-					      { "quiet", no_argument, NULL, 'q' },
-					      { "help", no_argument, NULL, 'h' },
-					      { NULL, 0, NULL, 0 } };
+	static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+	                                     {"quiet", no_argument, NULL, 'q'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
 	bool json = false, quiet = false;
 	int c, worst = EXIT_OK;
 
@@ -72,7 +72,7 @@ int cmd_check(int argc, char **argv)
 	if (optind >= argc)
 		return tool_usage_error("check", "missing FILE");
 	for (int i = optind; i < argc; i++) {
-		struct vj_diag d = { 0 };
+		struct vj_diag d = {0};
 		struct vj_policy *p = NULL;
 		int rc = tool_load(argv[i], &p, &d, quiet || json);
 		char hex[65];

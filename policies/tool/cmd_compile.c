@@ -11,29 +11,29 @@
 #include "policies/tool/tool.h"
 
 static const char help[] =
-	"usage: vmjail-policy compile [-o OUT] [--text] FILE\n"
-	"\n"
-	"Compile the policy's seccomp layer (x86_64; every other architecture,\n"
-	"i386 and x32 entry killed) and write the program as a raw array of\n"
-	"struct sock_filter (8 bytes per instruction, host byte order): the\n"
-	"format seccomp(2) and `bwrap --seccomp FD` take.  The instruction count\n"
-	"goes to stderr.\n"
-	"\n"
-	"  -o, --output OUT  write to OUT (default: stdout, refused on a terminal)\n"
-	"  --text            one instruction per line ({code, jt, jf, k}) instead\n"
-	"\n" EXIT_CODES_HELP;
+    "usage: vmjail-policy compile [-o OUT] [--text] FILE\n"
+    "\n"
+    "Compile the policy's seccomp layer (x86_64; every other architecture,\n"
+    "i386 and x32 entry killed) and write the program as a raw array of\n"
+    "struct sock_filter (8 bytes per instruction, host byte order): the\n"
+    "format seccomp(2) and `bwrap --seccomp FD` take.  The instruction count\n"
+    "goes to stderr.\n"
+    "\n"
+    "  -o, --output OUT  write to OUT (default: stdout, refused on a terminal)\n"
+    "  --text            one instruction per line ({code, jt, jf, k}) instead\n"
+    "\n" EXIT_CODES_HELP;
 
 int cmd_compile(int argc, char **argv)
 {
-	static const struct option opts[] = { { "output", required_argument, NULL, 'o' },
-					      { "text", no_argument, NULL, 't' },
-					      { "help", no_argument, NULL, 'h' },
-					      { NULL, 0, NULL, 0 } };
+	static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
+	                                     {"text", no_argument, NULL, 't'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
 	const char *out = NULL;
 	bool text = false;
 	struct vj_policy *p;
-	struct vj_bpf_prog prog = { 0 };
-	struct vj_err e = { 0 };
+	struct vj_bpf_prog prog = {0};
+	struct vj_err e = {0};
 	int c, rc, fd = 1;
 
 	optind = 1;
@@ -55,14 +55,15 @@ int cmd_compile(int argc, char **argv)
 	if (argc - optind != 1)
 		return tool_usage_error("compile", "expected one FILE");
 	if (!out && !text && isatty(1))
-		return tool_usage_error("compile", "refusing to write binary BPF to a terminal; use -o");
+		return tool_usage_error("compile",
+		                        "refusing to write binary BPF to a terminal; use -o");
 	rc = tool_load(argv[optind], &p, NULL, false);
 	if (rc)
 		return rc;
 	if (vj_seccomp_compile(&p->seccomp, &prog, &e) < 0) {
 		char buf[600];
 		fprintf(stderr, "vmjail-policy compile: %s: %s\n", argv[optind],
-			vj_err_str(&e, buf, sizeof(buf)));
+		        vj_err_str(&e, buf, sizeof(buf)));
 		vj_policy_free(p);
 		return EXIT_FINDINGS;
 	}
@@ -82,7 +83,7 @@ int cmd_compile(int argc, char **argv)
 		}
 		for (size_t i = 0; i < prog.len; i++)
 			fprintf(f, "{ 0x%04x, %3u, %3u, 0x%08x },\n", prog.insns[i].code,
-				prog.insns[i].jt, prog.insns[i].jf, prog.insns[i].k);
+			        prog.insns[i].jt, prog.insns[i].jf, prog.insns[i].k);
 		if (fclose(f) != 0)
 			rc = EXIT_IO;
 		fd = -1;
@@ -94,7 +95,8 @@ int cmd_compile(int argc, char **argv)
 			if (w < 0 && errno == EINTR)
 				continue;
 			if (w <= 0) {
-				fprintf(stderr, "vmjail-policy compile: write: %s\n", strerror(errno));
+				fprintf(stderr, "vmjail-policy compile: write: %s\n",
+				        strerror(errno));
 				rc = EXIT_IO;
 				break;
 			}

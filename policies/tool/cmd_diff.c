@@ -18,24 +18,23 @@
 #include "policies/tool/tool.h"
 #include "policies/tool/view.h"
 
-static const char help[] =
-	"usage: vmjail-policy diff A B\n"
-	"\n"
-	"Compare two policies by meaning, per layer: layers, namespaces and\n"
-	"mounts, devices, binds, dirs, cgroup limits, rlimits, Landlock rules,\n"
-	"socket and net rules, sysctl, and seccomp per syscall (action and\n"
-	"conditions) and default.  Each difference is one line:\n"
-	"  +  B allows what A does not    -  B allows less    ~  changed\n"
-	"\n"
-	"Exit status: 0 same meaning, 1 differences, 2 usage, 3 I/O error\n"
-	"(an invalid policy also gives 1, with its errors on stderr).\n";
+static const char help[] = "usage: vmjail-policy diff A B\n"
+                           "\n"
+                           "Compare two policies by meaning, per layer: layers, namespaces and\n"
+                           "mounts, devices, binds, dirs, cgroup limits, rlimits, Landlock rules,\n"
+                           "socket and net rules, sysctl, and seccomp per syscall (action and\n"
+                           "conditions) and default.  Each difference is one line:\n"
+                           "  +  B allows what A does not    -  B allows less    ~  changed\n"
+                           "\n"
+                           "Exit status: 0 same meaning, 1 differences, 2 usage, 3 I/O error\n"
+                           "(an invalid policy also gives 1, with its errors on stderr).\n";
 
 struct out {
 	unsigned more, less, changed;
 };
 
 __attribute__((format(printf, 3, 4))) static void line(struct out *o, char mark, const char *fmt,
-							...)
+                                                       ...)
 {
 	va_list ap;
 
@@ -110,7 +109,8 @@ static void diff_jail(struct out *o, const struct vj_policy *a, const struct vj_
 		const struct vj_bind *x = &b->binds[i], *y = find_bind(a, x->dst);
 		if (!y)
 			line(o, '+', "bind %s %s%s%s", x->writable ? "rw" : "ro", x->src,
-			     strcmp(x->src, x->dst) ? " -> " : "", strcmp(x->src, x->dst) ? x->dst : "");
+			     strcmp(x->src, x->dst) ? " -> " : "",
+			     strcmp(x->src, x->dst) ? x->dst : "");
 		else if (strcmp(x->src, y->src) != 0)
 			line(o, '~', "bind %s: source %s -> %s", x->dst, y->src, x->src);
 		else if (x->writable != y->writable)
@@ -123,7 +123,8 @@ static void diff_jail(struct out *o, const struct vj_policy *a, const struct vj_
 	for (size_t i = 0; i < a->nbinds; i++)
 		if (!find_bind(b, a->binds[i].dst))
 			line(o, '-', "bind %s %s%s%s", a->binds[i].writable ? "rw" : "ro",
-			     a->binds[i].src, strcmp(a->binds[i].src, a->binds[i].dst) ? " -> " : "",
+			     a->binds[i].src,
+			     strcmp(a->binds[i].src, a->binds[i].dst) ? " -> " : "",
 			     strcmp(a->binds[i].src, a->binds[i].dst) ? a->binds[i].dst : "");
 	for (size_t i = 0; i < b->ndirs; i++) {
 		size_t k;
@@ -226,7 +227,8 @@ static bool same_sock(const struct vj_sockrule *x, const struct vj_sockrule *y)
 static bool same_net(const struct vj_netrule *x, const struct vj_netrule *y)
 {
 	return x->op == y->op && x->family == y->family && x->prefix == y->prefix &&
-	       !memcmp(x->addr, y->addr, 16) && x->port_lo == y->port_lo && x->port_hi == y->port_hi;
+	       !memcmp(x->addr, y->addr, 16) && x->port_lo == y->port_lo &&
+	       x->port_hi == y->port_hi;
 }
 
 static void diff_cgbpf(struct out *o, const struct vj_policy *a, const struct vj_policy *b)
@@ -238,7 +240,8 @@ static void diff_cgbpf(struct out *o, const struct vj_policy *a, const struct vj
 		const struct vj_cgbpf *from = pass ? x : y, *to = pass ? y : x;
 		for (size_t i = 0; i < from->nsockets; i++) {
 			size_t k;
-			for (k = 0; k < to->nsockets && !same_sock(&to->sockets[k], &from->sockets[i]);
+			for (k = 0;
+			     k < to->nsockets && !same_sock(&to->sockets[k], &from->sockets[i]);
 			     k++)
 				;
 			if (k == to->nsockets)
@@ -325,7 +328,7 @@ static const struct vj_action *side_act(const struct side *s, const struct vj_se
 }
 
 static void diff_syscall(struct out *o, const char *name, const struct vj_seccomp *sa,
-			 const struct vj_seccomp *sb, const struct side *x, const struct side *y)
+                         const struct vj_seccomp *sb, const struct side *x, const struct side *y)
 {
 	const struct vj_action *aa = side_act(x, sa), *ab = side_act(y, sb);
 	bool cond_a = x->v && strcmp(x->conds[0], "always") != 0;
@@ -346,9 +349,15 @@ static void diff_syscall(struct out *o, const char *name, const struct vj_seccom
 		if (act_eq(aa, ab))
 			return; /* a rule that spells out the other side's default */
 		ma = view_allowish(aa), mb = view_allowish(ab);
-		line(o, mb && !ma ? '+' : ma && !mb ? '-' : '~', "seccomp %s: %s -> %s%s", name,
-		     tool_action_str(aa, b1, sizeof(b1)), tool_action_str(ab, b2, sizeof(b2)),
-		     !y->v ? " (default)" : !x->v ? " (was the default)" : "");
+		line(o,
+		     mb && !ma   ? '+'
+		     : ma && !mb ? '-'
+		                 : '~',
+		     "seccomp %s: %s -> %s%s", name, tool_action_str(aa, b1, sizeof(b1)),
+		     tool_action_str(ab, b2, sizeof(b2)),
+		     !y->v   ? " (default)"
+		     : !x->v ? " (was the default)"
+		             : "");
 		return;
 	}
 	if (act_eq(aa, ab) && cond_a && cond_b && act_eq(&sa->def, &sb->def)) {
@@ -399,7 +408,8 @@ static void diff_syscall(struct out *o, const char *name, const struct vj_seccom
 static void diff_seccomp(struct out *o, const struct vj_policy *a, const struct vj_policy *b)
 {
 	size_t na, nb;
-	struct view_sys *va = view_syscalls(&a->seccomp, &na), *vb = view_syscalls(&b->seccomp, &nb);
+	struct view_sys *va = view_syscalls(&a->seccomp, &na),
+	                *vb = view_syscalls(&b->seccomp, &nb);
 	char b1[64], b2[64];
 
 	if (!va || !vb) {
@@ -408,8 +418,11 @@ static void diff_seccomp(struct out *o, const struct vj_policy *a, const struct 
 	}
 	if (!act_eq(&a->seccomp.def, &b->seccomp.def)) {
 		bool ma = view_allowish(&a->seccomp.def), mb = view_allowish(&b->seccomp.def);
-		line(o, mb && !ma ? '+' : ma && !mb ? '-' : '~', "seccomp default: %s -> %s",
-		     tool_action_str(&a->seccomp.def, b1, sizeof(b1)),
+		line(o,
+		     mb && !ma   ? '+'
+		     : ma && !mb ? '-'
+		                 : '~',
+		     "seccomp default: %s -> %s", tool_action_str(&a->seccomp.def, b1, sizeof(b1)),
 		     tool_action_str(&b->seccomp.def, b2, sizeof(b2)));
 	}
 	for (int nr = 0; nr < VJ_SYSCALL_NR_MAX; nr++) {
@@ -434,10 +447,9 @@ out:
 
 int cmd_diff(int argc, char **argv)
 {
-	static const struct option opts[] = { { "help", no_argument, NULL, 'h' },
-					      { NULL, 0, NULL, 0 } };
+	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	struct vj_policy *a = NULL, *b = NULL;
-	struct out o = { 0 };
+	struct out o = {0};
 	int c, rc;
 
 	optind = 1;

@@ -14,14 +14,14 @@
 #include "policies/tool/view.h"
 
 static const char help[] =
-	"usage: vmjail-policy explain FILE\n"
-	"\n"
-	"Print what the policy allows, layer by layer: layers and whether they\n"
-	"are required, the jail (namespaces, devices, binds, limits), Landlock,\n"
-	"cgroup-BPF (sockets, addresses, sysctl) and seccomp (the default and a\n"
-	"table of syscalls with their action and conditions; ioctl requests and\n"
-	"flags by name).\n"
-	"\n" EXIT_CODES_HELP;
+    "usage: vmjail-policy explain FILE\n"
+    "\n"
+    "Print what the policy allows, layer by layer: layers and whether they\n"
+    "are required, the jail (namespaces, devices, binds, limits), Landlock,\n"
+    "cgroup-BPF (sockets, addresses, sysctl) and seccomp (the default and a\n"
+    "table of syscalls with their action and conditions; ioctl requests and\n"
+    "flags by name).\n"
+    "\n" EXIT_CODES_HELP;
 
 static void size_str(int64_t v, char *buf, size_t len)
 {
@@ -98,8 +98,8 @@ static void print_jail(const struct vj_policy *p)
 		if (!p->rlimits[r].set)
 			continue;
 		bool bytes = r == RLIMIT_AS || r == RLIMIT_CORE || r == RLIMIT_DATA ||
-			     r == RLIMIT_FSIZE || r == RLIMIT_MEMLOCK || r == RLIMIT_MSGQUEUE ||
-			     r == RLIMIT_RSS || r == RLIMIT_STACK;
+		             r == RLIMIT_FSIZE || r == RLIMIT_MEMLOCK || r == RLIMIT_MSGQUEUE ||
+		             r == RLIMIT_RSS || r == RLIMIT_STACK;
 		rlim_str(p->rlimits[r].cur, bytes, a, sizeof(a));
 		rlim_str(p->rlimits[r].max, bytes, b, sizeof(b));
 		printf("  rlimit %s %s (hard %s)\n", vj_rlimit_name(r), a, b);
@@ -128,7 +128,8 @@ static void print_landlock(const struct vj_policy *p)
 	for (size_t i = 0; i < ll->nconnect_ports; i++)
 		printf(" %u", ll->connect_ports[i]);
 	printf("\n  scopes: abstract-unix %s, signal %s\n",
-	       ll->scope_abstract_unix ? "confined" : "open", ll->scope_signal ? "confined" : "open");
+	       ll->scope_abstract_unix ? "confined" : "open",
+	       ll->scope_signal ? "confined" : "open");
 }
 
 static void print_cgbpf(const struct vj_policy *p)
@@ -182,7 +183,8 @@ static void print_seccomp(const struct vj_policy *p)
 				printf("  %-24s %-16s %s\n", "", "", conds);
 		}
 		if (v[i].nrules && v[i].rules[0]->ncond)
-			printf("  %-24s %-16s otherwise\n", "", tool_action_str(&sc->def, a, sizeof(a)));
+			printf("  %-24s %-16s otherwise\n", "",
+			       tool_action_str(&sc->def, a, sizeof(a)));
 	}
 	printf("  every other syscall: %s\n", tool_action_str(&sc->def, a, sizeof(a)));
 	view_syscalls_free(v, n);
@@ -190,8 +192,7 @@ static void print_seccomp(const struct vj_policy *p)
 
 int cmd_explain(int argc, char **argv)
 {
-	static const struct option opts[] = { { "help", no_argument, NULL, 'h' },
-					      { NULL, 0, NULL, 0 } };
+	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	struct vj_policy *p;
 	char hex[65];
 	int c, rc;

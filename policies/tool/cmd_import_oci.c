@@ -27,20 +27,20 @@
 #include "policies/tool/view.h"
 
 static const char help[] =
-	"usage: vmjail-policy import-oci [--name NAME] FILE\n"
-	"\n"
-	"Convert a Docker/OCI seccomp profile (JSON; '-' for stdin) into vmjail\n"
-	"policy text on stdout: defaultAction/defaultErrnoRet, syscalls[] with\n"
-	"names, action, errnoRet, args {index, value, valueTwo, op} and\n"
-	"includes/excludes (arches: x86_64 entries are kept; caps: the VMM is\n"
-	"assumed to hold none; minKernel: assumed met).  Decisions the language\n"
-	"forces (mixed actions for one syscall, conditions it cannot express)\n"
-	"are made in the fail-closed direction and explained in comments.\n"
-	"Docker's own profile is profiles/seccomp/default.json in the moby\n"
-	"repository.\n"
-	"\n"
-	"  --name NAME  the policy's name (default: oci)\n"
-	"\n" EXIT_CODES_HELP;
+    "usage: vmjail-policy import-oci [--name NAME] FILE\n"
+    "\n"
+    "Convert a Docker/OCI seccomp profile (JSON; '-' for stdin) into vmjail\n"
+    "policy text on stdout: defaultAction/defaultErrnoRet, syscalls[] with\n"
+    "names, action, errnoRet, args {index, value, valueTwo, op} and\n"
+    "includes/excludes (arches: x86_64 entries are kept; caps: the VMM is\n"
+    "assumed to hold none; minKernel: assumed met).  Decisions the language\n"
+    "forces (mixed actions for one syscall, conditions it cannot express)\n"
+    "are made in the fail-closed direction and explained in comments.\n"
+    "Docker's own profile is profiles/seccomp/default.json in the moby\n"
+    "repository.\n"
+    "\n"
+    "  --name NAME  the policy's name (default: oci)\n"
+    "\n" EXIT_CODES_HELP;
 
 struct cond {
 	unsigned arg;
@@ -75,7 +75,7 @@ static void skipped(const char *s, const char *why)
 }
 
 static bool parse_action(const char *s, const struct json *errno_ret, struct vj_action *a,
-			 const char **note)
+                         const char **note)
 {
 	uint64_t e = 1;
 
@@ -117,7 +117,8 @@ static bool str_in(const struct json *arr, const char *const *want)
 		return false;
 	for (size_t i = 0; i < arr->n; i++)
 		for (size_t k = 0; want[k]; k++)
-			if (arr->items[i]->type == JSON_STRING && strcmp(arr->items[i]->s, want[k]) == 0)
+			if (arr->items[i]->type == JSON_STRING &&
+			    strcmp(arr->items[i]->s, want[k]) == 0)
 				return true;
 	return false;
 }
@@ -130,7 +131,7 @@ static bool nonempty(const struct json *arr)
 /* Does an entry apply to x86_64 with no capabilities? */
 static bool applies(struct imp *im, const struct json *ent)
 {
-	static const char *const x86[] = { "amd64", "x86_64", "SCMP_ARCH_X86_64", NULL };
+	static const char *const x86[] = {"amd64", "x86_64", "SCMP_ARCH_X86_64", NULL};
 	const struct json *inc = json_get(ent, "includes"), *exc = json_get(ent, "excludes");
 
 	if (nonempty(json_get(inc, "arches")) && !str_in(json_get(inc, "arches"), x86)) {
@@ -165,10 +166,13 @@ static int parse_args(const struct json *args, struct cond *c, unsigned *nc)
 	static const struct {
 		const char *name;
 		enum vj_op op;
-	} ops[] = { { "SCMP_CMP_EQ", VJ_OP_EQ },	 { "SCMP_CMP_NE", VJ_OP_NE },
-		    { "SCMP_CMP_LT", VJ_OP_LT },	 { "SCMP_CMP_LE", VJ_OP_LE },
-		    { "SCMP_CMP_GT", VJ_OP_GT },	 { "SCMP_CMP_GE", VJ_OP_GE },
-		    { "SCMP_CMP_MASKED_EQ", VJ_OP_MASKED_EQ } };
+	} ops[] = {{"SCMP_CMP_EQ", VJ_OP_EQ},
+	           {"SCMP_CMP_NE", VJ_OP_NE},
+	           {"SCMP_CMP_LT", VJ_OP_LT},
+	           {"SCMP_CMP_LE", VJ_OP_LE},
+	           {"SCMP_CMP_GT", VJ_OP_GT},
+	           {"SCMP_CMP_GE", VJ_OP_GE},
+	           {"SCMP_CMP_MASKED_EQ", VJ_OP_MASKED_EQ}};
 
 	*nc = 0;
 	if (!args || args->type == JSON_NULL)
@@ -223,8 +227,8 @@ static int add_rule(struct imp *im, const struct irule *r)
 
 static const char *cond_text(const struct irule *r, const struct cond *c, char *buf, size_t len)
 {
-	struct vj_rule vr = { 0 };
-	struct vj_cond vc = { 0 };
+	struct vj_rule vr = {0};
+	struct vj_cond vc = {0};
 
 	snprintf(vr.name, sizeof(vr.name), "%s", r->name);
 	vc.arg = c->arg;
@@ -243,7 +247,7 @@ static const char *rule_text(const struct irule *r, char *buf, size_t len)
 	for (unsigned i = 0; i < r->nc && o < len; i++) {
 		char one[512];
 		int w = snprintf(buf + o, len - o, "%s%s", i ? " and " : "",
-				 cond_text(r, &r->c[i], one, sizeof(one)));
+		                 cond_text(r, &r->c[i], one, sizeof(one)));
 		if (w < 0)
 			break;
 		o += (size_t)w;
@@ -263,7 +267,8 @@ static const char *inexpressible(const struct irule *r)
 		if ((m32 >> r->c[i].arg) & 1) {
 			uint64_t v = r->c[i].value, m = r->c[i].mask;
 			if (r->c[i].op != VJ_OP_EQ && r->c[i].op != VJ_OP_MASKED_EQ)
-				return "compares a 32-bit argument with an operator other than == or "
+				return "compares a 32-bit argument with an operator other than == "
+				       "or "
 				       "masked ==";
 			if (v >> 32 || m >> 32)
 				return "compares a 32-bit argument with a value above 32 bits";
@@ -302,8 +307,7 @@ static void emit_rule(const struct irule *r)
 /* socket(2) `arg0 != F` (only) can be said exactly: the other families. */
 static bool is_socket_ne(const struct irule *r)
 {
-	return r->nc == 1 && r->c[0].arg == 0 && r->c[0].op == VJ_OP_NE &&
-	       view_allowish(&r->act) &&
+	return r->nc == 1 && r->c[0].arg == 0 && r->c[0].op == VJ_OP_NE && view_allowish(&r->act) &&
 	       (strcmp(r->name, "socket") == 0 || strcmp(r->name, "socketpair") == 0);
 }
 
@@ -316,7 +320,7 @@ static void emit_socket_ne(const struct irule *r)
 	vj_const_lookup("AF_MAX", &afmax);
 	printf("seccomp %s %s if arg0 in {", tool_action_str(&r->act, a, sizeof(a)), r->name);
 	for (uint64_t f = 1; f < afmax; f++) {
-		static const char *const af[] = { "AF_", NULL };
+		static const char *const af[] = {"AF_", NULL};
 		const char *n = vj_const_name(af, f);
 		if (f == r->c[0].value)
 			continue;
@@ -374,11 +378,13 @@ static void resolve(struct imp *im)
 				printf("# %s if %s: rewritten as the list of the other families\n",
 				       im->r[k].name, rule_text(&im->r[k], conds, sizeof(conds)));
 				im->r[k].socket_ne = true;
-			} else if (im->r[k].act.kind == VJ_ACT_ALLOW || im->r[k].act.kind == VJ_ACT_LOG) {
-				printf("# %s %s if %s: %s; dropped (the syscall falls to the default "
-				       "for these calls)\n",
-				       tool_action_str(&im->r[k].act, a, sizeof(a)), im->r[k].name,
-				       rule_text(&im->r[k], conds, sizeof(conds)), why);
+			} else if (im->r[k].act.kind == VJ_ACT_ALLOW ||
+			           im->r[k].act.kind == VJ_ACT_LOG) {
+				printf(
+				    "# %s %s if %s: %s; dropped (the syscall falls to the default "
+				    "for these calls)\n",
+				    tool_action_str(&im->r[k].act, a, sizeof(a)), im->r[k].name,
+				    rule_text(&im->r[k], conds, sizeof(conds)), why);
 				im->r[k].dead = true;
 			} else {
 				printf("# %s %s if %s: %s; made unconditional (fail closed)\n",
@@ -395,16 +401,18 @@ static void resolve(struct imp *im)
 				if (m == k || im->r[m].dead)
 					continue;
 				if (im->r[m].nc)
-					printf("# %s: conditional rule dropped, an unconditional %s "
-					       "rule covers it\n",
-					       im->r[m].name, tool_action_str(keep, a, sizeof(a)));
+					printf(
+					    "# %s: conditional rule dropped, an unconditional %s "
+					    "rule covers it\n",
+					    im->r[m].name, tool_action_str(keep, a, sizeof(a)));
 				im->r[m].dead = true;
 			}
 			break;
 		}
 		for (k = i; k < j; k++)
 			for (size_t m = i; m < k; m++)
-				if (!im->r[k].dead && !im->r[m].dead && same_conds(&im->r[k], &im->r[m]))
+				if (!im->r[k].dead && !im->r[m].dead &&
+				    same_conds(&im->r[k], &im->r[m]))
 					im->r[k].dead = true;
 		for (k = i; k < j; k++)
 			if (!im->r[k].dead && act_eq(&im->r[k].act, &im->def))
@@ -415,16 +423,16 @@ static void resolve(struct imp *im)
 
 int cmd_import_oci(int argc, char **argv)
 {
-	static const struct option opts[] = { { "name", required_argument, NULL, 'n' },
-					      { "help", no_argument, NULL, 'h' },
-					      { NULL, 0, NULL, 0 } };
+	static const struct option opts[] = {{"name", required_argument, NULL, 'n'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
 	const char *name = "oci", *note;
 	char *buf = NULL;
 	size_t len;
 	struct json *root = NULL;
-	struct json_err jerr = { 0 };
+	struct json_err jerr = {0};
 	const struct json *da, *scs;
-	struct imp im = { 0 };
+	struct imp im = {0};
 	int c, rc;
 	char a[64];
 
@@ -444,16 +452,19 @@ int cmd_import_oci(int argc, char **argv)
 	if (argc - optind != 1)
 		return tool_usage_error("import-oci", "expected one FILE");
 	for (const char *s = name; *s; s++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", *s) ||
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-",
+		            *s) ||
 		    s - name >= 63)
-			return tool_usage_error("import-oci", "--name is 1 to 63 of [A-Za-z0-9._-]");
+			return tool_usage_error("import-oci",
+			                        "--name is 1 to 63 of [A-Za-z0-9._-]");
 	if (!*name)
 		return tool_usage_error("import-oci", "--name is 1 to 63 of [A-Za-z0-9._-]");
 	rc = tool_read_all(argv[optind], 16u << 20, &buf, &len);
 	if (rc)
 		return rc;
 	if (json_parse(buf, len, &root, &jerr) < 0) {
-		fprintf(stderr, "%s:%u:%u: error: %s\n", argv[optind], jerr.line, jerr.col, jerr.msg);
+		fprintf(stderr, "%s:%u:%u: error: %s\n", argv[optind], jerr.line, jerr.col,
+		        jerr.msg);
 		free(buf);
 		return EXIT_FINDINGS;
 	}
@@ -462,7 +473,7 @@ int cmd_import_oci(int argc, char **argv)
 	if (!da || da->type != JSON_STRING ||
 	    !parse_action(da->s, json_get(root, "defaultErrnoRet"), &im.def, &note)) {
 		fprintf(stderr, "%s: error: missing or unknown defaultAction/defaultErrnoRet\n",
-			argv[optind]);
+		        argv[optind]);
 		goto out;
 	}
 	scs = json_get(root, "syscalls");
@@ -476,17 +487,18 @@ int cmd_import_oci(int argc, char **argv)
 		printf("# default: %s\n", note);
 	for (size_t i = 0; scs && i < scs->n; i++) {
 		const struct json *ent = scs->items[i], *names = json_get(ent, "names"),
-				  *act = json_get(ent, "action"), *one = json_get(ent, "name");
-		struct irule r = { 0 };
+		                  *act = json_get(ent, "action"), *one = json_get(ent, "name");
+		struct irule r = {0};
 		if (!act || act->type != JSON_STRING ||
 		    !parse_action(act->s, json_get(ent, "errnoRet"), &r.act, &note)) {
-			fprintf(stderr, "%s:%u:%u: error: syscalls[%zu]: missing or unknown action\n",
-				argv[optind], ent->line, ent->col, i);
+			fprintf(stderr,
+			        "%s:%u:%u: error: syscalls[%zu]: missing or unknown action\n",
+			        argv[optind], ent->line, ent->col, i);
 			goto out;
 		}
 		if (parse_args(json_get(ent, "args"), r.c, &r.nc) < 0) {
 			fprintf(stderr, "%s:%u:%u: error: syscalls[%zu]: bad args\n", argv[optind],
-				ent->line, ent->col, i);
+			        ent->line, ent->col, i);
 			goto out;
 		}
 		if (!applies(&im, ent))
@@ -495,14 +507,16 @@ int cmd_import_oci(int argc, char **argv)
 			printf("# syscalls[%zu]: %s\n", i, note);
 		if ((!names || names->type != JSON_ARRAY) && (!one || one->type != JSON_STRING)) {
 			fprintf(stderr, "%s:%u:%u: error: syscalls[%zu]: no names\n", argv[optind],
-				ent->line, ent->col, i);
+			        ent->line, ent->col, i);
 			goto out;
 		}
 		for (size_t k = 0; k < (names && names->type == JSON_ARRAY ? names->n : 1); k++) {
-			const struct json *nm = names && names->type == JSON_ARRAY ? names->items[k] : one;
+			const struct json *nm =
+			    names && names->type == JSON_ARRAY ? names->items[k] : one;
 			if (nm->type != JSON_STRING) {
-				fprintf(stderr, "%s: error: syscalls[%zu]: a name is not a string\n",
-					argv[optind], i);
+				fprintf(stderr,
+				        "%s: error: syscalls[%zu]: a name is not a string\n",
+				        argv[optind], i);
 				goto out;
 			}
 			if (!name_ok(nm->s) || (r.nr = vj_syscall_nr(nm->s)) < 0) {
@@ -529,7 +543,7 @@ int cmd_import_oci(int argc, char **argv)
 		if (im.r[i].dead || im.r[i].nc)
 			continue;
 		col = (size_t)printf("seccomp %s %s", tool_action_str(&im.r[i].act, a, sizeof(a)),
-				     im.r[i].name);
+		                     im.r[i].name);
 		im.r[i].dead = true;
 		for (size_t k = i + 1; k < im.n; k++) {
 			if (im.r[k].dead || im.r[k].nc || !act_eq(&im.r[k].act, &im.r[i].act))

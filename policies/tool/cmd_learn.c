@@ -18,22 +18,22 @@
 #include "policies/tool/tool.h"
 
 static const char help[] =
-	"usage: vmjail-policy learn [--all] LOG...\n"
-	"\n"
-	"Read vmjail audit logs (JSON lines; '-' for stdin) and print, sorted and\n"
-	"without duplicates, the `seccomp allow` lines for every x86_64 syscall\n"
-	"that seccomp logged (enforcer \"seccomp\", action \"log\").  ioctl gets\n"
-	"`if arg1 in {...}` with the requests seen, by name, when every ioctl\n"
-	"record carries its request.\n"
-	"\n"
-	"  --all   also learn from denied and killed calls (action deny, errno,\n"
-	"          kill, trap): what the VMM tried, not only what it ran\n"
-	"\n"
-	"Exit status: 0 ok, 1 some lines were not valid records (they are listed\n"
-	"on stderr and skipped), 2 usage, 3 I/O error.\n";
+    "usage: vmjail-policy learn [--all] LOG...\n"
+    "\n"
+    "Read vmjail audit logs (JSON lines; '-' for stdin) and print, sorted and\n"
+    "without duplicates, the `seccomp allow` lines for every x86_64 syscall\n"
+    "that seccomp logged (enforcer \"seccomp\", action \"log\").  ioctl gets\n"
+    "`if arg1 in {...}` with the requests seen, by name, when every ioctl\n"
+    "record carries its request.\n"
+    "\n"
+    "  --all   also learn from denied and killed calls (action deny, errno,\n"
+    "          kill, trap): what the VMM tried, not only what it ran\n"
+    "\n"
+    "Exit status: 0 ok, 1 some lines were not valid records (they are listed\n"
+    "on stderr and skipped), 2 usage, 3 I/O error.\n";
 
 #define MAX_IOCTLS 4096
-#define MAX_LINE (1u << 20)
+#define MAX_LINE   (1u << 20)
 
 struct learn {
 	bool seen[VJ_SYSCALL_NR_MAX];
@@ -58,8 +58,8 @@ static const char *str(const struct json *j)
 
 static bool learned_action(const char *a, bool all)
 {
-	static const char *const denied[] = { "deny", "errno", "kill", "kill-process", "kill-thread",
-					      "trap", NULL };
+	static const char *const denied[] = {"deny",        "errno", "kill", "kill-process",
+	                                     "kill-thread", "trap",  NULL};
 	if (!a)
 		return false;
 	if (strcmp(a, "log") == 0)
@@ -90,12 +90,13 @@ static void warn(const char *file, unsigned lineno, const char *what, const char
 
 	vj_escape(e, sizeof(e), detail ? detail : "", detail ? strlen(detail) : 0);
 	fprintf(stderr, "%s:%u: warning: %s%s%s\n", file, lineno, what, detail ? " " : "",
-		detail ? e : "");
+	        detail ? e : "");
 }
 
 static void one_record(struct learn *l, const char *file, unsigned lineno, const struct json *root)
 {
-	const char *kind = str(json_get(root, "kind")), *enf = str(field(root, "decision", "enforcer"));
+	const char *kind = str(json_get(root, "kind")),
+	           *enf = str(field(root, "decision", "enforcer"));
 	const char *action = str(field(root, "decision", "action"));
 	const char *arch = str(field(root, "decision", "arch"));
 	const struct json *nrj = field(root, "decision", "syscall_nr");
@@ -119,8 +120,9 @@ static void one_record(struct learn *l, const char *file, unsigned lineno, const
 		return;
 	}
 	if (claimed && strcmp(claimed, name) != 0)
-		warn(file, lineno, "record names a syscall that does not match its number, using the "
-				   "number's:",
+		warn(file, lineno,
+		     "record names a syscall that does not match its number, using the "
+		     "number's:",
 		     claimed);
 	l->records++;
 	l->seen[nr] = true;
@@ -196,9 +198,8 @@ static int cmp_str(const void *a, const void *b)
 
 int cmd_learn(int argc, char **argv)
 {
-	static const struct option opts[] = { { "all", no_argument, NULL, 'a' },
-					      { "help", no_argument, NULL, 'h' },
-					      { NULL, 0, NULL, 0 } };
+	static const struct option opts[] = {
+	    {"all", no_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	struct learn *l = calloc(1, sizeof(*l));
 	char *names[VJ_SYSCALL_NR_MAX];
 	size_t nn = 0;
@@ -252,7 +253,8 @@ int cmd_learn(int argc, char **argv)
 				if (n)
 					printf("%s%s", k ? ", " : "", n);
 				else
-					printf("%s0x%llx", k ? ", " : "", (unsigned long long)l->ioctls[k]);
+					printf("%s0x%llx", k ? ", " : "",
+					       (unsigned long long)l->ioctls[k]);
 			}
 			printf("}\n");
 		} else {

@@ -27,29 +27,30 @@
 #include "policies/tool/view.h"
 
 static const char help[] =
-	"usage: vmjail-policy lint [--json] [--fail-on SEVERITY] FILE\n"
-	"\n"
-	"Report what a reviewer should look at, with a severity and a weight per\n"
-	"finding, and an exposure score from 0 (tight) to 10 (exposed): the sum\n"
-	"of the weights, capped at 10.  Weights:\n"
-	"  seccomp layer off 3.0; seccomp default allow/log (a denylist) 1.5;\n"
-	"  dangerous syscalls reachable 0.5 each (at most 3.0); ioctl without a\n"
-	"  request filter 1.0; executable anonymous memory via mmap/mprotect/\n"
-	"  pkey_mprotect 0.5 each; executable file mappings 0.25; user namespace on 2.0; /proc or /sys mounted 1.0 each;\n"
-	"  writable binds 0.5 each (at most 1.5); host-sensitive binds 1.0 each\n"
-	"  (at most 2.0); landlock, cgroup-bpf or cgroup-limits off 1.0 each;\n"
-	"  exec-once off 0.5; a required-capable layer only if-available 0.5\n"
-	"  each; bpf-lsm and apparmor both off 0.25 each; no pids or memory limit\n"
-	"  0.5 each; no nofile limit 0.25; core dumps not disabled 0.25;\n"
-	"  AF_NETLINK/AF_PACKET/AF_VSOCK sockets 0.5 each; connect or sendmsg to\n"
-	"  any address 0.5; sysctl write 1.0, read 0.25; a missing landlock scope\n"
-	"  0.25 each; /dev/userfaultfd 0.5.\n"
-	"Severity: high for weight >= 1.5, medium >= 0.5, low otherwise.\n"
-	"\n"
-	"  --json            {file, score, findings: [{id, severity, weight, message}]}\n"
-	"  --fail-on SEV     exit 1 when a finding of SEV or worse exists:\n"
-	"                    high (default), medium, low, or none\n"
-	"\n" EXIT_CODES_HELP;
+    "usage: vmjail-policy lint [--json] [--fail-on SEVERITY] FILE\n"
+    "\n"
+    "Report what a reviewer should look at, with a severity and a weight per\n"
+    "finding, and an exposure score from 0 (tight) to 10 (exposed): the sum\n"
+    "of the weights, capped at 10.  Weights:\n"
+    "  seccomp layer off 3.0; seccomp default allow/log (a denylist) 1.5;\n"
+    "  dangerous syscalls reachable 0.5 each (at most 3.0); ioctl without a\n"
+    "  request filter 1.0; executable anonymous memory via mmap/mprotect/\n"
+    "  pkey_mprotect 0.5 each; executable file mappings 0.25; user namespace on 2.0; /proc or /sys "
+    "mounted 1.0 each;\n"
+    "  writable binds 0.5 each (at most 1.5); host-sensitive binds 1.0 each\n"
+    "  (at most 2.0); landlock, cgroup-bpf or cgroup-limits off 1.0 each;\n"
+    "  exec-once off 0.5; a required-capable layer only if-available 0.5\n"
+    "  each; bpf-lsm and apparmor both off 0.25 each; no pids or memory limit\n"
+    "  0.5 each; no nofile limit 0.25; core dumps not disabled 0.25;\n"
+    "  AF_NETLINK/AF_PACKET/AF_VSOCK sockets 0.5 each; connect or sendmsg to\n"
+    "  any address 0.5; sysctl write 1.0, read 0.25; a missing landlock scope\n"
+    "  0.25 each; /dev/userfaultfd 0.5.\n"
+    "Severity: high for weight >= 1.5, medium >= 0.5, low otherwise.\n"
+    "\n"
+    "  --json            {file, score, findings: [{id, severity, weight, message}]}\n"
+    "  --fail-on SEV     exit 1 when a finding of SEV or worse exists:\n"
+    "                    high (default), medium, low, or none\n"
+    "\n" EXIT_CODES_HELP;
 
 #define MAX_FINDINGS 64
 
@@ -71,7 +72,7 @@ static const char *sev(double w)
 }
 
 __attribute__((format(printf, 4, 5))) static void add(struct lint *l, const char *id, double w,
-						      const char *fmt, ...)
+                                                      const char *fmt, ...)
 {
 	va_list ap;
 	struct finding *f;
@@ -87,10 +88,10 @@ __attribute__((format(printf, 4, 5))) static void add(struct lint *l, const char
 }
 
 /* Does the policy let this x86_64 call run (allow, log or user-notify)? */
-static bool runs(const struct vj_policy *p, const char *name, uint64_t a0, uint64_t a1,
-		 uint64_t a2, uint64_t a3)
+static bool runs(const struct vj_policy *p, const char *name, uint64_t a0, uint64_t a1, uint64_t a2,
+                 uint64_t a3)
 {
-	struct seccomp_data sd = { .arch = AUDIT_ARCH_X86_64 };
+	struct seccomp_data sd = {.arch = AUDIT_ARCH_X86_64};
 	uint32_t r;
 	int nr = vj_syscall_nr(name);
 
@@ -111,10 +112,10 @@ static void lint_layers(struct lint *l)
 		enum vj_layer layer;
 		double off;
 	} must[] = {
-		{ VJ_LAYER_LANDLOCK, 1.0 },
-		{ VJ_LAYER_CGROUP_BPF, 1.0 },
-		{ VJ_LAYER_CGROUP_LIMITS, 1.0 },
-		{ VJ_LAYER_EXEC_ONCE, 0.5 },
+	    {VJ_LAYER_LANDLOCK, 1.0},
+	    {VJ_LAYER_CGROUP_BPF, 1.0},
+	    {VJ_LAYER_CGROUP_LIMITS, 1.0},
+	    {VJ_LAYER_EXEC_ONCE, 0.5},
 	};
 	char id[32];
 
@@ -137,8 +138,9 @@ static void lint_layers(struct lint *l)
 		}
 	}
 	if (p->layer[VJ_LAYER_BPF_LSM] == VJ_REQ_OFF && p->layer[VJ_LAYER_APPARMOR] == VJ_REQ_OFF) {
-		add(l, "lsm-off", 0.25, "layer bpf-lsm is off (if-available costs nothing where "
-					"it cannot load)");
+		add(l, "lsm-off", 0.25,
+		    "layer bpf-lsm is off (if-available costs nothing where "
+		    "it cannot load)");
 		add(l, "lsm-off", 0.25, "layer apparmor is off");
 	}
 }
@@ -150,57 +152,57 @@ static void lint_seccomp(struct lint *l)
 		const char *name;
 		uint64_t a0, a1;
 	} danger[] = {
-		{ "ptrace", 0, 0 },
-		{ "process_vm_readv", 0, 0 },
-		{ "process_vm_writev", 0, 0 },
-		{ "bpf", 0, 0 },
-		{ "perf_event_open", 0, 0 },
-		{ "kexec_load", 0, 0 },
-		{ "kexec_file_load", 0, 0 },
-		{ "init_module", 0, 0 },
-		{ "finit_module", 0, 0 },
-		{ "delete_module", 0, 0 },
-		{ "mount", 0, 0 },
-		{ "umount2", 0, 0 },
-		{ "pivot_root", 0, 0 },
-		{ "chroot", 0, 0 },
-		{ "fsopen", 0, 0 },
-		{ "fsmount", 0, 0 },
-		{ "fsconfig", 0, 0 },
-		{ "fspick", 0, 0 },
-		{ "move_mount", 0, 0 },
-		{ "open_tree", 0, 0 },
-		{ "mount_setattr", 0, 0 },
-		{ "keyctl", 0, 0 },
-		{ "add_key", 0, 0 },
-		{ "request_key", 0, 0 },
-		{ "open_by_handle_at", 0, 0 },
-		{ "name_to_handle_at", 0, 0 },
-		{ "setns", 0, 0 },
-		{ "unshare", CLONE_NEWUSER, 0 },
-		{ "clone", CLONE_NEWUSER, 0 },
-		{ "userfaultfd", 0, 0 },
-		{ "io_uring_setup", 0, 0 },
-		{ "modify_ldt", 0, 0 },
-		{ "iopl", 0, 0 },
-		{ "ioperm", 0, 0 },
-		{ "reboot", 0, 0 },
-		{ "swapon", 0, 0 },
-		{ "swapoff", 0, 0 },
-		{ "acct", 0, 0 },
-		{ "settimeofday", 0, 0 },
-		{ "clock_settime", 0, 0 },
-		{ "adjtimex", 0, 0 },
-		{ "syslog", 0, 0 },
-		{ "quotactl", 0, 0 },
-		{ "lookup_dcookie", 0, 0 },
-		{ "uselib", 0, 0 },
-		{ "personality", READ_IMPLIES_EXEC, 0 },
+	    {"ptrace", 0, 0},
+	    {"process_vm_readv", 0, 0},
+	    {"process_vm_writev", 0, 0},
+	    {"bpf", 0, 0},
+	    {"perf_event_open", 0, 0},
+	    {"kexec_load", 0, 0},
+	    {"kexec_file_load", 0, 0},
+	    {"init_module", 0, 0},
+	    {"finit_module", 0, 0},
+	    {"delete_module", 0, 0},
+	    {"mount", 0, 0},
+	    {"umount2", 0, 0},
+	    {"pivot_root", 0, 0},
+	    {"chroot", 0, 0},
+	    {"fsopen", 0, 0},
+	    {"fsmount", 0, 0},
+	    {"fsconfig", 0, 0},
+	    {"fspick", 0, 0},
+	    {"move_mount", 0, 0},
+	    {"open_tree", 0, 0},
+	    {"mount_setattr", 0, 0},
+	    {"keyctl", 0, 0},
+	    {"add_key", 0, 0},
+	    {"request_key", 0, 0},
+	    {"open_by_handle_at", 0, 0},
+	    {"name_to_handle_at", 0, 0},
+	    {"setns", 0, 0},
+	    {"unshare", CLONE_NEWUSER, 0},
+	    {"clone", CLONE_NEWUSER, 0},
+	    {"userfaultfd", 0, 0},
+	    {"io_uring_setup", 0, 0},
+	    {"modify_ldt", 0, 0},
+	    {"iopl", 0, 0},
+	    {"ioperm", 0, 0},
+	    {"reboot", 0, 0},
+	    {"swapon", 0, 0},
+	    {"swapoff", 0, 0},
+	    {"acct", 0, 0},
+	    {"settimeofday", 0, 0},
+	    {"clock_settime", 0, 0},
+	    {"adjtimex", 0, 0},
+	    {"syslog", 0, 0},
+	    {"quotactl", 0, 0},
+	    {"lookup_dcookie", 0, 0},
+	    {"uselib", 0, 0},
+	    {"personality", READ_IMPLIES_EXEC, 0},
 	};
 	char list[900] = "";
 	size_t nd = 0, o = 0;
 	uint64_t tiocsti = 0, tioclinux = 0;
-	static const char *const mm[] = { "mmap", "mprotect", "pkey_mprotect" };
+	static const char *const mm[] = {"mmap", "mprotect", "pkey_mprotect"};
 
 	if (p->layer[VJ_LAYER_SECCOMP] == VJ_REQ_OFF)
 		return; /* one finding says it all */
@@ -221,7 +223,8 @@ static void lint_seccomp(struct lint *l)
 		else
 			snprintf(what, sizeof(what), "%s", danger[i].name);
 		if (o + strlen(what) + 2 < sizeof(list))
-			o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", nd ? " " : "", what);
+			o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", nd ? " " : "",
+			                      what);
 		nd++;
 	}
 	vj_const_lookup("TIOCSTI", &tiocsti);
@@ -229,7 +232,7 @@ static void lint_seccomp(struct lint *l)
 	if (runs(p, "ioctl", 0, tiocsti, 0, 0)) {
 		if (o + 10 < sizeof(list))
 			o += (size_t)snprintf(list + o, sizeof(list) - o, "%sioctl(TIOCSTI)",
-					      nd ? " " : "");
+			                      nd ? " " : "");
 		nd++;
 	}
 	if (nd)
@@ -244,14 +247,15 @@ static void lint_seccomp(struct lint *l)
 		uint64_t prot = PROT_READ | PROT_EXEC;
 		bool mmap = strcmp(mm[i], "mmap") == 0;
 		if (mmap ? runs(p, mm[i], 0, 4096, prot, MAP_PRIVATE | MAP_ANONYMOUS)
-			 : runs(p, mm[i], 0, 4096, prot, 0))
+		         : runs(p, mm[i], 0, 4096, prot, 0))
 			add(l, "prot-exec-anon", 0.5,
 			    "%s can make anonymous memory executable: injected code needs no file",
 			    mm[i]);
 		else if (mmap && (runs(p, mm[i], 0, 4096, prot, MAP_PRIVATE) ||
-				  runs(p, mm[i], 0, 4096, prot, MAP_SHARED)))
+		                  runs(p, mm[i], 0, 4096, prot, MAP_SHARED)))
 			add(l, "prot-exec-file", 0.25,
-			    "mmap can map files executable (the dynamic loader needs it; a memfd or "
+			    "mmap can map files executable (the dynamic loader needs it; a memfd "
+			    "or "
 			    "writable file can carry injected code)");
 	}
 	if (p->layer[VJ_LAYER_EXEC_ONCE] == VJ_REQ_OFF && runs(p, "execve", 0, 0, 0, 0))
@@ -261,8 +265,16 @@ static void lint_seccomp(struct lint *l)
 
 static bool sensitive(const char *src)
 {
-	static const char *const s[] = { "/proc", "/sys", "/dev", "/etc", "/root", "/home", "/boot",
-					 "/var/run/docker.sock", "/run/docker.sock", NULL };
+	static const char *const s[] = {"/proc",
+	                                "/sys",
+	                                "/dev",
+	                                "/etc",
+	                                "/root",
+	                                "/home",
+	                                "/boot",
+	                                "/var/run/docker.sock",
+	                                "/run/docker.sock",
+	                                NULL};
 	if (strcmp(src, "/") == 0)
 		return true;
 	for (size_t i = 0; s[i]; i++) {
@@ -282,11 +294,13 @@ static void lint_jail(struct lint *l)
 		add(l, "userns", 2.0,
 		    "namespace user is on: the VMM holds capabilities over namespaced kernel code");
 	if (p->mount_proc)
-		add(l, "mount-proc", 1.0, "/proc is mounted in the jail (host information, "
-					  "/proc/self/mem, process details)");
+		add(l, "mount-proc", 1.0,
+		    "/proc is mounted in the jail (host information, "
+		    "/proc/self/mem, process details)");
 	if (p->mount_sys)
-		add(l, "mount-sys", 1.0, "/sys is mounted in the jail (host hardware and kernel "
-					 "details)");
+		add(l, "mount-sys", 1.0,
+		    "/sys is mounted in the jail (host hardware and kernel "
+		    "details)");
 	for (size_t i = 0; i < p->nbinds; i++) {
 		const struct vj_bind *b = &p->binds[i];
 		if (b->writable && nw++ < 3)
@@ -298,7 +312,8 @@ static void lint_jail(struct lint *l)
 		add(l, "device-userfaultfd", 0.5,
 		    "/dev/userfaultfd gives userfaultfds that can trap kernel accesses");
 	if (p->limits.pids_max < 0)
-		add(l, "no-pids-limit", 0.5, "no cgroup pids limit: a fork bomb reaches the host's");
+		add(l, "no-pids-limit", 0.5,
+		    "no cgroup pids limit: a fork bomb reaches the host's");
 	if (p->limits.memory_max < 0)
 		add(l, "no-memory-limit", 0.5, "no cgroup memory limit");
 	if (!p->rlimits[RLIMIT_NOFILE].set)
@@ -315,9 +330,9 @@ static void lint_net(struct lint *l)
 	static const struct {
 		int family;
 		const char *name;
-	} risky[] = { { AF_NETLINK, "AF_NETLINK (host routing, firewall, audit)" },
-		      { AF_PACKET, "AF_PACKET (raw frames on host interfaces)" },
-		      { AF_VSOCK, "AF_VSOCK (the host's vsock services)" } };
+	} risky[] = {{AF_NETLINK, "AF_NETLINK (host routing, firewall, audit)"},
+	             {AF_PACKET, "AF_PACKET (raw frames on host interfaces)"},
+	             {AF_VSOCK, "AF_VSOCK (the host's vsock services)"}};
 
 	if (p->layer[VJ_LAYER_CGROUP_BPF] != VJ_REQ_OFF) {
 		for (size_t k = 0; k < sizeof(risky) / sizeof(risky[0]); k++)
@@ -369,10 +384,10 @@ static int sev_rank(const char *s)
 
 int cmd_lint(int argc, char **argv)
 {
-	static const struct option opts[] = { { "json", no_argument, NULL, 'j' },
-					      { "fail-on", required_argument, NULL, 'f' },
-					      { "help", no_argument, NULL, 'h' },
-					      { NULL, 0, NULL, 0 } };
+	static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+	                                     {"fail-on", required_argument, NULL, 'f'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
 	bool json = false;
 	int fail_rank = 3, c, rc, worst = 0;
 	struct vj_policy *p;
@@ -396,7 +411,7 @@ int cmd_lint(int argc, char **argv)
 				fail_rank = 4;
 			else
 				return tool_usage_error("lint", "--fail-on takes high, medium, low "
-								"or none");
+				                                "or none");
 			break;
 		case 'h':
 			fputs(help, stdout);
@@ -445,7 +460,10 @@ int cmd_lint(int argc, char **argv)
 			printf("%-8s %6.2f  %s: %s\n", sev(l->f[i].weight), l->f[i].weight,
 			       l->f[i].id, l->f[i].msg);
 		printf("\nexposure score: %.2f/10 (%s)\n", score,
-		       score < 2 ? "OK" : score < 5 ? "MEDIUM" : score < 8 ? "EXPOSED" : "UNSAFE");
+		       score < 2   ? "OK"
+		       : score < 5 ? "MEDIUM"
+		       : score < 8 ? "EXPOSED"
+		                   : "UNSAFE");
 	}
 	free(l);
 	vj_policy_free(p);

@@ -16,18 +16,18 @@
 #include "policies/tool/tool.h"
 
 static const char help[] =
-	"usage: vmjail-policy simulate [--arch ARCH] [--json] FILE SYSCALL [ARG...]\n"
-	"\n"
-	"Compute the verdict for one syscall twice: by running the compiled BPF\n"
-	"program in vmjail's interpreter, and from the policy's rules.  Prints\n"
-	"both; a disagreement is a compiler bug and exits 1.\n"
-	"\n"
-	"  SYSCALL     a name (resolved for ARCH) or a number\n"
-	"  ARG         up to six values: numbers or constants, e.g. KVM_RUN or\n"
-	"              PROT_READ|PROT_EXEC (missing ones are 0)\n"
-	"  --arch ARCH x86_64 (default), i386, x32, or an AUDIT_ARCH_* number\n"
-	"  --json      {syscall, nr, arch, args, compiled, policy, agree}\n"
-	"\n" EXIT_CODES_HELP;
+    "usage: vmjail-policy simulate [--arch ARCH] [--json] FILE SYSCALL [ARG...]\n"
+    "\n"
+    "Compute the verdict for one syscall twice: by running the compiled BPF\n"
+    "program in vmjail's interpreter, and from the policy's rules.  Prints\n"
+    "both; a disagreement is a compiler bug and exits 1.\n"
+    "\n"
+    "  SYSCALL     a name (resolved for ARCH) or a number\n"
+    "  ARG         up to six values: numbers or constants, e.g. KVM_RUN or\n"
+    "              PROT_READ|PROT_EXEC (missing ones are 0)\n"
+    "  --arch ARCH x86_64 (default), i386, x32, or an AUDIT_ARCH_* number\n"
+    "  --json      {syscall, nr, arch, args, compiled, policy, agree}\n"
+    "\n" EXIT_CODES_HELP;
 
 /* "allow", "kill-process", "errno EPERM"... from a SECCOMP_RET_* value. */
 static const char *ret_str(uint32_t r, char *buf, size_t len)
@@ -66,17 +66,17 @@ static const char *ret_str(uint32_t r, char *buf, size_t len)
 
 int cmd_simulate(int argc, char **argv)
 {
-	static const struct option opts[] = { { "arch", required_argument, NULL, 'a' },
-					      { "json", no_argument, NULL, 'j' },
-					      { "help", no_argument, NULL, 'h' },
-					      { NULL, 0, NULL, 0 } };
+	static const struct option opts[] = {{"arch", required_argument, NULL, 'a'},
+	                                     {"json", no_argument, NULL, 'j'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
 	const char *arch_s = "x86_64", *sc;
 	uint32_t arch = AUDIT_ARCH_X86_64, scmp_arch = SCMP_ARCH_X86_64;
 	bool json = false, x32 = false;
-	struct seccomp_data sd = { 0 };
+	struct seccomp_data sd = {0};
 	struct vj_policy *p;
-	struct vj_bpf_prog prog = { 0 };
-	struct vj_err e = { 0 };
+	struct vj_bpf_prog prog = {0};
+	struct vj_err e = {0};
 	uint32_t got_bpf, got_eval;
 	char b1[64], b2[64];
 	int c, rc, nargs;
@@ -128,7 +128,7 @@ int cmd_simulate(int argc, char **argv)
 		int nr = scmp_arch ? seccomp_syscall_resolve_name_arch(scmp_arch, sc) : -1;
 		if (nr < 0)
 			return tool_usage_error("simulate", "unknown syscall '%.64s' for %s", sc,
-						arch_s);
+			                        arch_s);
 		sd.nr = nr;
 	}
 	if (x32)
@@ -138,7 +138,7 @@ int cmd_simulate(int argc, char **argv)
 		uint64_t v;
 		if (!tool_parse_value(argv[optind + 2 + i], &v))
 			return tool_usage_error("simulate", "bad argument '%.64s'",
-						argv[optind + 2 + i]);
+			                        argv[optind + 2 + i]);
 		sd.args[i] = v;
 	}
 	rc = tool_load(argv[optind], &p, NULL, false);

@@ -208,7 +208,8 @@ static char *string(struct jp *j)
 				}
 				if (cp >= 0xd800 && cp <= 0xdbff) {
 					unsigned lo;
-					if (j->end - j->p < 6 || j->p[0] != '\\' || j->p[1] != 'u') {
+					if (j->end - j->p < 6 || j->p[0] != '\\' ||
+					    j->p[1] != 'u') {
 						fail(j, "lone high surrogate");
 						goto bad;
 					}
@@ -235,7 +236,8 @@ static char *string(struct jp *j)
 			continue;
 		}
 		{
-			size_t n = utf8_seq((const unsigned char *)j->p, (const unsigned char *)j->end);
+			size_t n =
+			    utf8_seq((const unsigned char *)j->p, (const unsigned char *)j->end);
 			if (!n) {
 				fail(j, "invalid UTF-8 in string");
 				goto bad;
@@ -436,7 +438,7 @@ static int value(struct jp *j, struct json **out, unsigned depth)
 
 int json_parse(const char *buf, size_t len, struct json **out, struct json_err *err)
 {
-	struct jp j = { buf, buf + len, buf, 1, 0, err };
+	struct jp j = {buf, buf + len, buf, 1, 0, err};
 	struct json *v;
 
 	*out = NULL;

@@ -7,14 +7,14 @@
 #include "policies/tool/tool.h"
 
 static const struct tool_cmd cmds[] = {
-	{ "check", "parse and validate a policy", cmd_check },
-	{ "compile", "write the seccomp BPF program of a policy", cmd_compile },
-	{ "explain", "what a policy allows, layer by layer", cmd_explain },
-	{ "lint", "findings and an exposure score (0 best .. 10 worst)", cmd_lint },
-	{ "diff", "what one policy allows that the other does not", cmd_diff },
-	{ "import-oci", "convert a Docker/OCI seccomp profile (JSON) into policy text", cmd_import_oci },
-	{ "learn", "seccomp allow lines from a vmjail audit log", cmd_learn },
-	{ "simulate", "verdict of a policy for one syscall", cmd_simulate },
+    {"check", "parse and validate a policy", cmd_check},
+    {"compile", "write the seccomp BPF program of a policy", cmd_compile},
+    {"explain", "what a policy allows, layer by layer", cmd_explain},
+    {"lint", "findings and an exposure score (0 best .. 10 worst)", cmd_lint},
+    {"diff", "what one policy allows that the other does not", cmd_diff},
+    {"import-oci", "convert a Docker/OCI seccomp profile (JSON) into policy text", cmd_import_oci},
+    {"learn", "seccomp allow lines from a vmjail audit log", cmd_learn},
+    {"simulate", "verdict of a policy for one syscall", cmd_simulate},
 };
 
 static void usage(FILE *f)
@@ -23,8 +23,8 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(f, "  %-11s %s\n", cmds[i].name, cmds[i].summary);
 	fprintf(f, "\n`vmjail-policy COMMAND --help` describes each command.\n"
-		   "A FILE argument may be '-' (stdin, no includes) or '@default' (the "
-		   "policy built into vmjail).\n" EXIT_CODES_HELP);
+	           "A FILE argument may be '-' (stdin, no includes) or '@default' (the "
+	           "policy built into vmjail).\n" EXIT_CODES_HELP);
 }
 
 int main(int argc, char **argv)

@@ -17,8 +17,7 @@ enum {
 	EXIT_IO = 3,
 };
 
-#define EXIT_CODES_HELP                                                                      \
-	"Exit status: 0 ok, 1 errors/findings in the input, 2 usage, 3 I/O error.\n"
+#define EXIT_CODES_HELP "Exit status: 0 ok, 1 errors/findings in the input, 2 usage, 3 I/O error.\n"
 
 struct tool_cmd {
 	const char *name;

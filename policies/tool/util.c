@@ -91,14 +91,14 @@ int tool_read_all(const char *path, size_t max, char **buf, size_t *len)
 
 int tool_load(const char *path, struct vj_policy **out, struct vj_diag *diag, bool quiet)
 {
-	struct vj_diag local = { 0 };
+	struct vj_diag local = {0};
 	struct vj_diag *d = diag ? diag : &local;
 	int r;
 
 	*out = NULL;
 	if (strcmp(path, "@default") == 0) {
 		r = vj_policy_load_buffer("@default", vj_default_policy_text, vj_default_policy_len,
-					  NULL, out, d);
+		                          NULL, out, d);
 	} else if (strcmp(path, "-") == 0) {
 		char *buf;
 		size_t len;
@@ -170,10 +170,13 @@ void tool_json_str(FILE *f, const char *s)
 const char *tool_action_str(const struct vj_action *a, char *buf, size_t len)
 {
 	static const char *const names[] = {
-		[VJ_ACT_KILL_PROCESS] = "kill-process", [VJ_ACT_KILL_THREAD] = "kill-thread",
-		[VJ_ACT_TRAP] = "trap",			[VJ_ACT_ERRNO] = "errno",
-		[VJ_ACT_USER_NOTIF] = "user-notify",	[VJ_ACT_LOG] = "log",
-		[VJ_ACT_ALLOW] = "allow",
+	    [VJ_ACT_KILL_PROCESS] = "kill-process",
+	    [VJ_ACT_KILL_THREAD] = "kill-thread",
+	    [VJ_ACT_TRAP] = "trap",
+	    [VJ_ACT_ERRNO] = "errno",
+	    [VJ_ACT_USER_NOTIF] = "user-notify",
+	    [VJ_ACT_LOG] = "log",
+	    [VJ_ACT_ALLOW] = "allow",
 	};
 	if (a->kind == VJ_ACT_ERRNO) {
 		const char *n = vj_errno_name(a->errnum);
@@ -190,38 +193,62 @@ const char *tool_action_str(const struct vj_action *a, char *buf, size_t len)
 /* Which constant family names the values of (syscall, argument). */
 static const char *const *arg_family(const char *sc, unsigned arg)
 {
-	static const char *const af[] = { "AF_", NULL }, *const sock[] = { "SOCK_", NULL },
-				 *const ipp[] = { "IPPROTO_", NULL }, *const f[] = { "F_", NULL },
-				 *const prot[] = { "PROT_", NULL }, *const map[] = { "MAP_", NULL },
-				 *const clone[] = { "CLONE_", NULL }, *const pr[] = { "PR_", NULL },
-				 *const futex[] = { "FUTEX_", NULL }, *const madv[] = { "MADV_", NULL },
-				 *const uffd[] = { "UFFD_USER", "O_CLOEXEC", "O_NONBLOCK", NULL },
-				 *const per[] = { "PER_LINUX", "READ_IMPLIES_EXEC", "ADDR_", "MMAP_PAGE_ZERO",
-						  "UNAME26", NULL },
-				 *const sol[] = { "SOL_", "IPPROTO_", NULL },
-				 *const opt[] = { "SO_", "TCP_", "IP_", "IPV6_", NULL },
-				 *const o[] = { "O_", NULL }, *const sig[] = { "SIG", NULL },
-				 *const epoll[] = { "EPOLL_CTL_", NULL },
-				 *const arch[] = { "ARCH_", NULL },
-				 *const at[] = { "AT_FDCWD", NULL };
+	static const char *const af[] = {"AF_", NULL}, *const sock[] = {"SOCK_", NULL},
+	                         *const ipp[] = {"IPPROTO_", NULL}, *const f[] = {"F_", NULL},
+	                         *const prot[] = {"PROT_", NULL}, *const map[] = {"MAP_", NULL},
+	                         *const clone[] = {"CLONE_", NULL}, *const pr[] = {"PR_", NULL},
+	                         *const futex[] = {"FUTEX_", NULL}, *const madv[] = {"MADV_", NULL},
+	                         *const uffd[] = {"UFFD_USER", "O_CLOEXEC", "O_NONBLOCK", NULL},
+	                         *const per[] = {"PER_LINUX",      "READ_IMPLIES_EXEC", "ADDR_",
+	                                         "MMAP_PAGE_ZERO", "UNAME26",           NULL},
+	                         *const sol[] = {"SOL_", "IPPROTO_", NULL},
+	                         *const opt[] = {"SO_", "TCP_", "IP_", "IPV6_", NULL},
+	                         *const o[] = {"O_", NULL}, *const sig[] = {"SIG", NULL},
+	                         *const epoll[] = {"EPOLL_CTL_", NULL},
+	                         *const arch[] = {"ARCH_", NULL}, *const at[] = {"AT_FDCWD", NULL};
 	static const struct {
 		const char *sc;
 		unsigned arg;
 		const char *const *fam;
 	} t[] = {
-		{ "ioctl", 1, vj_ioctl_prefixes }, { "socket", 0, af },	     { "socket", 1, sock },
-		{ "socket", 2, ipp },		   { "socketpair", 0, af },  { "socketpair", 1, sock },
-		{ "fcntl", 1, f },		   { "mmap", 2, prot },	     { "mmap", 3, map },
-		{ "mprotect", 2, prot },	   { "pkey_mprotect", 2, prot }, { "clone", 0, clone },
-		{ "unshare", 0, clone },	   { "prctl", 0, pr },	     { "futex", 1, futex },
-		{ "madvise", 2, madv },		   { "userfaultfd", 0, uffd }, { "personality", 0, per },
-		{ "setsockopt", 1, sol },	   { "setsockopt", 2, opt }, { "getsockopt", 1, sol },
-		{ "getsockopt", 2, opt },	   { "openat", 2, o },	     { "open", 1, o },
-		{ "kill", 1, sig },		   { "tgkill", 2, sig },     { "tkill", 1, sig },
-		{ "epoll_ctl", 1, epoll },	   { "arch_prctl", 0, arch },
-		{ "openat", 0, at },		   { "openat2", 0, at },     { "newfstatat", 0, at },
-		{ "faccessat", 0, at },		   { "faccessat2", 0, at },  { "readlinkat", 0, at },
-		{ "unlinkat", 0, at },		   { "mkdirat", 0, at },     { "statx", 0, at },
+	    {"ioctl", 1, vj_ioctl_prefixes},
+	    {"socket", 0, af},
+	    {"socket", 1, sock},
+	    {"socket", 2, ipp},
+	    {"socketpair", 0, af},
+	    {"socketpair", 1, sock},
+	    {"fcntl", 1, f},
+	    {"mmap", 2, prot},
+	    {"mmap", 3, map},
+	    {"mprotect", 2, prot},
+	    {"pkey_mprotect", 2, prot},
+	    {"clone", 0, clone},
+	    {"unshare", 0, clone},
+	    {"prctl", 0, pr},
+	    {"futex", 1, futex},
+	    {"madvise", 2, madv},
+	    {"userfaultfd", 0, uffd},
+	    {"personality", 0, per},
+	    {"setsockopt", 1, sol},
+	    {"setsockopt", 2, opt},
+	    {"getsockopt", 1, sol},
+	    {"getsockopt", 2, opt},
+	    {"openat", 2, o},
+	    {"open", 1, o},
+	    {"kill", 1, sig},
+	    {"tgkill", 2, sig},
+	    {"tkill", 1, sig},
+	    {"epoll_ctl", 1, epoll},
+	    {"arch_prctl", 0, arch},
+	    {"openat", 0, at},
+	    {"openat2", 0, at},
+	    {"newfstatat", 0, at},
+	    {"faccessat", 0, at},
+	    {"faccessat2", 0, at},
+	    {"readlinkat", 0, at},
+	    {"unlinkat", 0, at},
+	    {"mkdirat", 0, at},
+	    {"statx", 0, at},
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		if (t[i].arg == arg && strcmp(t[i].sc, sc) == 0)
@@ -274,17 +301,18 @@ static const char *num_str(const char *const *fam, uint64_t v, bool arg32, char 
 
 const char *tool_cond_str(const struct vj_rule *r, const struct vj_cond *c, char *buf, size_t len)
 {
-	static const char *const ops[] = { "==", "!=", "<", "<=", ">", ">=", "&" };
+	static const char *const ops[] = {"==", "!=", "<", "<=", ">", ">=", "&"};
 	const char *const *fam = arg_family(r->name, c->arg);
 	char v[192], m[192];
 
 	if (c->op == VJ_OP_MASKED_EQ)
-		snprintf(buf, len, "arg%u & %s == %s", c->arg, num_str(fam, c->mask, c->arg32, m, sizeof(m)),
-			 num_str(fam, c->value, c->arg32, v, sizeof(v)));
+		snprintf(buf, len, "arg%u & %s == %s", c->arg,
+		         num_str(fam, c->mask, c->arg32, m, sizeof(m)),
+		         num_str(fam, c->value, c->arg32, v, sizeof(v)));
 	else
 		snprintf(buf, len, "arg%u %s %s", c->arg,
-			 (unsigned)c->op < sizeof(ops) / sizeof(ops[0]) ? ops[c->op] : "?",
-			 num_str(fam, c->value, c->arg32, v, sizeof(v)));
+		         (unsigned)c->op < sizeof(ops) / sizeof(ops[0]) ? ops[c->op] : "?",
+		         num_str(fam, c->value, c->arg32, v, sizeof(v)));
 	return buf;
 }
 
@@ -296,7 +324,7 @@ const char *tool_conds_str(const struct vj_rule *r, char *buf, size_t len)
 	for (unsigned i = 0; i < r->ncond && o < len; i++) {
 		char one[512];
 		int w = snprintf(buf + o, len - o, "%s%s", i ? " and " : "",
-				 tool_cond_str(r, &r->cond[i], one, sizeof(one)));
+		                 tool_cond_str(r, &r->cond[i], one, sizeof(one)));
 		if (w < 0)
 			break;
 		o += (size_t)w;

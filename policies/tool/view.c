@@ -67,8 +67,8 @@ const struct view_sys *view_find(const struct view_sys *v, size_t n, int nr)
 
 const char *view_sockrule(const struct vj_sockrule *s, char *buf, size_t len)
 {
-	static const char *const af[] = { "AF_", NULL }, *const st[] = { "SOCK_", NULL },
-				 *const pr[] = { "IPPROTO_", NULL };
+	static const char *const af[] = {"AF_", NULL}, *const st[] = {"SOCK_", NULL},
+	                         *const pr[] = {"IPPROTO_", NULL};
 	const char *f = vj_const_name(af, (uint64_t)s->family);
 	const char *t = s->type >= 0 ? vj_const_name(st, (uint64_t)s->type) : "any";
 	const char *p = s->protocol >= 0 ? vj_const_name(pr, (uint64_t)s->protocol) : "any";
@@ -86,15 +86,16 @@ const char *view_sockrule(const struct vj_sockrule *s, char *buf, size_t len)
 
 const char *view_netrule(const struct vj_netrule *r, char *buf, size_t len)
 {
-	static const char *const ops[] = { "connect", "bind", "sendmsg" };
+	static const char *const ops[] = {"connect", "bind", "sendmsg"};
 	char addr[INET6_ADDRSTRLEN] = "?";
 
 	inet_ntop(r->family, r->addr, addr, sizeof(addr));
 	if (r->port_lo == r->port_hi)
-		snprintf(buf, len, "%s allow %s/%u port %u", ops[r->op], addr, r->prefix, r->port_lo);
+		snprintf(buf, len, "%s allow %s/%u port %u", ops[r->op], addr, r->prefix,
+		         r->port_lo);
 	else
 		snprintf(buf, len, "%s allow %s/%u port %u-%u", ops[r->op], addr, r->prefix,
-			 r->port_lo, r->port_hi);
+		         r->port_lo, r->port_hi);
 	return buf;
 }
 

@@ -51,25 +51,26 @@ static void test_sha256(void)
 
 	sha_hex("", 0, out);
 	tap_is_str(out, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-		   "sha256 of the empty string");
+	           "sha256 of the empty string");
 	sha_hex("abc", 3, out);
 	tap_is_str(out, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
-		   "sha256 of abc");
+	           "sha256 of abc");
 	sha_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, out);
 	tap_is_str(out, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
-		   "sha256 of the 448-bit FIPS vector (padding into a second block)");
+	           "sha256 of the 448-bit FIPS vector (padding into a second block)");
 	memset(big, 'a', sizeof(big));
 	sha_hex(big, sizeof(big), out);
 	tap_is_str(out, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
-		   "sha256 of a million 'a'");
+	           "sha256 of a million 'a'");
 	/* the same million in uneven pieces */
 	vj_sha256_init(&c);
 	for (size_t off = 0, step = 1; off < sizeof(big); off += step, step = step * 3 % 997 + 1)
-		vj_sha256_update(&c, big + off, off + step > sizeof(big) ? sizeof(big) - off : step);
+		vj_sha256_update(&c, big + off,
+		                 off + step > sizeof(big) ? sizeof(big) - off : step);
 	vj_sha256_final(&c, h);
 	hex(h, out);
 	tap_is_str(out, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
-		   "sha256 in uneven updates equals one update");
+	           "sha256 in uneven updates equals one update");
 }
 
 static void test_consts(void)
@@ -78,35 +79,35 @@ static void test_consts(void)
 		const char *name;
 		uint64_t value;
 	} want[] = {
-		{ "KVM_GET_API_VERSION", KVM_GET_API_VERSION },
-		{ "KVM_CREATE_VM", KVM_CREATE_VM },
-		{ "KVM_CHECK_EXTENSION", KVM_CHECK_EXTENSION },
-		{ "KVM_GET_VCPU_MMAP_SIZE", KVM_GET_VCPU_MMAP_SIZE },
-		{ "KVM_CREATE_VCPU", KVM_CREATE_VCPU },
-		{ "KVM_RUN", KVM_RUN },
-		{ "KVM_SET_USER_MEMORY_REGION", KVM_SET_USER_MEMORY_REGION },
-		{ "KVM_GET_REGS", KVM_GET_REGS },
-		{ "KVM_SET_SREGS", KVM_SET_SREGS },
-		{ "KVM_SET_CPUID2", KVM_SET_CPUID2 },
-		{ "KVM_GET_SUPPORTED_CPUID", KVM_GET_SUPPORTED_CPUID },
-		{ "KVM_GET_MSRS", KVM_GET_MSRS },
-		{ "KVM_IRQFD", KVM_IRQFD },
-		{ "KVM_IOEVENTFD", KVM_IOEVENTFD },
-		{ "KVM_SET_GSI_ROUTING", KVM_SET_GSI_ROUTING },
-		{ "KVM_GET_XSAVE2", KVM_GET_XSAVE2 },
-		{ "KVM_SET_ONE_REG", KVM_SET_ONE_REG },
-		{ "KVM_CREATE_DEVICE", KVM_CREATE_DEVICE },
-		{ "TUNSETIFF", TUNSETIFF },
-		{ "VHOST_SET_OWNER", VHOST_SET_OWNER },
-		{ "TIOCSTI", TIOCSTI },
-		{ "FIONREAD", FIONREAD },
-		{ "AF_UNIX", AF_UNIX },
-		{ "IPPROTO_UDP", IPPROTO_UDP },
-		{ "PROT_EXEC", PROT_EXEC },
-		{ "MAP_ANONYMOUS", MAP_ANONYMOUS },
-		{ "O_CLOEXEC", O_CLOEXEC },
-		{ "AT_FDCWD", (uint64_t)(int64_t)AT_FDCWD },
-		{ "EPERM", EPERM },
+	    {"KVM_GET_API_VERSION", KVM_GET_API_VERSION},
+	    {"KVM_CREATE_VM", KVM_CREATE_VM},
+	    {"KVM_CHECK_EXTENSION", KVM_CHECK_EXTENSION},
+	    {"KVM_GET_VCPU_MMAP_SIZE", KVM_GET_VCPU_MMAP_SIZE},
+	    {"KVM_CREATE_VCPU", KVM_CREATE_VCPU},
+	    {"KVM_RUN", KVM_RUN},
+	    {"KVM_SET_USER_MEMORY_REGION", KVM_SET_USER_MEMORY_REGION},
+	    {"KVM_GET_REGS", KVM_GET_REGS},
+	    {"KVM_SET_SREGS", KVM_SET_SREGS},
+	    {"KVM_SET_CPUID2", KVM_SET_CPUID2},
+	    {"KVM_GET_SUPPORTED_CPUID", KVM_GET_SUPPORTED_CPUID},
+	    {"KVM_GET_MSRS", KVM_GET_MSRS},
+	    {"KVM_IRQFD", KVM_IRQFD},
+	    {"KVM_IOEVENTFD", KVM_IOEVENTFD},
+	    {"KVM_SET_GSI_ROUTING", KVM_SET_GSI_ROUTING},
+	    {"KVM_GET_XSAVE2", KVM_GET_XSAVE2},
+	    {"KVM_SET_ONE_REG", KVM_SET_ONE_REG},
+	    {"KVM_CREATE_DEVICE", KVM_CREATE_DEVICE},
+	    {"TUNSETIFF", TUNSETIFF},
+	    {"VHOST_SET_OWNER", VHOST_SET_OWNER},
+	    {"TIOCSTI", TIOCSTI},
+	    {"FIONREAD", FIONREAD},
+	    {"AF_UNIX", AF_UNIX},
+	    {"IPPROTO_UDP", IPPROTO_UDP},
+	    {"PROT_EXEC", PROT_EXEC},
+	    {"MAP_ANONYMOUS", MAP_ANONYMOUS},
+	    {"O_CLOEXEC", O_CLOEXEC},
+	    {"AT_FDCWD", (uint64_t)(int64_t)AT_FDCWD},
+	    {"EPERM", EPERM},
 	};
 	size_t n;
 	const struct vj_const_def *t = vj_const_table(&n);
@@ -120,15 +121,16 @@ static void test_consts(void)
 	tap_ok(sorted && n > 1000, "constant table: %zu names, strictly sorted", n);
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		bool found = vj_const_lookup(want[i].name, &v);
-		tap_ok(found && v == want[i].value, "%s = 0x%llx as the compiler says", want[i].name,
-		       (unsigned long long)want[i].value);
+		tap_ok(found && v == want[i].value, "%s = 0x%llx as the compiler says",
+		       want[i].name, (unsigned long long)want[i].value);
 	}
 	tap_ok(!vj_const_lookup("KVM_NOT_A_THING", &v), "unknown constant not found");
 	tap_ok(!vj_const_lookup("kvm_run", &v), "lookup is case-sensitive");
-	tap_is_str(vj_const_name(vj_ioctl_prefixes, KVM_RUN), "KVM_RUN", "reverse: 0xae80 is KVM_RUN");
-	tap_is_str(vj_const_name((const char *const[]){ "AF_", NULL }, AF_UNIX), "AF_UNIX",
-		   "reverse: AF_UNIX preferred over its aliases AF_LOCAL and AF_FILE");
-	tap_ok(vj_const_names((const char *const[]){ "AF_", NULL }, AF_UNIX, names, 8) == 3,
+	tap_is_str(vj_const_name(vj_ioctl_prefixes, KVM_RUN), "KVM_RUN",
+	           "reverse: 0xae80 is KVM_RUN");
+	tap_is_str(vj_const_name((const char *const[]){"AF_", NULL}, AF_UNIX), "AF_UNIX",
+	           "reverse: AF_UNIX preferred over its aliases AF_LOCAL and AF_FILE");
+	tap_ok(vj_const_names((const char *const[]){"AF_", NULL}, AF_UNIX, names, 8) == 3,
 	       "reverse: all three names of 1 in AF_");
 	tap_is_int(vj_errno_from_name("EPERM"), 1, "errno EPERM");
 	tap_is_int(vj_errno_from_name("ENOSYS"), 38, "errno ENOSYS");
@@ -161,9 +163,12 @@ static void test_syscalls(void)
 	tap_ok(known, "every syscall in the width table exists on x86_64");
 	tap_ok(vj_syscall_arg32(16, 1), "ioctl request is 32-bit");
 	tap_ok(!vj_syscall_arg32(16, 2), "ioctl argument is 64-bit");
-	tap_ok(vj_syscall_arg32(41, 0) && vj_syscall_arg32(41, 1), "socket family and type are 32-bit");
-	tap_ok(!vj_syscall_arg32(9, 2) && !vj_syscall_arg32(9, 3), "mmap prot and flags are 64-bit");
-	tap_ok(!vj_syscall_arg32(56, 0) && !vj_syscall_arg32(272, 0), "clone and unshare flags are 64-bit");
+	tap_ok(vj_syscall_arg32(41, 0) && vj_syscall_arg32(41, 1),
+	       "socket family and type are 32-bit");
+	tap_ok(!vj_syscall_arg32(9, 2) && !vj_syscall_arg32(9, 3),
+	       "mmap prot and flags are 64-bit");
+	tap_ok(!vj_syscall_arg32(56, 0) && !vj_syscall_arg32(272, 0),
+	       "clone and unshare flags are 64-bit");
 	tap_ok(vj_syscall_arg32(202, 1), "futex op is 32-bit");
 	tap_ok(vj_syscall_arg32(157, 0), "prctl option is 32-bit");
 }
@@ -192,20 +197,22 @@ static void write_file(const char *path, const char *text)
 static void test_default_and_includes(void)
 {
 	struct vj_policy *p = NULL;
-	struct vj_diag d = { 0 };
+	struct vj_diag d = {0};
 	char tmpl[] = "/tmp/vj-policy-test.XXXXXX", path[256], want[65], got[65];
 	const char *dir;
 	int r;
 
 	r = vj_policy_load_buffer("@default", vj_default_policy_text, vj_default_policy_len, NULL,
-				  &p, &d);
+	                          &p, &d);
 	tap_ok(r == 0 && p, "the embedded default policy loads");
 	if (p) {
 		tap_is_str(p->name, "default", "embedded default is named default");
-		tap_is_int(p->layer[VJ_LAYER_SECCOMP], VJ_REQ_REQUIRED, "default: seccomp required");
-		tap_is_int(p->devices, (1u << VJ_DEV_KVM) | (1u << VJ_DEV_TUN) | (1u << VJ_DEV_URANDOM) |
-					       (1u << VJ_DEV_NULL),
-			   "default: devices kvm, net/tun, urandom, null");
+		tap_is_int(p->layer[VJ_LAYER_SECCOMP], VJ_REQ_REQUIRED,
+		           "default: seccomp required");
+		tap_is_int(p->devices,
+		           (1u << VJ_DEV_KVM) | (1u << VJ_DEV_TUN) | (1u << VJ_DEV_URANDOM) |
+		               (1u << VJ_DEV_NULL),
+		           "default: devices kvm, net/tun, urandom, null");
 		tap_is_int(p->seccomp.def.kind, VJ_ACT_ALLOW, "default: seccomp default allow");
 		sha_hex(vj_default_policy_text, vj_default_policy_len, want);
 		hex(p->hash, got);
@@ -230,19 +237,20 @@ static void test_default_and_includes(void)
 	write_file(path, "# a\ninclude \"b.inc\"\nseccomp allow read\n");
 	snprintf(path, sizeof(path), "%s/sub/b.inc", dir);
 	write_file(path, "version 1\nseccomp allow write\n");
-	r = load("version 1\ninclude \"sub/a.inc\"\nlayer seccomp required\nseccomp allow execve\n", dir,
-		 &p, &d);
+	r = load("version 1\ninclude \"sub/a.inc\"\nlayer seccomp required\nseccomp allow execve\n",
+	         dir, &p, &d);
 	tap_ok(r == 0 && p, "nested include resolves relative to each including file");
 	if (p) {
 		const char *expect = "version 1\ninclude \"sub/a.inc\"\n"
-				     "# a\ninclude \"b.inc\"\n"
-				     "version 1\nseccomp allow write\n"
-				     "seccomp allow read\n"
-				     "layer seccomp required\nseccomp allow execve\n";
+		                     "# a\ninclude \"b.inc\"\n"
+		                     "version 1\nseccomp allow write\n"
+		                     "seccomp allow read\n"
+		                     "layer seccomp required\nseccomp allow execve\n";
 		tap_is_int(p->seccomp.nrules, 3, "rules from every file");
-		tap_is_str(p->seccomp.rules[0].name, "write", "b.inc's rule comes first (text order)");
+		tap_is_str(p->seccomp.rules[0].name, "write",
+		           "b.inc's rule comes first (text order)");
 		tap_ok(strstr(p->seccomp.rules[0].loc.file, "sub/b.inc") != NULL &&
-			       p->seccomp.rules[0].loc.line == 2,
+		           p->seccomp.rules[0].loc.line == 2,
 		       "a rule's location names its include file and line (%s:%u)",
 		       p->seccomp.rules[0].loc.file, p->seccomp.rules[0].loc.line);
 		sha_hex(expect, strlen(expect), want);
@@ -255,7 +263,8 @@ static void test_default_and_includes(void)
 	snprintf(path, sizeof(path), "%s/sub/b.inc", dir);
 	write_file(path, "include \"../top.inc\"\n");
 	r = load("version 1\ninclude \"sub/b.inc\"\n", dir, &p, &d);
-	tap_ok(r == -EINVAL && diag_has(&d, VJ_SEV_ERROR, "contains '..'"), "'..' refused in includes");
+	tap_ok(r == -EINVAL && diag_has(&d, VJ_SEV_ERROR, "contains '..'"),
+	       "'..' refused in includes");
 	vj_diag_free(&d);
 	snprintf(path, sizeof(path), "%s/sub/a.inc", dir);
 	unlink(path);
@@ -279,11 +288,12 @@ static void test_every_statement(void)
 	const char *src = getenv("VJ_SRC");
 	char path[512];
 	struct vj_policy *p = NULL;
-	struct vj_diag d = { 0 };
+	struct vj_diag d = {0};
 	const struct vj_rule *r;
 	int rc;
 
-	snprintf(path, sizeof(path), "%s/fuzz/corpus/policy/every-statement.policy", src ? src : ".");
+	snprintf(path, sizeof(path), "%s/fuzz/corpus/policy/every-statement.policy",
+	         src ? src : ".");
 	rc = vj_policy_load_file(path, &p, &d);
 	vj_diag_print(&d, stdout);
 	if (!tap_ok(rc == 0 && p, "every-statement.policy loads")) {
@@ -298,17 +308,17 @@ static void test_every_statement(void)
 	tap_is_int(p->limits.cpu_period_us, 100000, "cgroup cpu-period");
 	tap_is_str(p->limits.cpuset_cpus, "0-1,3", "cpuset list with a comma");
 	tap_ok(p->rlimits[RLIMIT_NOFILE].set && p->rlimits[RLIMIT_NOFILE].cur == 2048 &&
-		       p->rlimits[RLIMIT_NOFILE].max == 2048,
+	           p->rlimits[RLIMIT_NOFILE].max == 2048,
 	       "rlimit with one value: soft = hard");
 	tap_ok(p->rlimits[RLIMIT_FSIZE].cur == 1ull << 30 &&
-		       p->rlimits[RLIMIT_FSIZE].max == RLIM_INFINITY,
+	           p->rlimits[RLIMIT_FSIZE].max == RLIM_INFINITY,
 	       "rlimit fsize 1G unlimited");
 	tap_ok(!p->rlimits[RLIMIT_CORE].set, "unset rlimit stays unset");
 	tap_ok(p->nbinds == 3 && strcmp(p->binds[0].src, p->binds[0].dst) == 0 &&
-		       !p->binds[0].writable,
+	           !p->binds[0].writable,
 	       "bind dst defaults to src");
-	tap_ok(p->nbinds == 3 && strcmp(p->binds[1].dst, "/run/sock") == 0 && p->binds[1].writable &&
-		       p->binds[1].optional,
+	tap_ok(p->nbinds == 3 && strcmp(p->binds[1].dst, "/run/sock") == 0 &&
+	           p->binds[1].writable && p->binds[1].optional,
 	       "rw optional bind with its own dst");
 	tap_ok(p->nbinds == 3 && strcmp(p->binds[2].src, "/opt/with space") == 0,
 	       "quoted path with a space");
@@ -317,24 +327,25 @@ static void test_every_statement(void)
 	tap_ok(p->landlock.nbind_ports == 2 && p->landlock.bind_ports[1] == 8081, "tcp-bind ports");
 	tap_ok(p->landlock.scope_abstract_unix && p->landlock.scope_signal, "landlock scopes");
 	tap_ok(p->cgbpf.nsockets == 3 && p->cgbpf.sockets[0].family == AF_UNIX &&
-		       p->cgbpf.sockets[0].type == -1 && p->cgbpf.sockets[2].protocol == IPPROTO_UDP,
+	           p->cgbpf.sockets[0].type == -1 && p->cgbpf.sockets[2].protocol == IPPROTO_UDP,
 	       "socket rules with defaults of any");
-	tap_ok(p->cgbpf.nnet == 3 && p->cgbpf.net[0].prefix == 8 && p->cgbpf.net[0].port_lo == 443 &&
-		       p->cgbpf.net[0].port_hi == 443 && p->cgbpf.net[0].addr[0] == 10,
+	tap_ok(p->cgbpf.nnet == 3 && p->cgbpf.net[0].prefix == 8 &&
+	           p->cgbpf.net[0].port_lo == 443 && p->cgbpf.net[0].port_hi == 443 &&
+	           p->cgbpf.net[0].addr[0] == 10,
 	       "net connect 10.0.0.0/8 port 443");
 	tap_ok(p->cgbpf.nnet == 3 && p->cgbpf.net[2].family == AF_INET6 &&
-		       p->cgbpf.net[2].addr[15] == 1 && p->cgbpf.net[2].op == VJ_NET_SENDMSG,
+	           p->cgbpf.net[2].addr[15] == 1 && p->cgbpf.net[2].op == VJ_NET_SENDMSG,
 	       "net sendmsg ::1/128");
 	tap_ok(p->cgbpf.sysctl_read && !p->cgbpf.sysctl_write, "sysctl");
 	tap_is_int(p->seccomp.def.kind, VJ_ACT_KILL_PROCESS, "seccomp default kill-process");
 	r = rule(p, "ioctl", 2);
 	tap_ok(r && r->ncond == 1 && r->cond[0].arg == 1 && r->cond[0].arg32 &&
-		       r->cond[0].op == VJ_OP_EQ && r->cond[0].value == TCGETS && !rule(p, "ioctl", 3),
+	           r->cond[0].op == VJ_OP_EQ && r->cond[0].value == TCGETS && !rule(p, "ioctl", 3),
 	       "'in {a, b, c}' is three rules, 32-bit, in order");
 	r = rule(p, "mmap", 0);
 	tap_ok(r && r->ncond == 2 && !r->cond[0].arg32 && r->cond[0].op == VJ_OP_MASKED_EQ &&
-		       r->cond[0].mask == PROT_EXEC && r->cond[0].value == 0 &&
-		       r->cond[1].mask == MAP_SHARED,
+	           r->cond[0].mask == PROT_EXEC && r->cond[0].value == 0 &&
+	           r->cond[1].mask == MAP_SHARED,
 	       "mmap: two masked 64-bit conditions");
 	r = rule(p, "openat", 0);
 	tap_ok(r && r->cond[0].arg32 && r->cond[0].value == 0xffffff9cu,
@@ -359,10 +370,11 @@ static void test_semantics(void)
 	       "seccomp default is kill-process when omitted");
 	vj_policy_free(p);
 	vj_diag_free(&d);
-	r = load("version 1\nseccomp default errno EPERM\nseccomp errno EPERM ptrace\nseccomp allow read\n",
-		 NULL, &p, &d);
+	r = load("version 1\nseccomp default errno EPERM\nseccomp errno EPERM ptrace\nseccomp "
+	         "allow read\n",
+	         NULL, &p, &d);
 	tap_ok(r == 0 && p && p->seccomp.nrules == 1 &&
-		       diag_has(&d, VJ_SEV_WARNING, "has the default action"),
+	           diag_has(&d, VJ_SEV_WARNING, "has the default action"),
 	       "a rule equal to the default is dropped with a warning");
 	vj_policy_free(p);
 	vj_diag_free(&d);
@@ -370,8 +382,9 @@ static void test_semantics(void)
 	r = load("version 1\nseccomp allow nope\n", NULL, &p, &d);
 	tap_ok(r == -EINVAL && p == NULL && d.nerrors == 1, "failure leaves no policy behind");
 	vj_diag_free(&d);
-	r = load("version 1\nlayer seccomp required\nseccomp allow read\nseccomp allow execve if arg0 == 0\n",
-		 NULL, &p, &d);
+	r = load("version 1\nlayer seccomp required\nseccomp allow read\nseccomp allow execve if "
+	         "arg0 == 0\n",
+	         NULL, &p, &d);
 	tap_ok(r == 0, "a conditional execve allow counts as allowed");
 	vj_policy_free(p);
 	vj_diag_free(&d);
