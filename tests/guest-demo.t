@@ -15,8 +15,7 @@ guest_start demo --mode demo --timeout 90
 if guest_wait demo '^VMJAIL-GUEST-READY$' 60; then
 	t1=$(now_ms)
 	_tap_result 0 "boot reaches VMJAIL-GUEST-READY"
-	accel=$(sed -n 's/^run-guest: accel=\([a-z]*\).*/\1/p' "$GUEST_TMP/demo.err")
-	diag "boot to marker: $((t1 - t0)) ms (accel=$accel, $(sed -n 's/^run-guest: //p' "$GUEST_TMP/demo.err" | head -n 1))"
+	diag "boot to marker: $((t1 - t0)) ms ($(sed -n 's/^run-guest: \(accel=.*\)/\1/p' "$GUEST_TMP/demo.err"))"
 else
 	_tap_result 1 "boot reaches VMJAIL-GUEST-READY"
 	diag "$(guest_log demo | tail -n 20)" "$(guest_err demo)"
