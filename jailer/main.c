@@ -265,8 +265,9 @@ int main(int argc, char **argv)
 	struct vj_err e = {0};
 	struct vj_cli cli;
 
-	/* argv[0] == NULL (execve with an empty argv) must not shift argv. */
-	if (argc < 1 || !argv || !argv[0]) {
+	/* An execve with an empty argv must not shift argv (our first flag would
+	 * be read as the program name).  Linux 5.18+ turns it into argv[0] == "". */
+	if (argc < 1 || !argv || !argv[0] || !argv[0][0]) {
 		fprintf(stderr, "vmjail: started without argv[0]; refusing\n");
 		return EXIT_USAGE;
 	}
