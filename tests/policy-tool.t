@@ -221,6 +221,7 @@ seccomp allow write" "learn: sorted, deduplicated, ioctl requests by name, numbe
 like "$(cat "$T/err")" 'does not match its number.*write\\x1b\[2J' "learn: a lying name is reported, escaped"
 out=$("$TOOL" learn --all "$D/audit.log" 2>/dev/null)
 like "$out" $'\nseccomp allow ptrace' "learn --all includes killed calls"
+like "$out" "ignored 2 records of other architectures or x32" "learn --all: i386 and x32 records ignored"
 { cat "$D/audit.log"; echo 'garbage'; } >"$T/bad.log"
 "$TOOL" learn "$T/bad.log" >/dev/null 2>&1; is "$?" 1 "learn: a malformed line gives exit 1"
 # learn's output is policy text: it checks once a header is added

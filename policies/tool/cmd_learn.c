@@ -7,6 +7,7 @@
  * The syscall number is the truth; a name in the record that disagrees with
  * it is reported and ignored (the record comes from a jail and may lie).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,10 +79,14 @@ static bool parse_request(const struct json *j, uint64_t *out)
 		return false;
 	if (j->type == JSON_NUMBER)
 		return json_u64(j, out);
-	if (j->type != JSON_STRING || !j->s[0])
+	if (j->type != JSON_STRING || !j->s[0] || j->s[0] == '-')
 		return false;
+	errno = 0;
 	*out = strtoull(j->s, &end, 0);
-	return *end == '\0' && *out <= 0xffffffffu;
+	/* The log keeps all 64 bits (SCHEMA.md); the kernel runs the request
+	 * in the low 32, and that is what a rule compares. */
+	*out &= 0xffffffffu;
+	return *end == '\0' && errno == 0;
 }
 
 static void warn(const char *file, unsigned lineno, const char *what, const char *detail)
@@ -114,6 +119,10 @@ static void one_record(struct learn *l, const char *file, unsigned lineno, const
 	}
 	if (!json_i64(nrj, &nr) && !json_i64(sj, &nr))
 		nr = claimed ? vj_syscall_nr(claimed) : -1;
+	if (nr >= 0x40000000) { /* x32: killed by every policy */
+		l->foreign++;
+		return;
+	}
 	if (nr < 0 || nr >= VJ_SYSCALL_NR_MAX || !vj_syscall_name((int)nr, name, sizeof(name))) {
 		warn(file, lineno, "seccomp record without a known x86_64 syscall:", claimed);
 		l->bad++;
@@ -235,7 +244,7 @@ int cmd_learn(int argc, char **argv)
 	printf("# learned by vmjail-policy learn from %u seccomp record%s%s\n", l->records,
 	       l->records == 1 ? "" : "s", l->all ? " (including denied calls)" : "");
 	if (l->foreign)
-		printf("# ignored %u records of other architectures (killed by every policy)\n",
+		printf("# ignored %u records of other architectures or x32 (killed by every policy)\n",
 		       l->foreign);
 	for (int nr = 0; nr < VJ_SYSCALL_NR_MAX; nr++) {
 		char name[64];
