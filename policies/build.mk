@@ -29,6 +29,8 @@ $(BUILD)/vmjail-policy: $(POLICY_TOOL_OBJS) $(POLICY_LIB) $(BUILD)/libvjcommon.a
 	$(CC) $(LDFLAGS) -o $@ $(POLICY_TOOL_OBJS) $(POLICY_LIB) $(BUILD)/libvjcommon.a -lseccomp
 
 all: $(BUILD)/vmjail-policy
+# The Makefile installs policies/*.policy; the .inc files they include go with them.
 INSTALL_EXTRA += install -m 0755 $(BUILD)/vmjail-policy $(DESTDIR)$(BINDIR)/vmjail-policy; \
 	install -d $(DESTDIR)$(MANDIR)/man1; \
-	install -m 0644 docs/vmjail-policy.1 $(DESTDIR)$(MANDIR)/man1/vmjail-policy.1;
+	install -m 0644 docs/vmjail-policy.1 $(DESTDIR)$(MANDIR)/man1/vmjail-policy.1; \
+	install -m 0644 policies/*.inc $(DESTDIR)$(DATADIR)/policies/;
