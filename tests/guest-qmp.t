@@ -10,7 +10,7 @@ set -eu
 . "$(dirname "$0")/guest/lib.sh"
 require_root
 guest_require
-plan 19
+plan 21
 
 status() { guest_qmp "$1" query-status | jq -r '.return.status'; }
 last_counter() { guest_counters "$1" | tail -n 1; }
@@ -18,6 +18,10 @@ last_counter() { guest_counters "$1" | tail -n 1; }
 guest_start src --mode demo --timeout 120
 ok "demo guest counts" guest_wait src '^VMJAIL-COUNTER 1$' 90
 is "$(status src)" running "query-status: running"
+rc=0
+r=$(guest_qmp src no-such-command) || rc=$?
+like "$r" '^\{"error": \{"class": "CommandNotFound"' "an unknown command: QEMU's error is printed"
+is "$rc" 1 "... and qmp-client exits 1"
 
 # Pause: no counter line for 3 s, then cont brings them back.
 guest_qmp src stop >/dev/null
