@@ -155,6 +155,7 @@ static char *string(struct jp *j)
 		j->p += *j->p == '\\' ? 2 : 1;
 	}
 	if (j->p >= j->end || *j->p != '"') {
+		j->p = start - 1; /* report where it opened */
 		fail(j, "unterminated string");
 		return NULL;
 	}
@@ -326,6 +327,8 @@ static int container(struct jp *j, struct json *n, unsigned depth)
 
 		ws(j);
 		if (obj) {
+			const char *key_at = j->p;
+
 			if (j->p >= j->end || *j->p != '"')
 				return fail(j, "expected a string key");
 			key = string(j);
@@ -334,6 +337,7 @@ static int container(struct jp *j, struct json *n, unsigned depth)
 			for (size_t i = 0; i < n->n; i++) {
 				if (strcmp(n->keys[i], key) == 0) {
 					free(key);
+					j->p = key_at;
 					return fail(j, "duplicate key");
 				}
 			}
