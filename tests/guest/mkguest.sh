@@ -173,7 +173,7 @@ tail -c +$((payload + 1)) -- "$kernel" | $decomp >"$stage/vmlinux" 2>/dev/null |
 	die "$kernel: payload did not decompress to an ELF"
 LC_ALL=C readelf -n "$stage/vmlinux" | grep -q 'Unknown note type: (0x00000012)' ||
 	die "$kernel: no PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY); boot vmlinuz instead"
-chmod 0644 "$stage/vmlinux"
+chmod 0644 "$stage/vmlinux" "$stage/initramfs.cpio.gz"
 
 # Replace the outputs only when all are complete.
 mv -f "$stage/vmlinux" "$outdir/vmlinux"
