@@ -25,7 +25,8 @@ ok "it takes less than 20 s ($((t1 - t0)) ms)" test $((t1 - t0)) -lt 20000
 kernel=$(find /boot -maxdepth 1 -name 'vmlinuz-*-amd64' | sort -V | tail -n 1)
 release=${kernel##*/vmlinuz-}
 ok "vmlinuz is a copy of the newest Debian kernel ($kernel)" cmp -s "$kernel" "$out/vmlinuz"
-is "$(stat -c %a "$out/vmlinuz")" 644 "vmlinuz is readable by everyone (an unprivileged QEMU)"
+is "$(stat -c %a "$out/vmlinuz" "$out/vmlinux" "$out/initramfs.cpio.gz" | sort -u)" 644 \
+	"vmlinuz, vmlinux and the initramfs are readable by everyone (an unprivileged QEMU)"
 is "$(od -An -c -N 4 "$out/vmlinux" | tr -d ' ')" '177ELF' "vmlinux is an ELF"
 ok "vmlinux has the PVH entry note that QEMU boots" \
 	grep -q 'Unknown note type: (0x00000012)' < <(LC_ALL=C readelf -n "$out/vmlinux")
