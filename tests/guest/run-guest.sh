@@ -89,6 +89,9 @@ if [ "$mode" = test ] && [ -z "$cmd" ] && [ -z "$tap" ]; then
 	die "--mode test needs --cmd GUESTPATH or --tap HOSTPROG"
 fi
 [ -z "$tap" ] || [ -f "$tap" ] || die "--tap: no such file: $tap"
+case $cmd in
+*[!A-Za-z0-9._/-]*) die "--cmd: a guest path of [A-Za-z0-9._/-] (a kernel command line word): $cmd" ;;
+esac
 
 qemu=${QEMU:-$(command -v qemu-system-x86_64 || true)}
 [ -n "$qemu" ] || die "qemu-system-x86_64 not found (Debian package qemu-system-x86)"
@@ -167,7 +170,7 @@ cmdline="console=ttyS0 panic=-1 cryptomgr.notests 8250.nr_uarts=1 vj.mode=$mode"
 if [ "$verbose" = 1 ]; then
 	cmdline="$cmdline vj.debug=1"
 else
-	# Only emergencies (a panic says why the VM ended); init lowers it again.
+	# Only emergencies (a panic says why the VM ended); /init keeps it so.
 	cmdline="$cmdline loglevel=1"
 fi
 if [ "$machine" = microvm ]; then
@@ -192,6 +195,10 @@ fi
 # kernel unpacks concatenated archives in order), so the base image is reused.
 if [ -n "$tap" ]; then
 	name=$(basename -- "$tap")
+	# It becomes a word of the kernel command line (vj.cmd=).
+	case $name in
+	*[!A-Za-z0-9._-]*) die "--tap: the program's file name must be [A-Za-z0-9._-]: $name" ;;
+	esac
 	ov=$workdir/tap-overlay
 	rm -rf -- "$ov"
 	mkdir -p "$ov/vj/tap"
