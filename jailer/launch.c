@@ -328,9 +328,11 @@ static int step_until_exec(struct vj_launch *l, struct vj_err *e)
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	deadline.tv_sec += 30;
 	for (;;) {
+		/* Once the one exec went through, only the error pipe matters: it
+		 * reads EOF at exec (or a report if exec failed). */
 		struct pollfd fds[3] = {{.fd = l->err_pipe[0], .events = POLLIN},
 					{.fd = l->notif_sock[0], .events = POLLIN},
-					{.fd = l->notif_fd, .events = POLLIN}};
+					{.fd = l->vmm_execd ? -1 : l->notif_fd, .events = POLLIN}};
 		struct timespec now;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		int ms = (int)((deadline.tv_sec - now.tv_sec) * 1000 +
@@ -345,14 +347,14 @@ static int step_until_exec(struct vj_launch *l, struct vj_err *e)
 		if (fds[1].revents) {
 			l->notif_fd = vj_recv_fd(l->notif_sock[0]);
 			close_fd(&l->notif_sock[0]);
-			if (l->notif_fd < 0 && p->layer[VJ_LAYER_EXEC_ONCE].apply) {
-				/* The child may have failed right before sending. */
+			if (l->notif_fd < 0) {
+				/* The tenant failed right before handing it over. */
 				int rc = read_report(l, e);
 				return rc < 0 ? rc : vj_fail(e, EPROTO, "no exec-once listener");
 			}
 			continue;
 		}
-		if (fds[2].revents) {
+		if (fds[2].revents & POLLIN) {
 			struct vj_exec_attempt att;
 			int rc = vj_exec_once_handle(l, &att);
 			if (rc < 0)
@@ -360,12 +362,12 @@ static int step_until_exec(struct vj_launch *l, struct vj_err *e)
 			continue;
 		}
 		if (fds[0].revents) {
-			if (p->layer[VJ_LAYER_EXEC_ONCE].apply && !l->vmm_execd) {
-				int rc = read_report(l, e);
-				return rc < 0 ? rc : vj_fail(e, EPROTO, "exec without exec-once");
-			}
 			int rc = read_report(l, e);
-			return rc < 0 ? rc : 0;
+			if (rc < 0)
+				return rc;
+			if (p->layer[VJ_LAYER_EXEC_ONCE].apply && !l->vmm_execd)
+				return vj_fail(e, EPROTO, "the tenant exec'd without asking exec-once");
+			return 0;
 		}
 	}
 }

@@ -83,7 +83,7 @@ rm -rf "$VJ_TEST_BASE/jailprobe"
 
 # a duplicate --id while the first jail runs
 id=$(new_id)
-jail "$id" -- sleep 20 >/dev/null 2>&1 &
+jail_bg "$id" -- sleep 20 >/dev/null 2>&1 
 sup=$!
 ok "first jail runs" wait_for grep -q '^status=running' "$VJ_TEST_BASE/jailprobe/$id/vmjail.state"
 refused 125 "already exists" "a duplicate --id while the first runs" -- --id "$id" "${E[@]}" "${U[@]}" "${B[@]}"

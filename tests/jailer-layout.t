@@ -6,8 +6,8 @@
 . "$(dirname "$0")/lib/jail.sh"
 
 id=$(new_id)
-jail "$id" --cgroup pids.max=77 --resource-limit nofile=1234 --resource-limit nproc=100:200 \
-	-- sleep 30 >"$VJ_TEST_TMP/out" 2>"$VJ_TEST_TMP/err" &
+jail_bg "$id" --cgroup pids.max=77 --resource-limit nofile=1234 --resource-limit nproc=100:200 \
+	-- sleep 30 >"$VJ_TEST_TMP/out" 2>"$VJ_TEST_TMP/err"
 sup=$!
 J="$VJ_TEST_BASE/jailprobe/$id"
 ok "the jail reaches running" wait_for grep -q '^status=running' "$J/vmjail.state"

@@ -41,6 +41,30 @@ jail() {
 		--chroot-base-dir "$VJ_TEST_BASE" "$@"
 }
 
+# jail_bg ID [vmjail flags...] -- [probe args...]: the same in the background;
+# $! is vmjail's own pid (exec, not a subshell), so signals reach it.
+jail_bg() {
+	local id=$1
+	shift
+	(exec "$VMJAIL" --id "$id" --exec-file "$PROBE" --uid "$VJ_TEST_UID" --gid "$VJ_TEST_GID" \
+		--chroot-base-dir "$VJ_TEST_BASE" "$@") &
+}
+
+# running ID: wait until jail ID's state says running
+running() {
+	wait_for grep -q '^status=running' "$VJ_TEST_BASE/jailprobe/$1/vmjail.state"
+}
+
+# vmm_pid ID: the VMM's pid from the jail's state record
+vmm_pid() {
+	sed -n 's/^vmm_pid=//p' "$VJ_TEST_BASE/jailprobe/$1/vmjail.state"
+}
+
+# gone PID: the process has exited (a zombie counts: it runs nothing)
+gone() {
+	[ ! -e "/proc/$1" ] || grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
+}
+
 # fact NAME <<< "$output": the value of key NAME in jailprobe output
 fact() { sed -n "s/^$1=//p" | head -n1; }
 
