@@ -74,7 +74,8 @@ int main(int argc, char **argv)
 	int vm = ioctl(kvm, KVM_CREATE_VM, 0);
 	if (vm < 0)
 		return fail("KVM_CREATE_VM");
-	uint8_t *mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	uint8_t *mem =
+	    mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (mem == MAP_FAILED)
 		return fail("mmap guest memory");
 
@@ -98,7 +99,8 @@ int main(int argc, char **argv)
 	int run_size = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (run_size <= 0)
 		return fail("KVM_GET_VCPU_MMAP_SIZE");
-	struct kvm_run *run = mmap(NULL, (size_t)run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+	struct kvm_run *run =
+	    mmap(NULL, (size_t)run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
 	if (run == MAP_FAILED)
 		return fail("mmap kvm_run");
 
@@ -132,7 +134,8 @@ int main(int argc, char **argv)
 			break;
 		/* Anything else (an interrupt window, a spurious exit) just resumes;
 		 * a real failure shows as an error exit reason. */
-		if (run->exit_reason == KVM_EXIT_FAIL_ENTRY || run->exit_reason == KVM_EXIT_INTERNAL_ERROR ||
+		if (run->exit_reason == KVM_EXIT_FAIL_ENTRY ||
+		    run->exit_reason == KVM_EXIT_INTERNAL_ERROR ||
 		    run->exit_reason == KVM_EXIT_SHUTDOWN) {
 			fprintf(stderr, "kvm-speed: guest exit reason %u\n", run->exit_reason);
 			return 2;

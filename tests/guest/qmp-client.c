@@ -203,8 +203,8 @@ static int send_command(int s, const char *arg, int fd)
 		for (const char *p = arg; *p; p++) {
 			if (!(*p == '-' || *p == '_' || (*p >= 'a' && *p <= 'z') ||
 			      (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))) {
-				fprintf(stderr, "qmp-client: not a JSON object or command name: %s\n",
-					arg);
+				fprintf(stderr,
+				        "qmp-client: not a JSON object or command name: %s\n", arg);
 				return -1;
 			}
 		}
@@ -257,7 +257,8 @@ int main(int argc, char **argv)
 			char *end;
 			long v = strtol(argv[i] + 5, &end, 10);
 			if (*end || v < 0 || v > 1000000 || fcntl((int)v, F_GETFD) < 0) {
-				fprintf(stderr, "qmp-client: %s: not an open file descriptor\n", argv[i]);
+				fprintf(stderr, "qmp-client: %s: not an open file descriptor\n",
+				        argv[i]);
 				return 2;
 			}
 			fd = (int)v;
