@@ -48,6 +48,7 @@ include audit/build.mk
 include bpf/build.mk
 include jailer/build.mk
 include tests/build.mk
+include tests/guest/build.mk
 include fuzz/build.mk
 
 deps:
