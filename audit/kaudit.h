@@ -103,8 +103,7 @@ int vj_kaudit_set_enabled(int enabled, struct vj_err *e);
  * Side effects while enabled are listed in docs/audit.md.
  */
 struct vj_kaudit_enable;
-int vj_kaudit_enable_acquire(const char *run_dir, struct vj_kaudit_enable **out,
-			     struct vj_err *e);
+int vj_kaudit_enable_acquire(const char *run_dir, struct vj_kaudit_enable **out, struct vj_err *e);
 void vj_kaudit_enable_release(struct vj_kaudit_enable *h);
 /* Returns 1 if it restored a value, 0 if there was nothing to do, -errno. */
 int vj_kaudit_enable_reconcile(const char *run_dir, struct vj_err *e);

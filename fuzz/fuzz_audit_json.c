@@ -39,14 +39,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ev.family = (int)(num % 50);
 	ev.port = (int)(num % 70000) - 1;
 	ev.landlock_domain = num;
-	struct vj_bytes *b[] = {&ev.comm, &ev.exe, &ev.path, &ev.addr, &ev.detail, &ev.message,
-				&ev.dev_name, &ev.target_comm};
+	struct vj_bytes *b[] = {&ev.comm,   &ev.exe,     &ev.path,     &ev.addr,
+	                        &ev.detail, &ev.message, &ev.dev_name, &ev.target_comm};
 	/* NUL-terminated copies for the const char * fields */
 	char *cs = malloc(size + 1);
 	memcpy(cs, data, size);
 	cs[size] = '\0';
-	const char **c[] = {&ev.type, &ev.tenant, &ev.vmm, &ev.policy, &ev.hook, &ev.rule,
-			    &ev.step, &ev.host};
+	const char **c[] = {&ev.type, &ev.tenant, &ev.vmm,  &ev.policy,
+	                    &ev.hook, &ev.rule,   &ev.step, &ev.host};
 	size_t i = 11, f = 0;
 	while (i <= size && f < 16) {
 		size_t j = i;
@@ -67,8 +67,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (cap > 4096)
 			__builtin_trap(); /* a cut record always fits 4 KiB */
 	} else if (n <= 0 || (size_t)n >= cap || out[n] != '\0' ||
-		   !vj_json_valid_line(out, (size_t)n) || memchr(out, '\n', (size_t)n - 1) ||
-		   memmem(out, (size_t)n, "\xc2\x9b", 2) || memmem(out, (size_t)n, "\xe2\x80\xae", 3)) {
+	           !vj_json_valid_line(out, (size_t)n) || memchr(out, '\n', (size_t)n - 1) ||
+	           memmem(out, (size_t)n, "\xc2\x9b", 2) ||
+	           memmem(out, (size_t)n, "\xe2\x80\xae", 3)) {
 		__builtin_trap();
 	}
 	free(out);

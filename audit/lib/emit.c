@@ -107,9 +107,9 @@ int vj_audit_open(struct vj_audit **out, const struct vj_audit_cfg *cfg, struct 
 	vj_hostinfo_load(&a->hi);
 	a->daddr.sun_family = AF_UNIX;
 	if ((size_t)snprintf(a->daddr.sun_path, sizeof(a->daddr.sun_path), "%s/%s", run_dir,
-			     VJ_RUN_INGEST_SOCK) >= sizeof(a->daddr.sun_path)) {
+	                     VJ_RUN_INGEST_SOCK) >= sizeof(a->daddr.sun_path)) {
 		rc = vj_fail(e, ENAMETOOLONG, "audit: run dir %s too long for a socket path",
-			     run_dir);
+		             run_dir);
 		goto fail;
 	}
 	vj_err_step(e, "audit");
@@ -245,17 +245,17 @@ static bool is_type(const struct vj_event *ev, const char *t)
 static long make_frame(struct vj_audit *a, const struct vj_event *ev, const char *line, size_t n)
 {
 	struct vj_wire_hdr h = {
-		.kind = (uint8_t)ev->kind,
-		.seq = ev->seq,
-		.cgroup_id = ev->cgroup_id,
-		.pid = ev->pid,
-		.ses = ev->ses > 0 && ev->ses < INT32_MAX ? (int32_t)ev->ses : -1,
+	    .kind = (uint8_t)ev->kind,
+	    .seq = ev->seq,
+	    .cgroup_id = ev->cgroup_id,
+	    .pid = ev->pid,
+	    .ses = ev->ses > 0 && ev->ses < INT32_MAX ? (int32_t)ev->ses : -1,
 	};
-	if (ev->kind == VJ_EV_LIFECYCLE &&
-	    (is_type(ev, "created") || is_type(ev, "exec") || is_type(ev, "restored") ||
-	     is_type(ev, "resumed")))
+	if (ev->kind == VJ_EV_LIFECYCLE && (is_type(ev, "created") || is_type(ev, "exec") ||
+	                                    is_type(ev, "restored") || is_type(ev, "resumed")))
 		h.flags = VJ_WIRE_F_BIND;
-	else if (ev->kind == VJ_EV_LIFECYCLE && (is_type(ev, "cleaned") || is_type(ev, "launch-failed")))
+	else if (ev->kind == VJ_EV_LIFECYCLE &&
+	         (is_type(ev, "cleaned") || is_type(ev, "launch-failed")))
 		h.flags = VJ_WIRE_F_UNBIND;
 	if (a->tenant) {
 		h.tenant_len = (uint8_t)strlen(a->tenant);
@@ -395,7 +395,7 @@ static bool rate_ok(struct vj_audit *a)
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	double dt = (double)(now.tv_sec - a->last_refill.tv_sec) +
-		    (double)(now.tv_nsec - a->last_refill.tv_nsec) / 1e9;
+	            (double)(now.tv_nsec - a->last_refill.tv_nsec) / 1e9;
 	a->last_refill = now;
 	a->tokens += dt * VJ_AUDIT_RATE;
 	if (a->tokens > VJ_AUDIT_BURST)

@@ -67,8 +67,9 @@ static const char hexd[] = "0123456789abcdef";
 
 static void put_u_escape(struct jw *w, unsigned cp)
 {
-	char e[6] = {'\\', 'u', hexd[(cp >> 12) & 15], hexd[(cp >> 8) & 15], hexd[(cp >> 4) & 15],
-		     hexd[cp & 15]};
+	char e[6] = {
+	    '\\',         'u', hexd[(cp >> 12) & 15], hexd[(cp >> 8) & 15], hexd[(cp >> 4) & 15],
+	    hexd[cp & 15]};
 	put(w, e, sizeof(e));
 }
 

@@ -100,8 +100,8 @@ int vj_kaudit_open(struct vj_kaudit **out, vj_kaudit_cb cb, void *ctx, struct vj
 	if (setsockopt(k->fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
 		setsockopt(k->fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
 	struct sockaddr_nl sa = {
-		.nl_family = AF_NETLINK,
-		.nl_groups = 1u << (AUDIT_NLGRP_READLOG - 1),
+	    .nl_family = AF_NETLINK,
+	    .nl_groups = 1u << (AUDIT_NLGRP_READLOG - 1),
 	};
 	if (bind(k->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		rc = vj_failx(e, errno, "bind NETLINK_AUDIT multicast (needs CAP_AUDIT_READ)");
@@ -188,7 +188,8 @@ void vj_kaudit_flush(struct vj_kaudit *k)
 	for (;;) {
 		struct slot *oldest = NULL;
 		for (int i = 0; i < KA_OPEN; i++)
-			if (k->slots[i].used && (!oldest || k->slots[i].g.serial < oldest->g.serial))
+			if (k->slots[i].used &&
+			    (!oldest || k->slots[i].g.serial < oldest->g.serial))
 				oldest = &k->slots[i];
 		if (!oldest)
 			return;
@@ -253,7 +254,7 @@ int vj_kaudit_drain(struct vj_kaudit *k)
 		struct sockaddr_nl from;
 		socklen_t fl = sizeof(from);
 		ssize_t n = recvfrom(k->fd, k->buf, sizeof(k->buf), MSG_DONTWAIT | MSG_TRUNC,
-				     (struct sockaddr *)&from, &fl);
+		                     (struct sockaddr *)&from, &fl);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;

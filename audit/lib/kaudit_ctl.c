@@ -26,7 +26,7 @@
 
 /* One request/ack exchange on a fresh unicast NETLINK_AUDIT socket. */
 static int audit_request(uint16_t type, const struct audit_status *in, struct audit_status *out,
-			 struct vj_err *e)
+                         struct vj_err *e)
 {
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
 	if (fd < 0)
@@ -70,16 +70,19 @@ static int audit_request(uint16_t type, const struct audit_status *in, struct au
 					goto out;
 				}
 				if (err->error) {
-					rc = vj_failx(e, -err->error, "audit request %u refused", type);
+					rc = vj_failx(e, -err->error, "audit request %u refused",
+					              type);
 					goto out;
 				}
-				/* The status of AUDIT_GET may come after the ack (kernel thread). */
+				/* The status of AUDIT_GET may come after the ack (kernel thread).
+				 */
 				got_ack = true;
 			} else if (h->nlmsg_type == AUDIT_GET && out) {
 				/* Older kernels send a shorter struct: copy what came. */
 				size_t have = h->nlmsg_len - NLMSG_HDRLEN;
 				memset(out, 0, sizeof(*out));
-				memcpy(out, NLMSG_DATA(h), have < sizeof(*out) ? have : sizeof(*out));
+				memcpy(out, NLMSG_DATA(h),
+				       have < sizeof(*out) ? have : sizeof(*out));
 				got_status = true;
 			}
 		}
@@ -190,8 +193,7 @@ static int restore_if_unused(struct locked *l, struct vj_err *e)
 	return rc;
 }
 
-int vj_kaudit_enable_acquire(const char *run_dir, struct vj_kaudit_enable **out,
-			     struct vj_err *e)
+int vj_kaudit_enable_acquire(const char *run_dir, struct vj_kaudit_enable **out, struct vj_err *e)
 {
 	struct locked l;
 	*out = NULL;

@@ -20,7 +20,7 @@ struct ka_group {
 	uint64_t serial, sec;
 	unsigned msec;
 	int n;
-	bool ended; /* EOE seen */
+	bool ended;  /* EOE seen */
 	bool wanted; /* holds a record type vmjail decodes */
 	struct ka_rec rec[KA_GROUP_RECS];
 };

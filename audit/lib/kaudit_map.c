@@ -74,7 +74,7 @@ static int pid_field(const char *b, size_t n, const char *key)
 
 /* Actor fields from a record that has them (seccomp, SYSCALL, AppArmor). */
 static void actor_from(struct ctx *c, const struct ka_rec *r, struct vj_event *ev,
-		       struct vj_kaudit_attr *at)
+                       struct vj_kaudit_attr *at)
 {
 	const char *b = r->body;
 	size_t n = r->len;
@@ -159,7 +159,7 @@ static void errno_from_syscall(struct ctx *c, struct vj_event *ev)
 }
 
 static int map_seccomp(struct ctx *c, const struct ka_rec *r, struct vj_event *ev,
-		       struct vj_kaudit_attr *at)
+                       struct vj_kaudit_attr *at)
 {
 	uint64_t code, sig;
 	base(c, ev, at);
@@ -185,7 +185,8 @@ static int map_seccomp(struct ctx *c, const struct ka_rec *r, struct vj_event *e
 		ev->action = "trap";
 		break;
 	case RET_ERRNO:
-		/* Linux logs only the action (code=0x50000); keep the data if one day it is there. */
+		/* Linux logs only the action (code=0x50000); keep the data if one day it is there.
+		 */
 		ev->action = "errno";
 		ev->err = (int)(code & 0xffff);
 		break;
@@ -232,7 +233,7 @@ static void net_from(struct ctx *c, const struct ka_rec *r, struct vj_event *ev)
 }
 
 static int map_landlock(struct ctx *c, const struct ka_rec *r, struct vj_event *ev,
-			struct vj_kaudit_attr *at)
+                        struct vj_kaudit_attr *at)
 {
 	uint64_t dom, ino, ioctl;
 	const char *blockers;
@@ -270,7 +271,7 @@ static int map_landlock(struct ctx *c, const struct ka_rec *r, struct vj_event *
 }
 
 static int map_apparmor(struct ctx *c, const struct ka_rec *r, struct vj_event *ev,
-			struct vj_kaudit_attr *at)
+                        struct vj_kaudit_attr *at)
 {
 	const char *verdict, *op = NULL, *profile = NULL, *mask = NULL;
 	base(c, ev, at);

@@ -232,8 +232,7 @@ bool ka_get_hex(const char *b, size_t n, const char *key, uint64_t *out)
 	return ka_field(b, n, key, &v) && ka_hex64(v, out);
 }
 
-bool ka_get_str(const char *b, size_t n, const char *key, struct ka_arena *a,
-		struct vj_bytes *out)
+bool ka_get_str(const char *b, size_t n, const char *key, struct ka_arena *a, struct vj_bytes *out)
 {
 	struct ka_val v;
 	return ka_field(b, n, key, &v) && ka_untrusted(v, a, out);

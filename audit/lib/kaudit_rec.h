@@ -41,8 +41,8 @@ int ka_parse_header(const char *text, size_t len, struct ka_hdr *h);
 /* First field named key; false when absent or its value is malformed. */
 bool ka_field(const char *body, size_t len, const char *key, struct ka_val *v);
 
-bool ka_u64(struct ka_val v, uint64_t *out);  /* decimal */
-bool ka_i64(struct ka_val v, int64_t *out);   /* decimal, optional '-' */
+bool ka_u64(struct ka_val v, uint64_t *out);   /* decimal */
+bool ka_i64(struct ka_val v, int64_t *out);    /* decimal, optional '-' */
 bool ka_hex64(struct ka_val v, uint64_t *out); /* hex, optional 0x */
 
 /*
@@ -61,8 +61,7 @@ bool ka_token(struct ka_val v, struct ka_arena *a, const char **out);
 bool ka_get_u64(const char *b, size_t n, const char *key, uint64_t *out);
 bool ka_get_i64(const char *b, size_t n, const char *key, int64_t *out);
 bool ka_get_hex(const char *b, size_t n, const char *key, uint64_t *out);
-bool ka_get_str(const char *b, size_t n, const char *key, struct ka_arena *a,
-		struct vj_bytes *out);
+bool ka_get_str(const char *b, size_t n, const char *key, struct ka_arena *a, struct vj_bytes *out);
 bool ka_get_tok(const char *b, size_t n, const char *key, struct ka_arena *a, const char **out);
 
 #endif

@@ -20,9 +20,9 @@
 static int openat2_(int dirfd, const char *path, int flags, mode_t mode)
 {
 	struct open_how how = {
-		.flags = (uint64_t)flags,
-		.mode = mode,
-		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	    .flags = (uint64_t)flags,
+	    .mode = mode,
+	    .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 	};
 	long r = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
 	return r < 0 ? -1 : (int)r;
@@ -39,7 +39,7 @@ static int check_owned(int fd, const char *what, mode_t type, struct vj_err *e)
 		return vj_fail(e, EPERM, "%s: owned by uid %u, not by us", what, st.st_uid);
 	if (st.st_mode & (S_IWGRP | S_IWOTH))
 		return vj_fail(e, EPERM, "%s: writable by group or others (mode %o)", what,
-			       st.st_mode & 07777);
+		               st.st_mode & 07777);
 	return 0;
 }
 

@@ -47,9 +47,9 @@ static int classify(struct vj_sink *s, struct vj_err *e)
 static int open_file(struct vj_sink *s, struct vj_err *e)
 {
 	/* O_NONBLOCK: opening a FIFO with no reader must not hang the opener. */
-	int fd = open(s->path,
-		      O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK,
-		      0600);
+	int fd = open(
+	    s->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK,
+	    0600);
 	if (fd < 0)
 		return vj_failx(e, errno, "open log %s", s->path);
 	s->fd = fd;
@@ -58,7 +58,7 @@ static int open_file(struct vj_sink *s, struct vj_err *e)
 }
 
 int vj_sink_open_path(struct vj_sink *s, const char *path, uint64_t max_size, unsigned keep,
-		      struct vj_err *e)
+                      struct vj_err *e)
 {
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;

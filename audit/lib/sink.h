@@ -32,7 +32,7 @@ struct vj_sink {
 
 /* Append to path (created 0600, never through a symlink). max_size 0: no rotation. */
 int vj_sink_open_path(struct vj_sink *s, const char *path, uint64_t max_size, unsigned keep,
-		      struct vj_err *e);
+                      struct vj_err *e);
 /* Write to an fd the caller keeps owning (e.g. stdout). */
 int vj_sink_open_fd(struct vj_sink *s, int fd, struct vj_err *e);
 

@@ -52,7 +52,7 @@ static void reap_tmp(int spoolfd, const char *name)
 }
 
 long vj_spool_scan(int spoolfd, char *buf, size_t cap, vj_spool_fn fn, void *ctx,
-		   unsigned long *bad)
+                   unsigned long *bad)
 {
 	int dfd = openat(spoolfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)

@@ -31,6 +31,6 @@ int vj_spool_name_ok(const char *name);
  */
 typedef int (*vj_spool_fn)(void *ctx, const char *frame, size_t n, const char *name);
 long vj_spool_scan(int spoolfd, char *buf, size_t cap, vj_spool_fn fn, void *ctx,
-		   unsigned long *bad);
+                   unsigned long *bad);
 
 #endif

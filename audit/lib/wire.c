@@ -66,7 +66,7 @@ long vj_wire_pack(char *buf, size_t cap, const struct vj_wire_hdr *h, const char
 }
 
 int vj_wire_parse(const char *buf, size_t n, struct vj_wire_hdr *h, const char **line,
-		  size_t *linelen)
+                  size_t *linelen)
 {
 	if (n < sizeof(*h))
 		return -EBADMSG;

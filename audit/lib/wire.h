@@ -14,13 +14,13 @@
 
 #include "audit/event.h"
 
-#define VJ_WIRE_MAGIC      0x31574a56u /* "VJW1" */
-#define VJ_TENANT_MAX      64
-#define VJ_WIRE_F_BIND     1u /* cgroup_id/pid/ses now identify tenant */
-#define VJ_WIRE_F_UNBIND   2u /* the tenant is gone (after a grace period) */
-#define VJ_WIRE_NAME_MAX   64
-#define VJ_WIRE_HASH_MAX   128
-#define VJ_WIRE_FRAME_MAX  (sizeof(struct vj_wire_hdr) + VJ_JSON_LINE_MAX)
+#define VJ_WIRE_MAGIC     0x31574a56u /* "VJW1" */
+#define VJ_TENANT_MAX     64
+#define VJ_WIRE_F_BIND    1u /* cgroup_id/pid/ses now identify tenant */
+#define VJ_WIRE_F_UNBIND  2u /* the tenant is gone (after a grace period) */
+#define VJ_WIRE_NAME_MAX  64
+#define VJ_WIRE_HASH_MAX  128
+#define VJ_WIRE_FRAME_MAX (sizeof(struct vj_wire_hdr) + VJ_JSON_LINE_MAX)
 
 struct vj_wire_hdr {
 	uint32_t magic;
@@ -56,8 +56,7 @@ bool vj_tenant_id_valid(const char *s, size_t n);
 void vj_wire_set_name(char *field, size_t cap, const char *s);
 
 /* Header + line into buf; returns the frame length or -ENOSPC/-EINVAL. */
-long vj_wire_pack(char *buf, size_t cap, const struct vj_wire_hdr *h, const char *line,
-		  size_t n);
+long vj_wire_pack(char *buf, size_t cap, const struct vj_wire_hdr *h, const char *line, size_t n);
 
 /*
  * Check a frame from the socket or the spool.  On success *h is a copy of the
@@ -65,6 +64,6 @@ long vj_wire_pack(char *buf, size_t cap, const struct vj_wire_hdr *h, const char
  * accepted.  Any inconsistency: -EBADMSG.
  */
 int vj_wire_parse(const char *buf, size_t n, struct vj_wire_hdr *h, const char **line,
-		  size_t *linelen);
+                  size_t *linelen);
 
 #endif

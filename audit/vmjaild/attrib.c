@@ -136,7 +136,7 @@ static void remember_domain(struct vjd *d, uint64_t domain, const struct vjd_ten
 }
 
 const struct vjd_tenant *vjd_attrib_kernel(struct vjd *d, const struct vj_kaudit_attr *at,
-					   const char **how)
+                                           const char **how)
 {
 	struct vjd_tenant *hit = NULL;
 	*how = NULL;

@@ -17,10 +17,10 @@
 #include <unistd.h>
 
 static const char follow_usage[] =
-	"Usage: vmjaild follow [--tenant ID] [--run-dir DIR | --socket PATH]\n"
-	"Print the host audit stream as JSON lines until the daemon stops.\n"
-	"Exit status: 0 the daemon closed the stream, 1 cannot connect or read,\n"
-	"2 usage error.\n";
+    "Usage: vmjaild follow [--tenant ID] [--run-dir DIR | --socket PATH]\n"
+    "Print the host audit stream as JSON lines until the daemon stops.\n"
+    "Exit status: 0 the daemon closed the stream, 1 cannot connect or read,\n"
+    "2 usage error.\n";
 
 static int write_all(int fd, const char *p, size_t n)
 {
@@ -40,10 +40,10 @@ int vjd_follow(int argc, char **argv)
 {
 	const char *tenant = NULL, *run_dir = VJ_RUN_DIR_DEFAULT, *sock = NULL;
 	static const struct option lo[] = {{"tenant", required_argument, 0, 't'},
-					   {"run-dir", required_argument, 0, 'r'},
-					   {"socket", required_argument, 0, 's'},
-					   {"help", no_argument, 0, 'h'},
-					   {0, 0, 0, 0}};
+	                                   {"run-dir", required_argument, 0, 'r'},
+	                                   {"socket", required_argument, 0, 's'},
+	                                   {"help", no_argument, 0, 'h'},
+	                                   {0, 0, 0, 0}};
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
@@ -70,9 +70,9 @@ int vjd_follow(int argc, char **argv)
 		return VJD_EXIT_USAGE;
 	}
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int n = sock ? snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock)
-		     : snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s", run_dir,
-				VJ_RUN_EVENTS_SOCK);
+	int n =
+	    sock ? snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock)
+	         : snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s", run_dir, VJ_RUN_EVENTS_SOCK);
 	if (n < 0 || (size_t)n >= sizeof(sa.sun_path)) {
 		fprintf(stderr, "vmjaild follow: socket path too long\n");
 		return VJD_EXIT_USAGE;
@@ -85,7 +85,7 @@ int vjd_follow(int argc, char **argv)
 	}
 	char req[128];
 	int rl = tenant ? snprintf(req, sizeof(req), "follow tenant=%s\n", tenant)
-			: snprintf(req, sizeof(req), "follow\n");
+	                : snprintf(req, sizeof(req), "follow\n");
 	if (write_all(fd, req, (size_t)rl) < 0) {
 		fprintf(stderr, "vmjaild follow: %s\n", strerror(errno));
 		return VJD_EXIT_RUNTIME;

@@ -51,7 +51,7 @@ int vjd_ingest_open(struct vjd *d, struct vj_err *e)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	if ((size_t)snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s", d->o.run_dir,
-			     VJ_RUN_INGEST_SOCK) >= sizeof(sa.sun_path))
+	                     VJ_RUN_INGEST_SOCK) >= sizeof(sa.sun_path))
 		return vj_fail(e, ENAMETOOLONG, "run dir too long for a socket path");
 	memcpy(d->ingest_path, sa.sun_path, sizeof(d->ingest_path));
 	d->ingest_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -65,8 +65,8 @@ int vjd_ingest_open(struct vjd *d, struct vj_err *e)
 	if (rc < 0 || listen(d->ingest_fd, 128) < 0)
 		return vj_failx(e, errno, "bind %s", sa.sun_path);
 	return vjd_epoll_add(d, d->ingest_fd, EPOLLIN, TAG_INGEST, NULL) < 0
-		       ? vj_failx(e, errno, "epoll")
-		       : 0;
+	           ? vj_failx(e, errno, "epoll")
+	           : 0;
 }
 
 void vjd_ingest_accept(struct vjd *d)
@@ -136,8 +136,8 @@ static bool conn_read(struct vjd *d, struct vjd_conn *c, int budget)
 		take_frame(d, d->frame, (size_t)n, false);
 	}
 	if (c->frames != before) {
-		struct vj_wire_ack ack = {.magic = VJ_WIRE_MAGIC, .frames = c->frames,
-					  .last_seq = c->last_seq};
+		struct vj_wire_ack ack = {
+		    .magic = VJ_WIRE_MAGIC, .frames = c->frames, .last_seq = c->last_seq};
 		/* Best effort: acks are cumulative, a later one replaces a lost one. */
 		send(c->fd, &ack, sizeof(ack), MSG_DONTWAIT | MSG_NOSIGNAL);
 	}
@@ -174,8 +174,8 @@ int vjd_spool_watch(struct vjd *d, struct vj_err *e)
 	if (d->inofd < 0 || inotify_add_watch(d->inofd, path, IN_MOVED_TO) < 0)
 		return vj_failx(e, errno, "inotify on spool");
 	return vjd_epoll_add(d, d->inofd, EPOLLIN, TAG_INOTIFY, NULL) < 0
-		       ? vj_failx(e, errno, "epoll")
-		       : 0;
+	           ? vj_failx(e, errno, "epoll")
+	           : 0;
 }
 
 static int spool_cb(void *ctx, const char *frame, size_t n, const char *name)
@@ -185,9 +185,8 @@ static int spool_cb(void *ctx, const char *frame, size_t n, const char *name)
 	take_frame(d, frame, n, true);
 	/* Counter shared with emitters (their spool cap); never below zero. */
 	uint64_t *cnt = &d->seq.shm->spool_files, cur = __atomic_load_n(cnt, __ATOMIC_RELAXED);
-	while (cur > 0 &&
-	       !__atomic_compare_exchange_n(cnt, &cur, cur - 1, false, __ATOMIC_RELAXED,
-					    __ATOMIC_RELAXED))
+	while (cur > 0 && !__atomic_compare_exchange_n(cnt, &cur, cur - 1, false, __ATOMIC_RELAXED,
+	                                               __ATOMIC_RELAXED))
 		;
 	return 0;
 }

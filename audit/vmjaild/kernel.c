@@ -36,8 +36,8 @@ int vjd_kernel_open(struct vjd *d, struct vj_err *e)
 	if (rc < 0)
 		return rc;
 	return vjd_epoll_add(d, vj_kaudit_fd(d->ka), EPOLLIN, TAG_KAUDIT, NULL) < 0
-		       ? vj_failx(e, errno, "epoll")
-		       : 0;
+	           ? vj_failx(e, errno, "epoll")
+	           : 0;
 }
 
 void vjd_kernel_drain(struct vjd *d)

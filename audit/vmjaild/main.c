@@ -9,44 +9,44 @@
 #include <string.h>
 
 static const char usage[] =
-	"Usage: vmjaild [OPTIONS]                 run the host audit stream daemon\n"
-	"       vmjaild follow [--tenant ID] [--run-dir DIR | --socket PATH]\n"
-	"       vmjaild audit-restore [--run-dir DIR]\n"
-	"\n"
-	"The daemon collects vmjail supervisors' records (RUN_DIR/vmjaild.sock and\n"
-	"RUN_DIR/spool) and kernel audit records (seccomp, Landlock, AppArmor),\n"
-	"attributes each to its tenant and writes one JSON object per line\n"
-	"(schema v1, audit/SCHEMA.md).\n"
-	"\n"
-	"Options:\n"
-	"  --run-dir DIR        state directory (default /run/vmjail)\n"
-	"  --stdout             write the host stream to standard output\n"
-	"  --log FILE           append the host stream to FILE (mode 0600)\n"
-	"  --rotate-size SIZE   rotate FILE when it would exceed SIZE bytes (K, M, G\n"
-	"                       suffixes; default 100M; 0: never; SIGHUP reopens FILE)\n"
-	"  --rotate-keep N      rotated files kept: FILE.1 .. FILE.N (default 5)\n"
-	"  --socket PATH        subscriber socket (default RUN_DIR/events.sock; none: off)\n"
-	"  --sub-buffer SIZE    bytes queued per slow subscriber before it loses records\n"
-	"                       (default 4M; each loss is reported to it in-band)\n"
-	"  --kernel MODE        kernel audit records: all (default; unattributed ones\n"
-	"                       too), tenants (only those of a known tenant), off\n"
-	"  --enable-audit       turn kernel audit on while running: Landlock reports\n"
-	"                       denials only then (side effects: docs/audit.md); the\n"
-	"                       previous state is restored when the last user stops\n"
-	"  -h, --help           this text\n"
-	"  --version            print the version\n"
-	"\n"
-	"follow: print the host stream as it is written, optionally one tenant's only.\n"
-	"audit-restore: put kernel audit back as vmjail found it if no user is left\n"
-	"(after a crash).\n"
-	"\n"
-	"Exit status:\n"
-	"  0  stopped by SIGTERM or SIGINT (follow: the daemon closed the stream)\n"
-	"  1  failure while running (follow: cannot connect to the daemon)\n"
-	"  2  usage error\n"
-	"  3  another vmjaild already runs on this run dir\n"
-	"  4  set-up failed: run dir, sockets, log file, kernel audit socket\n"
-	"Signals: SIGHUP reopens the log file (after an external rotation).\n";
+    "Usage: vmjaild [OPTIONS]                 run the host audit stream daemon\n"
+    "       vmjaild follow [--tenant ID] [--run-dir DIR | --socket PATH]\n"
+    "       vmjaild audit-restore [--run-dir DIR]\n"
+    "\n"
+    "The daemon collects vmjail supervisors' records (RUN_DIR/vmjaild.sock and\n"
+    "RUN_DIR/spool) and kernel audit records (seccomp, Landlock, AppArmor),\n"
+    "attributes each to its tenant and writes one JSON object per line\n"
+    "(schema v1, audit/SCHEMA.md).\n"
+    "\n"
+    "Options:\n"
+    "  --run-dir DIR        state directory (default /run/vmjail)\n"
+    "  --stdout             write the host stream to standard output\n"
+    "  --log FILE           append the host stream to FILE (mode 0600)\n"
+    "  --rotate-size SIZE   rotate FILE when it would exceed SIZE bytes (K, M, G\n"
+    "                       suffixes; default 100M; 0: never; SIGHUP reopens FILE)\n"
+    "  --rotate-keep N      rotated files kept: FILE.1 .. FILE.N (default 5)\n"
+    "  --socket PATH        subscriber socket (default RUN_DIR/events.sock; none: off)\n"
+    "  --sub-buffer SIZE    bytes queued per slow subscriber before it loses records\n"
+    "                       (default 4M; each loss is reported to it in-band)\n"
+    "  --kernel MODE        kernel audit records: all (default; unattributed ones\n"
+    "                       too), tenants (only those of a known tenant), off\n"
+    "  --enable-audit       turn kernel audit on while running: Landlock reports\n"
+    "                       denials only then (side effects: docs/audit.md); the\n"
+    "                       previous state is restored when the last user stops\n"
+    "  -h, --help           this text\n"
+    "  --version            print the version\n"
+    "\n"
+    "follow: print the host stream as it is written, optionally one tenant's only.\n"
+    "audit-restore: put kernel audit back as vmjail found it if no user is left\n"
+    "(after a crash).\n"
+    "\n"
+    "Exit status:\n"
+    "  0  stopped by SIGTERM or SIGINT (follow: the daemon closed the stream)\n"
+    "  1  failure while running (follow: cannot connect to the daemon)\n"
+    "  2  usage error\n"
+    "  3  another vmjaild already runs on this run dir\n"
+    "  4  set-up failed: run dir, sockets, log file, kernel audit socket\n"
+    "Signals: SIGHUP reopens the log file (after an external rotation).\n";
 
 static int parse_size(const char *s, uint64_t *out)
 {
@@ -71,9 +71,8 @@ static int parse_size(const char *s, uint64_t *out)
 static int audit_restore(int argc, char **argv)
 {
 	const char *run_dir = VJ_RUN_DIR_DEFAULT;
-	static const struct option lo[] = {{"run-dir", required_argument, 0, 'r'},
-					   {"help", no_argument, 0, 'h'},
-					   {0, 0, 0, 0}};
+	static const struct option lo[] = {
+	    {"run-dir", required_argument, 0, 'r'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
@@ -103,27 +102,37 @@ int main(int argc, char **argv)
 		return audit_restore(argc - 1, argv + 1);
 
 	struct vjd_opts o = {
-		.run_dir = VJ_RUN_DIR_DEFAULT,
-		.rotate_size = 100ull << 20,
-		.rotate_keep = 5,
-		.kernel = VJD_KERNEL_ALL,
-		.sub_buffer = 4ull << 20,
+	    .run_dir = VJ_RUN_DIR_DEFAULT,
+	    .rotate_size = 100ull << 20,
+	    .rotate_keep = 5,
+	    .kernel = VJD_KERNEL_ALL,
+	    .sub_buffer = 4ull << 20,
 	};
-	enum { O_RUN = 256, O_STDOUT, O_LOG, O_RSIZE, O_RKEEP, O_SOCK, O_SUBBUF, O_KERNEL,
-	       O_ENABLE, O_VERSION };
+	enum {
+		O_RUN = 256,
+		O_STDOUT,
+		O_LOG,
+		O_RSIZE,
+		O_RKEEP,
+		O_SOCK,
+		O_SUBBUF,
+		O_KERNEL,
+		O_ENABLE,
+		O_VERSION
+	};
 	static const struct option lo[] = {
-		{"run-dir", required_argument, 0, O_RUN},
-		{"stdout", no_argument, 0, O_STDOUT},
-		{"log", required_argument, 0, O_LOG},
-		{"rotate-size", required_argument, 0, O_RSIZE},
-		{"rotate-keep", required_argument, 0, O_RKEEP},
-		{"socket", required_argument, 0, O_SOCK},
-		{"sub-buffer", required_argument, 0, O_SUBBUF},
-		{"kernel", required_argument, 0, O_KERNEL},
-		{"enable-audit", no_argument, 0, O_ENABLE},
-		{"help", no_argument, 0, 'h'},
-		{"version", no_argument, 0, O_VERSION},
-		{0, 0, 0, 0},
+	    {"run-dir", required_argument, 0, O_RUN},
+	    {"stdout", no_argument, 0, O_STDOUT},
+	    {"log", required_argument, 0, O_LOG},
+	    {"rotate-size", required_argument, 0, O_RSIZE},
+	    {"rotate-keep", required_argument, 0, O_RKEEP},
+	    {"socket", required_argument, 0, O_SOCK},
+	    {"sub-buffer", required_argument, 0, O_SUBBUF},
+	    {"kernel", required_argument, 0, O_KERNEL},
+	    {"enable-audit", no_argument, 0, O_ENABLE},
+	    {"help", no_argument, 0, 'h'},
+	    {"version", no_argument, 0, O_VERSION},
+	    {0, 0, 0, 0},
 	};
 	int c;
 	uint64_t v;

@@ -21,7 +21,7 @@ int vjd_out_open(struct vjd *d, struct vj_err *e)
 	}
 	if (d->o.log_path) {
 		if (vj_sink_open_path(&d->out_file, d->o.log_path, d->o.rotate_size,
-				      d->o.rotate_keep, e) < 0)
+		                      d->o.rotate_keep, e) < 0)
 			return -1;
 		d->has_file = true;
 	}
@@ -60,7 +60,7 @@ static uint64_t line_seq(const char *line, size_t n)
 
 /* One sink: report its pending loss first, then the line. */
 static void to_sink(struct vjd *d, struct vj_sink *s, struct lossctr *l, uint64_t *lost,
-		    const char *line, size_t n)
+                    const char *line, size_t n)
 {
 	if (l->count) {
 		struct vj_event ev;

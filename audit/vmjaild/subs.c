@@ -38,10 +38,9 @@ int vjd_subs_open(struct vjd *d, struct vj_err *e)
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	if (d->o.sub_path && strcmp(d->o.sub_path, "none") == 0)
 		return 0;
-	int n = d->o.sub_path
-			? snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", d->o.sub_path)
-			: snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s", d->o.run_dir,
-				   VJ_RUN_EVENTS_SOCK);
+	int n = d->o.sub_path ? snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", d->o.sub_path)
+	                      : snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s", d->o.run_dir,
+	                                 VJ_RUN_EVENTS_SOCK);
 	if (n < 0 || (size_t)n >= sizeof(sa.sun_path))
 		return vj_fail(e, ENAMETOOLONG, "subscriber socket path too long");
 	memcpy(d->sub_path, sa.sun_path, sizeof(d->sub_path));
@@ -61,8 +60,8 @@ int vjd_subs_open(struct vjd *d, struct vj_err *e)
 	if (rc < 0 || listen(d->sub_fd, 64) < 0)
 		return vj_failx(e, errno, "bind %s", sa.sun_path);
 	return vjd_epoll_add(d, d->sub_fd, EPOLLIN, TAG_SUBLISTEN, NULL) < 0
-		       ? vj_failx(e, errno, "epoll")
-		       : 0;
+	           ? vj_failx(e, errno, "epoll")
+	           : 0;
 }
 
 void vjd_subs_accept(struct vjd *d)
@@ -134,7 +133,8 @@ static bool parse_request(struct vjd_sub *s)
 static bool flush(struct vjd *d, struct vjd_sub *s)
 {
 	while (s->off < s->len) {
-		ssize_t w = send(s->fd, s->buf + s->off, s->len - s->off, MSG_DONTWAIT | MSG_NOSIGNAL);
+		ssize_t w =
+		    send(s->fd, s->buf + s->off, s->len - s->off, MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (w < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				break;
@@ -147,8 +147,9 @@ static bool flush(struct vjd *d, struct vjd_sub *s)
 	bool want = s->len > 0;
 	if (want != s->want_out) {
 		s->want_out = want;
-		vjd_epoll_mod(d, s->fd, (s->rd_closed ? 0 : EPOLLIN | EPOLLRDHUP) | (want ? EPOLLOUT : 0),
-			      TAG_SUB, s);
+		vjd_epoll_mod(d, s->fd,
+		              (s->rd_closed ? 0 : EPOLLIN | EPOLLRDHUP) | (want ? EPOLLOUT : 0),
+		              TAG_SUB, s);
 	}
 	return true;
 }
@@ -234,8 +235,8 @@ void vjd_sub_event(struct vjd *d, struct vjd_sub *s, uint32_t events)
 		}
 		if (n > 0 && !s->ready) {
 			size_t take = (size_t)n < sizeof(s->req) - 1 - s->reqlen
-					      ? (size_t)n
-					      : sizeof(s->req) - 1 - s->reqlen;
+			                  ? (size_t)n
+			                  : sizeof(s->req) - 1 - s->reqlen;
 			memcpy(s->req + s->reqlen, tmp, take);
 			s->reqlen += take;
 			s->req[s->reqlen] = '\0';

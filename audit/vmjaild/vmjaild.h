@@ -111,8 +111,16 @@ struct vjd {
 };
 
 /* epoll tags: the low 4 bits of epoll_data.u64 (malloc pointers are 16-aligned). */
-enum { TAG_SIGNAL = 1, TAG_TIMER, TAG_INGEST, TAG_CONN, TAG_INOTIFY, TAG_KAUDIT, TAG_SUBLISTEN,
-       TAG_SUB };
+enum {
+	TAG_SIGNAL = 1,
+	TAG_TIMER,
+	TAG_INGEST,
+	TAG_CONN,
+	TAG_INOTIFY,
+	TAG_KAUDIT,
+	TAG_SUBLISTEN,
+	TAG_SUB
+};
 
 /* loop.c */
 int vjd_run(const struct vjd_opts *o);
@@ -137,7 +145,7 @@ void vjd_kernel_close(struct vjd *d);
 void vjd_attrib_init(struct vjd *d);
 void vjd_attrib_frame(struct vjd *d, const struct vj_wire_hdr *h);
 const struct vjd_tenant *vjd_attrib_kernel(struct vjd *d, const struct vj_kaudit_attr *at,
-					   const char **how);
+                                           const char **how);
 void vjd_attrib_expire(struct vjd *d, time_t now);
 void vjd_attrib_free(struct vjd *d);
 

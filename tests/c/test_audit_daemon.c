@@ -89,9 +89,12 @@ static int daemon_stop(pid_t p, int sig)
 
 static struct vj_audit *emitter(const char *run, const char *tenant, const char *log)
 {
-	struct vj_audit_cfg cfg = {.run_dir = P(run), .tenant = tenant, .log_path = log,
-				   .vmm = "firecracker", .policy = "default",
-				   .policy_hash = "sha256:00"};
+	struct vj_audit_cfg cfg = {.run_dir = P(run),
+	                           .tenant = tenant,
+	                           .log_path = log,
+	                           .vmm = "firecracker",
+	                           .policy = "default",
+	                           .policy_hash = "sha256:00"};
 	struct vj_audit *a = NULL;
 	struct vj_err e = {0};
 	if (vj_audit_open(&a, &cfg, &e) < 0)
@@ -162,8 +165,8 @@ static void test_spool_on_start(void)
 	size_t n;
 	char *log = tu_read_file(P("r1.log"), &n);
 	tap_ok(log && tu_jqs_is("map(select(.tenant.id==\"ta\")) | [map(.type), (map(.seq) == "
-				"(map(.seq) | sort))]",
-				log, n, "[[\"created\",\"exec\",\"exited\"],true]"),
+	                        "(map(.seq) | sort))]",
+	                        log, n, "[[\"created\",\"exec\",\"exited\"],true]"),
 	       "created, exec, exited in seq order in the daemon's log");
 	struct stat sst;
 	tap_ok(stat(P("r1.log"), &sst) == 0 && (sst.st_mode & 07777) == 0600, "log file is 0600");
@@ -171,7 +174,7 @@ static void test_spool_on_start(void)
 }
 
 static void emitter_child(const char *run, const char *tenant, const char *log, int n,
-			  int every_enforce, int sleep_us)
+                          int every_enforce, int sleep_us)
 {
 	struct vj_audit *a = emitter(run, tenant, log);
 	for (int i = 0; i < n; i++) {
@@ -214,8 +217,9 @@ static void test_kill9_restart(void)
 	size_t nce = jq_numbers("select(.kind==\"enforcement\") | .seq", clog, cn, &ce);
 	size_t ndl = jq_numbers("select(.tenant.id==\"tk\") | .seq", dlog, dn, &dl);
 	size_t nl = jq_numbers("select(.tenant.id==\"tk\" and .kind==\"loss\") | .loss.since_seq",
-			       dlog, dn, &since);
-	jq_numbers("select(.tenant.id==\"tk\" and .kind==\"loss\") | .loss.count", dlog, dn, &count);
+	                       dlog, dn, &since);
+	jq_numbers("select(.tenant.id==\"tk\" and .kind==\"loss\") | .loss.count", dlog, dn,
+	           &count);
 	size_t lost_lc = 0, lost_enf = 0, uncovered = 0;
 	uint64_t reported = 0;
 	for (size_t i = 0; i < nl; i++)
@@ -231,8 +235,9 @@ static void test_kill9_restart(void)
 			cov = cov || since[j] <= ce[i];
 		uncovered += !cov;
 	}
-	tap_ok(ncl == 400 && nce == 100, "the client logged 400 lifecycle and 100 enforcement "
-					 "records (%zu, %zu)",
+	tap_ok(ncl == 400 && nce == 100,
+	       "the client logged 400 lifecycle and 100 enforcement "
+	       "records (%zu, %zu)",
 	       ncl, nce);
 	tap_is_int(lost_lc, 0, "no lifecycle record lost across two kill -9 restarts");
 	tap_ok(lost_enf <= reported && uncovered == 0,
@@ -244,8 +249,8 @@ static void test_kill9_restart(void)
 		for (size_t j = i + 1; j < ndl; j++)
 			dup += dl[i] == dl[j];
 	tap_diag("kill -9 run: %zu daemon lines for the tenant, %zu duplicates (at-least-once), "
-		 "%zu enforcement records lost and reported",
-		 ndl, dup, lost_enf);
+	         "%zu enforcement records lost and reported",
+	         ndl, dup, lost_enf);
 	free(cl), free(ce), free(dl), free(since), free(count), free(clog), free(dlog);
 }
 
@@ -258,7 +263,8 @@ static pid_t follower(const char *run, const char *tenant, const char *out)
 		char rd[600];
 		snprintf(rd, sizeof(rd), "%s", P(run));
 		if (tenant)
-			execl(vmjaild, vmjaild, "follow", "--run-dir", rd, "--tenant", tenant, NULL);
+			execl(vmjaild, vmjaild, "follow", "--run-dir", rd, "--tenant", tenant,
+			      NULL);
 		else
 			execl(vmjaild, vmjaild, "follow", "--run-dir", rd, NULL);
 		_exit(127);
@@ -306,9 +312,9 @@ static void test_follow_tenant(void)
 	char *o1 = tu_read_file(P("fa.out"), &n1), *o2 = tu_read_file(P("all.out"), &n2);
 	tap_ok(o1 && tu_jqs_is("[length, (map(.tenant.id) | unique)]", o1, n1, "[6,[\"fa\"]]"),
 	       "follow --tenant fa: its 6 records and no other tenant's");
-	tap_ok(o2 && tu_jqs_is("[length, (map(.tenant.id) | unique)]", o2, n2,
-			       "[12,[\"fa\",\"fb\"]]"),
-	       "follow without filter: all 12 records");
+	tap_ok(
+	    o2 && tu_jqs_is("[length, (map(.tenant.id) | unique)]", o2, n2, "[12,[\"fa\",\"fb\"]]"),
+	    "follow without filter: all 12 records");
 	free(o1);
 	free(o2);
 }
@@ -363,9 +369,10 @@ static void test_slow_subscriber(void)
 	snprintf(spec, sizeof(spec), "%d %s", E * N, P("fast.out"));
 	bool fast_all = wait_for(log_has_n_lines, spec, 10);
 	tap_ok(fast_all, "the fast subscriber got all %d records", E * N);
-	tap_ok(lost == 0, "no emitter lost a record to the daemon (%llu)", (unsigned long long)lost);
+	tap_ok(lost == 0, "no emitter lost a record to the daemon (%llu)",
+	       (unsigned long long)lost);
 	tap_diag("slow-subscriber run: %d records in %.1f ms, worst emit %.2f ms", E * N,
-		 t_all * 1e3, worst * 1e3);
+	         t_all * 1e3, worst * 1e3);
 	/* Now the slow one reads what it has, then one more record arrives. */
 	static char buf[1 << 20];
 	size_t got = 0;
@@ -394,9 +401,9 @@ static void test_slow_subscriber(void)
 	waitpid(fast, &fst, 0);
 	close(slow);
 	char *res = tu_jq("-sc",
-			  "[(map(select(.kind==\"enforcement\")) | length),"
-			  " ([.[].loss | select(.source==\"subscriber\") | .count] | add)]",
-			  buf, got, NULL);
+	                  "[(map(select(.kind==\"enforcement\")) | length),"
+	                  " ([.[].loss | select(.source==\"subscriber\") | .count] | add)]",
+	                  buf, got, NULL);
 	int recv_n = -1, lost_n = -1;
 	if (res)
 		sscanf(res, "[%d,%d]", &recv_n, &lost_n);
@@ -426,13 +433,13 @@ static void test_sighup_and_rotation(void)
 	size_t n1, n2;
 	char *o1 = tu_read_file(P("r5.log.old"), &n1), *o2 = tu_read_file(P("r5.log"), &n2);
 	tap_ok(o1 && tu_jqs_is("map(.type)", o1, n1, "[\"created\"]") && o2 &&
-		       tu_jqs_is("map(.type)", o2, n2, "[\"exited\"]"),
+	           tu_jqs_is("map(.type)", o2, n2, "[\"exited\"]"),
 	       "SIGHUP: the moved file keeps the old record, a new file gets the next");
 	free(o1);
 	free(o2);
 
-	const char *rargs[] = {"--kernel", "off", "--log", P("r6.log"), "--rotate-size", "4K",
-			       "--rotate-keep", "2", NULL};
+	const char *rargs[] = {"--kernel", "off",           "--log", P("r6.log"), "--rotate-size",
+	                       "4K",       "--rotate-keep", "2",     NULL};
 	d = daemon_start("r6", rargs);
 	a = emitter("r6", "tr", NULL);
 	for (int i = 0; i < 40; i++)
@@ -442,10 +449,10 @@ static void test_sighup_and_rotation(void)
 	daemon_stop(d, SIGTERM);
 	struct stat s0, s1, s2, s3;
 	bool files = stat(P("r6.log"), &s0) == 0 && stat(P("r6.log.1"), &s1) == 0 &&
-		     stat(P("r6.log.2"), &s2) == 0 && stat(P("r6.log.3"), &s3) != 0;
+	             stat(P("r6.log.2"), &s2) == 0 && stat(P("r6.log.3"), &s3) != 0;
 	tap_ok(files, "rotation keeps the log and 2 older files, no third");
 	tap_ok(files && s0.st_size <= 4096 && s1.st_size <= 4096 && s2.st_size <= 4096 &&
-		       s1.st_size > 2048,
+	           s1.st_size > 2048,
 	       "each file stays under the 4K limit (%lld %lld %lld)", (long long)s0.st_size,
 	       (long long)s1.st_size, (long long)s2.st_size);
 	size_t n = 0;
@@ -510,17 +517,18 @@ static void test_kernel_attribution(void)
 	size_t n;
 	char *log = tu_read_file(P("r7.log"), &n);
 	char want[300];
-	snprintf(want, sizeof(want),
-		 "[{\"id\":\"tkern\",\"vmm\":\"firecracker\",\"cgroup_id\":4242,\"policy\":\"default\","
-		 "\"policy_hash\":\"sha256:00\",\"attribution\":\"pid\"},%d,\"getppid\",\"kill\"]",
-		 vmm);
+	snprintf(
+	    want, sizeof(want),
+	    "[{\"id\":\"tkern\",\"vmm\":\"firecracker\",\"cgroup_id\":4242,\"policy\":\"default\","
+	    "\"policy_hash\":\"sha256:00\",\"attribution\":\"pid\"},%d,\"getppid\",\"kill\"]",
+	    vmm);
 	tap_ok(log && tu_jqs_is("map(select(.source==\"kernel-audit\")) | .[0] | [.tenant, "
-				".actor.pid, .decision.syscall, .type]",
-				log, n, want),
+	                        ".actor.pid, .decision.syscall, .type]",
+	                        log, n, want),
 	       "the seccomp kill of the announced VMM carries its tenant (attribution: pid)");
 	/* By event time: the kernel record reaches the daemon after a grouping window. */
 	tap_ok(log && tu_jqs_is("sort_by(.time) | map(.type)", log, n,
-				"[\"exec\",\"kill\",\"exited\"]"),
+	                        "[\"exec\",\"kill\",\"exited\"]"),
 	       "--kernel tenants: only this tenant's kernel record, between exec and exited");
 	free(log);
 }

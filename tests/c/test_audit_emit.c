@@ -81,22 +81,25 @@ static void test_seq_processes(void)
 	       "seq: 1..%zu each exactly once, increasing within every process (dup %d, "
 	       "non-monotonic %d, out of range %d)",
 	       total, dup, nonmono, out_of_range);
-	tap_diag("host seq: %.0f ns per number with %d processes contending", dt / (double)total * 1e9 * P,
-		 P);
+	tap_diag("host seq: %.0f ns per number with %d processes contending",
+	         dt / (double)total * 1e9 * P, P);
 	free(seen);
 	struct stat st;
 	tap_ok(fstatat(sfd, "seq", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
-		       (st.st_mode & 07777) == 0600 && st.st_uid == 0,
+	           (st.st_mode & 07777) == 0600 && st.st_uid == 0,
 	       "seq file is a root-owned 0600 regular file");
 	close(sfd);
 	close(rfd);
 }
 
 static int open_with(const char *run_dir, const char *tenant, const char *log, struct vj_audit **a,
-		     struct vj_err *e)
+                     struct vj_err *e)
 {
-	struct vj_audit_cfg cfg = {.run_dir = run_dir, .tenant = tenant, .log_path = log,
-				   .vmm = "firecracker", .policy = "default"};
+	struct vj_audit_cfg cfg = {.run_dir = run_dir,
+	                           .tenant = tenant,
+	                           .log_path = log,
+	                           .vmm = "firecracker",
+	                           .policy = "default"};
 	memset(e, 0, sizeof(*e));
 	return vj_audit_open(a, &cfg, e);
 }
@@ -123,11 +126,12 @@ static void test_rundir_safety(void)
 	       "a symlink planted as the seq file is refused (%s)", e.msg);
 	tap_ok(open_with(path_in("ok"), "bad id/with slash", NULL, &a, &e) == -EINVAL,
 	       "invalid tenant id refused");
-	tap_ok(open_with("relative/dir", "t1", NULL, &a, &e) == -EINVAL, "relative run dir refused");
+	tap_ok(open_with("relative/dir", "t1", NULL, &a, &e) == -EINVAL,
+	       "relative run dir refused");
 	tap_ok(open_with(path_in("ok"), "t1", NULL, &a, &e) == 0, "a fresh run dir is created");
 	struct stat st;
 	tap_ok(stat(path_in("ok"), &st) == 0 && (st.st_mode & 07777) == 0700 &&
-		       stat(path_in("ok/spool"), &st) == 0 && (st.st_mode & 07777) == 0700,
+	           stat(path_in("ok/spool"), &st) == 0 && (st.st_mode & 07777) == 0700,
 	       "run dir and spool are created 0700");
 	vj_audit_close(a);
 }
@@ -184,15 +188,16 @@ static void test_full_pipe(void)
 	 * A blocking write would never return (nobody reads this pipe); the
 	 * alarm set before the loop turns that into a failure instead of a hang.
 	 */
-	tap_ok(total_time < 5.0, "%d emits into a full pipe returned in %.1f ms (worst single %.3f ms)",
-	       N, total_time * 1e3, worst * 1e3);
-	tap_ok(st.lost_log > 0 && st.lost_log < (uint64_t)N, "some records were dropped (%llu of %d)",
-	       (unsigned long long)st.lost_log, N);
+	tap_ok(total_time < 5.0,
+	       "%d emits into a full pipe returned in %.1f ms (worst single %.3f ms)", N,
+	       total_time * 1e3, worst * 1e3);
+	tap_ok(st.lost_log > 0 && st.lost_log < (uint64_t)N,
+	       "some records were dropped (%llu of %d)", (unsigned long long)st.lost_log, N);
 	char want[128];
 	/* Records 1..k went out; the first lost one has seq k+1 (this run dir is fresh). */
 	size_t kept = tu_count_lines(buf, first_len);
 	snprintf(want, sizeof(want), "{\"source\":\"queue\",\"count\":%llu,\"since_seq\":%zu}",
-		 (unsigned long long)st.lost_log, kept + 1);
+	         (unsigned long long)st.lost_log, kept + 1);
 	tap_ok(tu_jq_is("select(.kind==\"loss\") | .loss", buf, total, want),
 	       "loss record: count and first lost seq");
 	char *last = tu_jq("-sc", "[.[].type] | .[-2:]", buf, total, NULL);
@@ -236,7 +241,7 @@ static void test_rate_limit(void)
 	snprintf(want, sizeof(want), "%llu", (unsigned long long)st.lost_rate);
 	/* One report, or several if a token came back mid-burst: the sum is what counts. */
 	tap_ok(log && tu_jqs_is("[.[].loss | select(.source==\"rate-limit\") | .count] | add", log,
-				 n, want),
+	                        n, want),
 	       "rate-limit loss records in the log add up to the suppressed count (%s)", want);
 	tap_ok(log && tu_jq_is("select(.type==\"exited\") | .lifecycle.exit_code", log, n, "3"),
 	       "lifecycle records are never rate limited");
@@ -276,10 +281,10 @@ static void test_spool_frames(void)
 	       valid, frames);
 	/* The 200 records that passed the limiter found no daemon: that is reported too. */
 	char *got = tu_jq("-sc",
-			  "[(map(select(.type==\"exited\")) | length),"
-			  " ([.[].loss | select(.source==\"rate-limit\") | .count] | add),"
-			  " ([.[].loss | select(.source==\"daemon-down\") | .count] | add)]",
-			  lines, ln, NULL);
+	                  "[(map(select(.type==\"exited\")) | length),"
+	                  " ([.[].loss | select(.source==\"rate-limit\") | .count] | add),"
+	                  " ([.[].loss | select(.source==\"daemon-down\") | .count] | add)]",
+	                  lines, ln, NULL);
 	int ex = -1, rl = -1, dd2 = -1;
 	if (got)
 		sscanf(got, "[%d,%d,%d]", &ex, &rl, &dd2);
@@ -312,7 +317,7 @@ static void bench(void)
 	}
 	qsort(lat, N, sizeof(double), cmp_double);
 	tap_diag("emit lifecycle (spool file): p50 %.1f us, p99 %.1f us, max %.1f us",
-		 lat[N / 2] * 1e6, lat[N * 99 / 100] * 1e6, lat[N - 1] * 1e6);
+	         lat[N / 2] * 1e6, lat[N * 99 / 100] * 1e6, lat[N - 1] * 1e6);
 	/* Loose: /run is ext4 on this machine kind and the tests share 2 cores. */
 	tap_ok(lat[N / 2] < 0.02, "lifecycle emit median under 20 ms (%.1f us)", lat[N / 2] * 1e6);
 	vj_audit_close(a);

@@ -21,29 +21,32 @@ struct hostile {
 #define FFFD "\xef\xbf\xbd"
 
 static const struct hostile cases[] = {
-	{"quotes", S("a\"b\"c"), NULL, 0},
-	{"backslashes", S("a\\b\\\\c\\"), NULL, 0},
-	{"newlines", S("line1\nline2\r\n"), NULL, 0},
-	{"all C0 controls and DEL",
-	 S("\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15"
-	   "\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f"),
-	 NULL, 0},
-	{"NUL inside", S("a\0b"), NULL, 0},
-	{"terminal escape", S("\x1b[2J\x1b]0;owned\x07"), NULL, 0},
-	{"valid UTF-8", S("caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80"), NULL, 0},
-	{"C1 control U+009B", S("a\xc2\x9b" "b"), NULL, 0},
-	{"U+2028 and bidi override", S("x\xe2\x80\xa8y\xe2\x80\xaez"), NULL, 0},
-	{"lone continuation byte", S("a\x80z"), S("a" FFFD "z")},
-	{"0xff", S("\xff"), S(FFFD)},
-	{"overlong slash", S("\xc0\xaf"), S(FFFD FFFD)},
-	{"surrogate", S("\xed\xa0\x80"), S(FFFD FFFD FFFD)},
-	{"above U+10FFFF", S("\xf4\x90\x80\x80"), S(FFFD FFFD FFFD FFFD)},
-	{"truncated 3-byte", S("\xe6\x97"), S(FFFD)},
-	{"truncated then ASCII", S("\xe6\x97x"), S(FFFD "x")},
-	{"e0 bad second", S("\xe0\x80\x80"), S(FFFD FFFD FFFD)},
-	{"forge a field", S("x\",\"tenant\":{\"id\":\"victim\"},\"y\":\""), NULL, 0},
-	{"forge a record", S("a\n{\"schema\":1,\"seq\":999,\"kind\":\"lifecycle\"}\n"), NULL, 0},
-	{"json closers", S("}]}\"}"), NULL, 0},
+    {"quotes", S("a\"b\"c"), NULL, 0},
+    {"backslashes", S("a\\b\\\\c\\"), NULL, 0},
+    {"newlines", S("line1\nline2\r\n"), NULL, 0},
+    {"all C0 controls and DEL",
+     S("\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15"
+       "\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f"),
+     NULL, 0},
+    {"NUL inside", S("a\0b"), NULL, 0},
+    {"terminal escape", S("\x1b[2J\x1b]0;owned\x07"), NULL, 0},
+    {"valid UTF-8", S("caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80"), NULL, 0},
+    {"C1 control U+009B",
+     S("a\xc2\x9b"
+       "b"),
+     NULL, 0},
+    {"U+2028 and bidi override", S("x\xe2\x80\xa8y\xe2\x80\xaez"), NULL, 0},
+    {"lone continuation byte", S("a\x80z"), S("a" FFFD "z")},
+    {"0xff", S("\xff"), S(FFFD)},
+    {"overlong slash", S("\xc0\xaf"), S(FFFD FFFD)},
+    {"surrogate", S("\xed\xa0\x80"), S(FFFD FFFD FFFD)},
+    {"above U+10FFFF", S("\xf4\x90\x80\x80"), S(FFFD FFFD FFFD FFFD)},
+    {"truncated 3-byte", S("\xe6\x97"), S(FFFD)},
+    {"truncated then ASCII", S("\xe6\x97x"), S(FFFD "x")},
+    {"e0 bad second", S("\xe0\x80\x80"), S(FFFD FFFD FFFD)},
+    {"forge a field", S("x\",\"tenant\":{\"id\":\"victim\"},\"y\":\""), NULL, 0},
+    {"forge a record", S("a\n{\"schema\":1,\"seq\":999,\"kind\":\"lifecycle\"}\n"), NULL, 0},
+    {"json closers", S("}]}\"}"), NULL, 0},
 };
 
 static void fill(struct vj_event *ev, const char *s, size_t n)
@@ -80,24 +83,24 @@ static void test_hostile(void)
 		fill(&ev, h->in, h->len);
 		int n = vj_event_to_json(&ev, line, sizeof(line));
 		tap_ok(n > 0 && vj_json_valid_line(line, (size_t)n) &&
-			       memchr(line, '\n', (size_t)n) == line + n - 1,
+		           memchr(line, '\n', (size_t)n) == line + n - 1,
 		       "%s: one valid line", h->name);
 		/* Nothing JSON allows raw but a terminal would act on. */
 		tap_ok(!memmem(line, (size_t)n, "\xc2\x9b", 2) &&
-			       !memmem(line, (size_t)n, "\xe2\x80\xae", 3) &&
-			       !memmem(line, (size_t)n, "\xe2\x80\xa8", 3) &&
-			       !memchr(line, 0x1b, (size_t)n),
+		           !memmem(line, (size_t)n, "\xe2\x80\xae", 3) &&
+		           !memmem(line, (size_t)n, "\xe2\x80\xa8", 3) &&
+		           !memchr(line, 0x1b, (size_t)n),
 		       "%s: no raw C1, bidi, U+2028 or ESC in the line", h->name);
 		size_t ol = 0;
 		char *out = tu_jq("-j", ".actor.comm", line, (size_t)n, &ol);
 		const char *want = h->want ? h->want : h->in;
 		size_t wl = h->want ? h->wantlen : h->len;
 		if (!tap_ok(out && bytes_eq(out, ol, want, wl), "%s: jq decodes the exact string",
-			    h->name))
+		            h->name))
 			tap_diag("line: %s", line);
 		free(out);
-		tap_ok(tu_jq_is("[.tenant.id,.seq,.kind,.object.path==.actor.comm,.truncated]", line,
-				(size_t)n, "[\"vm-1\",7,\"enforcement\",true,null]"),
+		tap_ok(tu_jq_is("[.tenant.id,.seq,.kind,.object.path==.actor.comm,.truncated]",
+		                line, (size_t)n, "[\"vm-1\",7,\"enforcement\",true,null]"),
 		       "%s: envelope and tenant untouched", h->name);
 		memcpy(all + alllen, line, (size_t)n);
 		alllen += (size_t)n;
@@ -121,7 +124,7 @@ static void test_truncation(void)
 	int n = vj_event_to_json(&ev, line, sizeof(line));
 	tap_ok(n > 0 && vj_json_valid_line(line, (size_t)n), "10 KiB strings: one valid line");
 	tap_ok(tu_jq_is("[(.actor.comm|length),(.object.path|length),.truncated]", line, (size_t)n,
-			"[4096,4096,true]"),
+	                "[4096,4096,true]"),
 	       "10 KiB strings are cut to 4096 bytes with truncated:true");
 
 	/* A 4-byte character straddling the cut is dropped whole, never split. */
@@ -130,7 +133,7 @@ static void test_truncation(void)
 	fill(&ev, big, 5000);
 	n = vj_event_to_json(&ev, line, sizeof(line));
 	tap_ok(n > 0 && vj_json_valid_line(line, (size_t)n) &&
-		       tu_jq_is(".actor.comm|length", line, (size_t)n, "4094"),
+	           tu_jq_is(".actor.comm|length", line, (size_t)n, "4094"),
 	       "cut never splits a UTF-8 character");
 
 	/* Exactly 4096 bytes is not cut. */
@@ -146,7 +149,7 @@ static void test_truncation(void)
 	ev.exe = ev.addr = ev.message = ev.dev_name = ev.target_comm = ev.comm;
 	n = vj_event_to_json(&ev, line, sizeof(line));
 	tap_ok(n > 0 && vj_json_valid_line(line, (size_t)n) &&
-		       tu_jq_is(".truncated", line, (size_t)n, "true"),
+	           tu_jq_is(".truncated", line, (size_t)n, "true"),
 	       "worst case (8 strings of control bytes) is cut harder and still valid (%d bytes)",
 	       n);
 
@@ -177,15 +180,16 @@ static void test_fields(void)
 	ev.arch = 0xc000003e;
 	ev.landlock_domain = 0x195ba459bull;
 	int n = vj_event_to_json(&ev, line, sizeof(line));
-	tap_ok(tu_jq_is("[.time,.object.ioctl,.object.ino,.decision.errno,.decision.errno_name,"
-			".object.signal_name,.decision.syscall_nr,.decision.arch,"
-			".decision.landlock_domain]",
-			line, (size_t)n,
-			"[\"2025-11-28T11:34:00.123456789Z\",\"0xffffffff00005412\","
-			"\"18446744073709551600\",13,\"EACCES\",\"SYS\",0,\"x86_64\",\"195ba459b\"]"),
-	       "RFC 3339 ns time; 64-bit values as exact strings; names for errno/signal/arch");
+	tap_ok(
+	    tu_jq_is("[.time,.object.ioctl,.object.ino,.decision.errno,.decision.errno_name,"
+	             ".object.signal_name,.decision.syscall_nr,.decision.arch,"
+	             ".decision.landlock_domain]",
+	             line, (size_t)n,
+	             "[\"2025-11-28T11:34:00.123456789Z\",\"0xffffffff00005412\","
+	             "\"18446744073709551600\",13,\"EACCES\",\"SYS\",0,\"x86_64\",\"195ba459b\"]"),
+	    "RFC 3339 ns time; 64-bit values as exact strings; names for errno/signal/arch");
 	tap_ok(tu_jq_is("[has(\"actor\"),has(\"lifecycle\"),has(\"loss\"),.actor.uid]", line,
-			(size_t)n, "[false,false,false,null]"),
+	                (size_t)n, "[false,false,false,null]"),
 	       "absent fields and empty groups are omitted (uid -1 is not 'root')");
 
 	vj_event_init(&ev, VJ_EV_LIFECYCLE, "exited");
@@ -193,7 +197,7 @@ static void test_fields(void)
 	ev.uid = 0;
 	n = vj_event_to_json(&ev, line, sizeof(line));
 	tap_ok(tu_jq_is("[.kind,.type,.lifecycle.exit_code,.actor.uid]", line, (size_t)n,
-			"[\"lifecycle\",\"exited\",0,0]"),
+	                "[\"lifecycle\",\"exited\",0,0]"),
 	       "exit code 0 and uid 0 are present, not dropped as 'unset'");
 
 	vj_event_init(&ev, VJ_EV_LOSS, "loss");
@@ -202,7 +206,7 @@ static void test_fields(void)
 	ev.since_seq = 100;
 	n = vj_event_to_json(&ev, line, sizeof(line));
 	tap_ok(tu_jq_is(".loss", line, (size_t)n,
-			"{\"source\":\"queue\",\"count\":12,\"since_seq\":100}"),
+	                "{\"source\":\"queue\",\"count\":12,\"since_seq\":100}"),
 	       "loss record fields");
 
 	ev.kind = (enum vj_ev_kind)77; /* corrupted enum: still valid JSON */
@@ -247,7 +251,7 @@ static void bench(void)
 	double dt = tu_now() - t0;
 	double rate = N / dt;
 	tap_diag("encoder: %.0f records/s, %.0f ns/record, %.0f bytes/record", rate, dt / N * 1e9,
-		 (double)total / N);
+	         (double)total / N);
 	/* Loose floor (ASan builds included): 10x below what a plain build does. */
 	tap_ok(rate > 50000, "encoder sustains > 50k records/s (%.0f)", rate);
 }

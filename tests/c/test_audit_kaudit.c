@@ -107,22 +107,23 @@ static void test_seccomp(struct vj_kaudit *k)
 	char want[512];
 	long ses = my_ses();
 	snprintf(want, sizeof(want),
-		 "[\"enforcement\",\"kill\",\"seccomp\",\"kill\",\"getppid\",%d,%d,31,\"SYS\","
-		 "\"x86_64\",\"kernel-audit\",%s]",
-		 SCMP_SYS(getppid), p, ses >= 0 ? "true" : "false");
+	         "[\"enforcement\",\"kill\",\"seccomp\",\"kill\",\"getppid\",%d,%d,31,\"SYS\","
+	         "\"x86_64\",\"kernel-audit\",%s]",
+	         SCMP_SYS(getppid), p, ses >= 0 ? "true" : "false");
 	tap_ok(tu_jq_is("[.kind,.type,.decision.enforcer,.decision.action,.decision.syscall,"
-			".decision.syscall_nr,.actor.pid,.object.signal,.object.signal_name,"
-			".decision.arch,.source,(.actor|has(\"ses\"))]",
-			s->json[0], strlen(s->json[0]), want),
+	                ".decision.syscall_nr,.actor.pid,.object.signal,.object.signal_name,"
+	                ".decision.arch,.source,(.actor|has(\"ses\"))]",
+	                s->json[0], strlen(s->json[0]), want),
 	       "kill event: type, syscall name and number, pid %d, SIGSYS, arch", p);
 	tap_is_int(s->at[0].ses, ses, "ses in the attribution matches the child's session");
 	tap_is_int(s->at[0].pid, p, "pid in the attribution is the child");
 	/* Kernel comm is 15 bytes max and our comm was shorter: all of it survives. */
-	tap_ok(tu_jq_is(".actor.comm", s->json[0], strlen(s->json[0]), "\"k\\\"i l\\n\xef\xbf\xbd\""),
-	       "hostile comm decoded from hex, escaped, invalid byte as U+FFFD");
+	tap_ok(
+	    tu_jq_is(".actor.comm", s->json[0], strlen(s->json[0]), "\"k\\\"i l\\n\xef\xbf\xbd\""),
+	    "hostile comm decoded from hex, escaped, invalid byte as U+FFFD");
 	tap_ok(vj_json_valid_line(s->json[0], strlen(s->json[0])), "one valid JSON line");
 	tap_ok(tu_jq_is(".time|test(\"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\\\.[0-9]{9}Z$\")",
-			s->json[0], strlen(s->json[0]), "true"),
+	                s->json[0], strlen(s->json[0]), "true"),
 	       "time is the kernel's event time in RFC 3339 with ns");
 }
 
@@ -136,7 +137,7 @@ static void test_seccomp_log_errno(struct vj_kaudit *k)
 	waitpid(p, &st, 0);
 	wait_events(k, s, 1, 3000);
 	tap_ok(s->n == 1 && tu_jq_is("[.type,.decision.action,.decision.syscall]", s->json[0],
-				    strlen(s->json[0]), "[\"log\",\"log\",\"getpgrp\"]"),
+	                             strlen(s->json[0]), "[\"log\",\"log\",\"getpgrp\"]"),
 	       "seccomp RET_LOG arrives as type log");
 
 	memset(s, 0, sizeof(*s));
@@ -146,7 +147,7 @@ static void test_seccomp_log_errno(struct vj_kaudit *k)
 	wait_events(k, s, 1, 3000);
 	/* The kernel logs code=0x50000: the errno value itself is not in the record. */
 	tap_ok(s->n == 1 && tu_jq_is("[.type,.decision.action,.decision.syscall]", s->json[0],
-				    strlen(s->json[0]), "[\"deny\",\"errno\",\"getpgrp\"]"),
+	                             strlen(s->json[0]), "[\"deny\",\"errno\",\"getpgrp\"]"),
 	       "seccomp ERRNO(EPERM) with the log flag arrives as deny/errno");
 }
 
@@ -160,8 +161,8 @@ static int landlock_child(const char *target)
 	static const char *const allowed[] = {"/usr", "/lib", "/lib64", "/bin", "/etc"};
 	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++) {
 		struct landlock_path_beneath_attr pb = {
-			.allowed_access = LANDLOCK_ACCESS_FS_READ_FILE,
-			.parent_fd = open(allowed[i], O_PATH | O_CLOEXEC),
+		    .allowed_access = LANDLOCK_ACCESS_FS_READ_FILE,
+		    .parent_fd = open(allowed[i], O_PATH | O_CLOEXEC),
 		};
 		if (pb.parent_fd < 0)
 			continue;
@@ -201,7 +202,8 @@ static void test_landlock(struct vj_kaudit *k, const char *dir)
 	int abi = (int)syscall(SYS_landlock_create_ruleset, NULL, 0, 1 /* VERSION */);
 	if (abi < 7) {
 		for (int i = 0; i < 10; i++)
-			printf("ok %d # SKIP Landlock ABI %d < 7: no audit of denials\n", ++tap_n, abi);
+			printf("ok %d # SKIP Landlock ABI %d < 7: no audit of denials\n", ++tap_n,
+			       abi);
 		return;
 	}
 	int grc = vj_kaudit_get_enabled(&before, &e);
@@ -224,8 +226,9 @@ static void test_landlock(struct vj_kaudit *k, const char *dir)
 	s->want_pid = p;
 	int st;
 	waitpid(p, &st, 0);
-	tap_ok(WIFEXITED(st) && WEXITSTATUS(st) == 1, "cat in the Landlock domain failed to read "
-						      "(status %#x)",
+	tap_ok(WIFEXITED(st) && WEXITSTATUS(st) == 1,
+	       "cat in the Landlock domain failed to read "
+	       "(status %#x)",
 	       st);
 	wait_events(k, s, 1, 3000);
 	vj_kaudit_enable_release(en);
@@ -244,7 +247,8 @@ static void test_landlock(struct vj_kaudit *k, const char *dir)
 		tap_ok(stat(state, &sst) == 0 && sst.st_size == 0,
 		       "state file emptied by the last user");
 	} else {
-		tap_ok(after >= 1, "another vmjail user holds the enable: audit stays on (%d)", after);
+		tap_ok(after >= 1, "another vmjail user holds the enable: audit stays on (%d)",
+		       after);
 		tap_ok(stat(state, &sst) == 0 && sst.st_size > 0,
 		       "state file still remembers the value to restore");
 	}
@@ -258,9 +262,9 @@ static void test_landlock(struct vj_kaudit *k, const char *dir)
 	       "the exact hostile path round-trips (hex in the record, escaped in JSON)");
 	free(path);
 	tap_ok(tu_jq_is("[.decision.enforcer,.decision.hook,.decision.errno_name,.actor.comm,"
-			".decision.syscall,(.decision.landlock_domain|length>0)]",
-			s->json[0], strlen(s->json[0]),
-			"[\"landlock\",\"fs.read_file\",\"EACCES\",\"cat\",\"openat\",true]"),
+	                ".decision.syscall,(.decision.landlock_domain|length>0)]",
+	                s->json[0], strlen(s->json[0]),
+	                "[\"landlock\",\"fs.read_file\",\"EACCES\",\"cat\",\"openat\",true]"),
 	       "enforcer, blocker, EACCES, comm of the exec'd program, syscall, domain id");
 	tap_ok(s->at[0].landlock_domain != 0 && s->at[0].domain_pid == p,
 	       "attribution: domain created by the child (pid %d)", s->at[0].domain_pid);

@@ -45,185 +45,244 @@ struct tcase {
 	int min_malformed;
 };
 
-#define SECCOMP_OK                                                                         \
-	"audit(1795865791.353:4): auid=4294967295 uid=0 gid=0 ses=4294967295 pid=31957 "    \
-	"comm=7363206B696C6C exe=\"/tmp/exp/nl\" sig=31 arch=c000003e syscall=110 compat=0 " \
+#define SECCOMP_OK                                                                                 \
+	"audit(1795865791.353:4): auid=4294967295 uid=0 gid=0 ses=4294967295 pid=31957 "           \
+	"comm=7363206B696C6C exe=\"/tmp/exp/nl\" sig=31 arch=c000003e syscall=110 compat=0 "       \
 	"ip=0x7fe60f0f3829 code=0x80000000"
 
 static const struct tcase cases[] = {
-	{"seccomp kill (as seen on this kernel)",
-	 {{1326, SECCOMP_OK}},
-	 1,
-	 "[.kind,.type,.decision.enforcer,.decision.action,.decision.syscall,.decision.syscall_nr,"
-	 ".actor.pid,.actor.comm,.actor.exe,.actor.auid,.actor.ses,.object.signal,"
-	 ".kernel.audit_serial,.time]",
-	 "[\"enforcement\",\"kill\",\"seccomp\",\"kill\",\"getppid\",110,31957,\"sc kill\","
-	 "\"/tmp/exp/nl\",null,null,31,4,\"2026-11-28T11:36:31.353000000Z\"]",
-	 0},
-	{"seccomp log",
-	 {{1326, "audit(1.000:5): auid=1000 uid=1000 gid=1000 ses=3 pid=9 comm=\"x\" exe=\"/x\" "
-		 "sig=0 arch=c000003e syscall=111 compat=0 ip=0x1 code=0x7ffc0000"}},
-	 1,
-	 "[.type,.decision.action,.actor.auid,.actor.ses,.object.signal]",
-	 "[\"log\",\"log\",1000,3,null]",
-	 0},
-	{"seccomp errno: data bits decoded should a kernel log them (6.18 logs 0x50000)",
-	 {{1326, "audit(1.000:6): auid=1 uid=1 gid=1 ses=1 pid=9 comm=\"x\" exe=\"/x\" sig=0 "
-		 "arch=c000003e syscall=2 compat=0 ip=0x1 code=0x50001"}},
-	 1,
-	 "[.type,.decision.action,.decision.errno,.decision.errno_name]",
-	 "[\"deny\",\"errno\",1,\"EPERM\"]",
-	 0},
-	{"seccomp i386 compat names the i386 syscall",
-	 {{1326, "audit(1.000:7): auid=1 uid=1 gid=1 ses=1 pid=9 comm=\"x\" exe=\"/x\" sig=31 "
-		 "arch=40000003 syscall=11 compat=1 ip=0x1 code=0x80000000"}},
-	 1,
-	 "[.decision.arch,.decision.syscall]",
-	 "[\"i386\",\"execve\"]",
-	 0},
-	{"seccomp x32 syscall number is flagged",
-	 {{1326, "audit(1.000:8): auid=1 uid=1 gid=1 ses=1 pid=9 comm=\"x\" exe=\"/x\" sig=31 "
-		 "arch=c000003e syscall=1073742083 compat=0 ip=0x1 code=0x80000000"}},
-	 1,
-	 "[.decision.syscall_nr,.decision.syscall]",
-	 "[1073742083,\"x32\"]",
-	 0},
-	{"landlock denial: ACCESS + DOMAIN + SYSCALL + EOE",
-	 {{1423, "audit(1795865791.353:2): domain=123637489 blockers=fs.read_file "
-		 "path=\"/etc/hostname\" dev=\"vda\" ino=733"},
-	  {1424, "audit(1795865791.353:2): domain=123637489 status=allocated mode=enforcing "
-		 "pid=31956 uid=0 exe=\"/tmp/exp/nl\" comm=\"nl\""},
-	  {1300, "audit(1795865791.353:2): arch=c000003e syscall=257 success=no exit=-13 "
-		 "a0=ffffff9c a1=55a6a90f9038 a2=0 a3=0 items=0 ppid=31955 pid=31956 "
-		 "auid=4294967295 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 "
-		 "tty=(none) ses=4294967295 comm=6C6C22780AFF exe=\"/tmp/exp/nl\" key=(null)"},
-	  {1327, "audit(1795865791.353:2): proctitle=\"./nl\""},
-	  {1320, "audit(1795865791.353:2): "}},
-	 1,
-	 "[.decision.enforcer,.decision.hook,.decision.landlock_domain,.object.path,"
-	 ".object.dev_name,.object.ino,.actor.pid,.actor.ppid,.decision.syscall,.decision.errno,"
-	 ".actor.comm]",
-	 "[\"landlock\",\"fs.read_file\",\"123637489\",\"/etc/hostname\",\"vda\",\"733\",31956,"
-	 "31955,\"openat\",13,\"ll\\\"x\\n\xef\xbf\xbd\"]",
-	 0},
-	{"landlock hex-encoded hostile path",
-	 {{1423, "audit(2.000:9): domain=1 blockers=fs.write_file "
-		 "path=2F746D702F61207069643D31202270220A0A1B5B324A dev=\"vda\" ino=1"}},
-	 1,
-	 "[.object.path,.actor.pid]",
-	 "[\"/tmp/a pid=1 \\\"p\\\"\\n\\n\\u001b[2J\",null]",
-	 0},
-	{"landlock tcp connect",
-	 {{1423, "audit(2.000:10): domain=1a blockers=net.connect_tcp daddr=127.0.0.1 dest=80"}},
-	 1,
-	 "[.decision.hook,.object.family,.object.addr,.object.port]",
-	 "[\"net.connect_tcp\",\"inet\",\"127.0.0.1\",80]",
-	 0},
-	{"landlock signal scope",
-	 {{1423, "audit(2.000:11): domain=1a blockers=scope.signal opid=1 ocomm=\"systemd\""}},
-	 1,
-	 "[.decision.hook,.object.target_pid,.object.target_comm]",
-	 "[\"scope.signal\",1,\"systemd\"]",
-	 0},
-	{"landlock ioctl on a device",
-	 {{1423, "audit(2.000:12): domain=1a blockers=fs.ioctl_dev path=\"/dev/tty\" dev=\"devtmpfs\" "
-		 "ino=5 ioctlcmd=0x5412"}},
-	 1,
-	 "[.decision.hook,.object.ioctl]",
-	 "[\"fs.ioctl_dev\",\"0x5412\"]",
-	 0},
-	{"apparmor denial",
-	 {{1400, "audit(3.000:13): apparmor=\"DENIED\" operation=\"open\" class=\"file\" "
-		 "profile=\"vmjail-vm1\" name=\"/etc/shadow\" pid=77 comm=\"qemu\" "
-		 "requested_mask=\"r\" denied_mask=\"r\" fsuid=1000 ouid=0"}},
-	 1,
-	 "[.decision.enforcer,.decision.action,.decision.hook,.decision.rule,.object.path,"
-	 ".actor.pid,.object.detail]",
-	 "[\"apparmor\",\"deny\",\"open\",\"vmjail-vm1\",\"/etc/shadow\",77,\"r\"]",
-	 0},
-	{"selinux AVC (type 1400 without apparmor=) is not ours",
-	 {{1400, "audit(3.000:14): avc:  denied  { read } for  pid=1 comm=\"x\" "
-		 "scontext=a tcontext=b tclass=file permissive=0"}},
-	 0, NULL, NULL, 0},
-	{"SYSCALL alone is context, not an event",
-	 {{1300, "audit(3.000:15): arch=c000003e syscall=1 success=yes exit=1 pid=5 uid=0"}},
-	 0, NULL, NULL, 0},
-	/* ---- hostile and malformed ---- */
-	{"forged pid inside quoted comm cannot become a field",
-	 {{1326, "audit(4.000:16): pid=5 comm=\"a pid=6\" exe=\"/x\" sig=31 arch=c000003e "
-		 "syscall=1 code=0x80000000"}},
-	 1,
-	 "[.actor.pid,.actor.comm]",
-	 "[5,\"a pid=6\"]",
-	 0},
-	{"second pid= later in the record is ignored (first wins)",
-	 {{1326, "audit(4.000:17): pid=5 comm=\"x\" code=0x80000000 arch=c000003e syscall=1 pid=6"}},
-	 1, ".actor.pid", "5", 0},
-	{"odd-length hex comm is dropped",
-	 {{1326, "audit(4.000:18): pid=5 comm=ABC exe=\"/x\" code=0x80000000 arch=c000003e "
-		 "syscall=1"}},
-	 1, ".actor|has(\"comm\")", "false", 0},
-	{"non-hex comm is dropped",
-	 {{1326, "audit(4.000:19): pid=5 comm=ZZ exe=\"/x\" code=0x80000000 arch=c000003e "
-		 "syscall=1"}},
-	 1, ".actor|has(\"comm\")", "false", 0},
-	{"unterminated quote: the rest of the record is not trusted",
-	 {{1326, "audit(4.000:20): pid=5 comm=\"abc exe=\"/x\" code=0x80000000"}},
-	 0, NULL, NULL, 1},
-	{"seccomp without code is refused",
-	 {{1326, "audit(4.000:21): pid=5 comm=\"x\" arch=c000003e syscall=1"}},
-	 0, NULL, NULL, 1},
-	{"seccomp without pid is refused",
-	 {{1326, "audit(4.000:22): comm=\"x\" code=0x80000000 arch=c000003e syscall=1"}},
-	 0, NULL, NULL, 1},
-	{"pid overflow is refused (field dropped, record refused)",
-	 {{1326, "audit(4.000:23): pid=99999999999999999999999 code=0x80000000"}},
-	 0, NULL, NULL, 1},
-	{"code wider than 32 bits is refused",
-	 {{1326, "audit(4.000:24): pid=5 code=0x1ffffffff"}},
-	 0, NULL, NULL, 1},
-	{"syscall number overflow keeps the event, drops the number",
-	 {{1326, "audit(4.000:25): pid=5 code=0x80000000 arch=c000003e syscall=4294967296"}},
-	 1, ".decision|has(\"syscall_nr\")", "false", 0},
-	{"signal out of range is dropped",
-	 {{1326, "audit(4.000:26): pid=5 code=0x80000000 sig=1000"}},
-	 1, ".object|has(\"signal\")", "false", 0},
-	{"bad header: no audit( prefix",
-	 {{1326, "adit(4.000:27): pid=5 code=0x80000000"}},
-	 0, NULL, NULL, 1},
-	{"bad header: msec not 3 digits",
-	 {{1326, "audit(4.00:28): pid=5 code=0x80000000"}},
-	 0, NULL, NULL, 1},
-	{"bad header: serial overflow",
-	 {{1326, "audit(4.000:184467440737095516160): pid=5 code=0x80000000"}},
-	 0, NULL, NULL, 1},
-	{"bad header: missing ')'",
-	 {{1326, "audit(4.000:29 pid=5 code=0x80000000"}},
-	 0, NULL, NULL, 1},
-	{"empty record",
-	 {{1326, ""}},
-	 0, NULL, NULL, 1},
-	{"landlock without domain is refused",
-	 {{1423, "audit(5.000:30): blockers=fs.read_file path=\"/x\""}},
-	 0, NULL, NULL, 1},
-	{"landlock blockers with control bytes are refused",
-	 {{1423, "audit(5.000:31): domain=1 blockers=\"fs.read\x01\" path=\"/x\""}},
-	 0, NULL, NULL, 1},
-	{"landlock port out of range is dropped",
-	 {{1423, "audit(5.000:32): domain=1 blockers=net.bind_tcp saddr=::1 src=70000"}},
-	 1, "[.object.family,.object.port]", "[\"inet6\",null]", 0},
-	{"SYSCALL of the same event cannot override the denial's own fields",
-	 {{1423, "audit(5.000:33): domain=1 blockers=fs.read_file path=\"/a\""},
-	  {1300, "audit(5.000:33): arch=c000003e syscall=257 success=no exit=-99999 pid=4 "
-		 "path=\"/b\""}},
-	 1, "[.object.path,.actor.pid,.decision.errno]", "[\"/a\",4,null]", 0},
-	{"records of another event do not mix in",
-	 {{1423, "audit(5.000:34): domain=1 blockers=fs.read_file path=\"/a\""},
-	  {1300, "audit(5.000:35): arch=c000003e syscall=257 success=no exit=-13 pid=4"}},
-	 1, "[.actor.pid,.decision.errno]", "[null,null]", 0},
-	{"kernel trailing NUL is tolerated",
-	 {{1326, "audit(6.000:36): pid=5 comm=\"x\" code=0x80000000 arch=c000003e syscall=1\0"}},
-	 1, ".actor.pid", "5", 0},
+    {"seccomp kill (as seen on this kernel)",
+     {{1326, SECCOMP_OK}},
+     1,
+     "[.kind,.type,.decision.enforcer,.decision.action,.decision.syscall,.decision.syscall_nr,"
+     ".actor.pid,.actor.comm,.actor.exe,.actor.auid,.actor.ses,.object.signal,"
+     ".kernel.audit_serial,.time]",
+     "[\"enforcement\",\"kill\",\"seccomp\",\"kill\",\"getppid\",110,31957,\"sc kill\","
+     "\"/tmp/exp/nl\",null,null,31,4,\"2026-11-28T11:36:31.353000000Z\"]",
+     0},
+    {"seccomp log",
+     {{1326, "audit(1.000:5): auid=1000 uid=1000 gid=1000 ses=3 pid=9 comm=\"x\" exe=\"/x\" "
+             "sig=0 arch=c000003e syscall=111 compat=0 ip=0x1 code=0x7ffc0000"}},
+     1,
+     "[.type,.decision.action,.actor.auid,.actor.ses,.object.signal]",
+     "[\"log\",\"log\",1000,3,null]",
+     0},
+    {"seccomp errno: data bits decoded should a kernel log them (6.18 logs 0x50000)",
+     {{1326, "audit(1.000:6): auid=1 uid=1 gid=1 ses=1 pid=9 comm=\"x\" exe=\"/x\" sig=0 "
+             "arch=c000003e syscall=2 compat=0 ip=0x1 code=0x50001"}},
+     1,
+     "[.type,.decision.action,.decision.errno,.decision.errno_name]",
+     "[\"deny\",\"errno\",1,\"EPERM\"]",
+     0},
+    {"seccomp i386 compat names the i386 syscall",
+     {{1326, "audit(1.000:7): auid=1 uid=1 gid=1 ses=1 pid=9 comm=\"x\" exe=\"/x\" sig=31 "
+             "arch=40000003 syscall=11 compat=1 ip=0x1 code=0x80000000"}},
+     1,
+     "[.decision.arch,.decision.syscall]",
+     "[\"i386\",\"execve\"]",
+     0},
+    {"seccomp x32 syscall number is flagged",
+     {{1326, "audit(1.000:8): auid=1 uid=1 gid=1 ses=1 pid=9 comm=\"x\" exe=\"/x\" sig=31 "
+             "arch=c000003e syscall=1073742083 compat=0 ip=0x1 code=0x80000000"}},
+     1,
+     "[.decision.syscall_nr,.decision.syscall]",
+     "[1073742083,\"x32\"]",
+     0},
+    {"landlock denial: ACCESS + DOMAIN + SYSCALL + EOE",
+     {{1423, "audit(1795865791.353:2): domain=123637489 blockers=fs.read_file "
+             "path=\"/etc/hostname\" dev=\"vda\" ino=733"},
+      {1424, "audit(1795865791.353:2): domain=123637489 status=allocated mode=enforcing "
+             "pid=31956 uid=0 exe=\"/tmp/exp/nl\" comm=\"nl\""},
+      {1300, "audit(1795865791.353:2): arch=c000003e syscall=257 success=no exit=-13 "
+             "a0=ffffff9c a1=55a6a90f9038 a2=0 a3=0 items=0 ppid=31955 pid=31956 "
+             "auid=4294967295 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 "
+             "tty=(none) ses=4294967295 comm=6C6C22780AFF exe=\"/tmp/exp/nl\" key=(null)"},
+      {1327, "audit(1795865791.353:2): proctitle=\"./nl\""},
+      {1320, "audit(1795865791.353:2): "}},
+     1,
+     "[.decision.enforcer,.decision.hook,.decision.landlock_domain,.object.path,"
+     ".object.dev_name,.object.ino,.actor.pid,.actor.ppid,.decision.syscall,.decision.errno,"
+     ".actor.comm]",
+     "[\"landlock\",\"fs.read_file\",\"123637489\",\"/etc/hostname\",\"vda\",\"733\",31956,"
+     "31955,\"openat\",13,\"ll\\\"x\\n\xef\xbf\xbd\"]",
+     0},
+    {"landlock hex-encoded hostile path",
+     {{1423, "audit(2.000:9): domain=1 blockers=fs.write_file "
+             "path=2F746D702F61207069643D31202270220A0A1B5B324A dev=\"vda\" ino=1"}},
+     1,
+     "[.object.path,.actor.pid]",
+     "[\"/tmp/a pid=1 \\\"p\\\"\\n\\n\\u001b[2J\",null]",
+     0},
+    {"landlock tcp connect",
+     {{1423, "audit(2.000:10): domain=1a blockers=net.connect_tcp daddr=127.0.0.1 dest=80"}},
+     1,
+     "[.decision.hook,.object.family,.object.addr,.object.port]",
+     "[\"net.connect_tcp\",\"inet\",\"127.0.0.1\",80]",
+     0},
+    {"landlock signal scope",
+     {{1423, "audit(2.000:11): domain=1a blockers=scope.signal opid=1 ocomm=\"systemd\""}},
+     1,
+     "[.decision.hook,.object.target_pid,.object.target_comm]",
+     "[\"scope.signal\",1,\"systemd\"]",
+     0},
+    {"landlock ioctl on a device",
+     {{1423, "audit(2.000:12): domain=1a blockers=fs.ioctl_dev path=\"/dev/tty\" dev=\"devtmpfs\" "
+             "ino=5 ioctlcmd=0x5412"}},
+     1,
+     "[.decision.hook,.object.ioctl]",
+     "[\"fs.ioctl_dev\",\"0x5412\"]",
+     0},
+    {"apparmor denial",
+     {{1400, "audit(3.000:13): apparmor=\"DENIED\" operation=\"open\" class=\"file\" "
+             "profile=\"vmjail-vm1\" name=\"/etc/shadow\" pid=77 comm=\"qemu\" "
+             "requested_mask=\"r\" denied_mask=\"r\" fsuid=1000 ouid=0"}},
+     1,
+     "[.decision.enforcer,.decision.action,.decision.hook,.decision.rule,.object.path,"
+     ".actor.pid,.object.detail]",
+     "[\"apparmor\",\"deny\",\"open\",\"vmjail-vm1\",\"/etc/shadow\",77,\"r\"]",
+     0},
+    {"selinux AVC (type 1400 without apparmor=) is not ours",
+     {{1400, "audit(3.000:14): avc:  denied  { read } for  pid=1 comm=\"x\" "
+             "scontext=a tcontext=b tclass=file permissive=0"}},
+     0,
+     NULL,
+     NULL,
+     0},
+    {"SYSCALL alone is context, not an event",
+     {{1300, "audit(3.000:15): arch=c000003e syscall=1 success=yes exit=1 pid=5 uid=0"}},
+     0,
+     NULL,
+     NULL,
+     0},
+    /* ---- hostile and malformed ---- */
+    {"forged pid inside quoted comm cannot become a field",
+     {{1326, "audit(4.000:16): pid=5 comm=\"a pid=6\" exe=\"/x\" sig=31 arch=c000003e "
+             "syscall=1 code=0x80000000"}},
+     1,
+     "[.actor.pid,.actor.comm]",
+     "[5,\"a pid=6\"]",
+     0},
+    {"second pid= later in the record is ignored (first wins)",
+     {{1326, "audit(4.000:17): pid=5 comm=\"x\" code=0x80000000 arch=c000003e syscall=1 pid=6"}},
+     1,
+     ".actor.pid",
+     "5",
+     0},
+    {"odd-length hex comm is dropped",
+     {{1326, "audit(4.000:18): pid=5 comm=ABC exe=\"/x\" code=0x80000000 arch=c000003e "
+             "syscall=1"}},
+     1,
+     ".actor|has(\"comm\")",
+     "false",
+     0},
+    {"non-hex comm is dropped",
+     {{1326, "audit(4.000:19): pid=5 comm=ZZ exe=\"/x\" code=0x80000000 arch=c000003e "
+             "syscall=1"}},
+     1,
+     ".actor|has(\"comm\")",
+     "false",
+     0},
+    {"unterminated quote: the rest of the record is not trusted",
+     {{1326, "audit(4.000:20): pid=5 comm=\"abc exe=\"/x\" code=0x80000000"}},
+     0,
+     NULL,
+     NULL,
+     1},
+    {"seccomp without code is refused",
+     {{1326, "audit(4.000:21): pid=5 comm=\"x\" arch=c000003e syscall=1"}},
+     0,
+     NULL,
+     NULL,
+     1},
+    {"seccomp without pid is refused",
+     {{1326, "audit(4.000:22): comm=\"x\" code=0x80000000 arch=c000003e syscall=1"}},
+     0,
+     NULL,
+     NULL,
+     1},
+    {"pid overflow is refused (field dropped, record refused)",
+     {{1326, "audit(4.000:23): pid=99999999999999999999999 code=0x80000000"}},
+     0,
+     NULL,
+     NULL,
+     1},
+    {"code wider than 32 bits is refused",
+     {{1326, "audit(4.000:24): pid=5 code=0x1ffffffff"}},
+     0,
+     NULL,
+     NULL,
+     1},
+    {"syscall number overflow keeps the event, drops the number",
+     {{1326, "audit(4.000:25): pid=5 code=0x80000000 arch=c000003e syscall=4294967296"}},
+     1,
+     ".decision|has(\"syscall_nr\")",
+     "false",
+     0},
+    {"signal out of range is dropped",
+     {{1326, "audit(4.000:26): pid=5 code=0x80000000 sig=1000"}},
+     1,
+     ".object|has(\"signal\")",
+     "false",
+     0},
+    {"bad header: no audit( prefix",
+     {{1326, "adit(4.000:27): pid=5 code=0x80000000"}},
+     0,
+     NULL,
+     NULL,
+     1},
+    {"bad header: msec not 3 digits",
+     {{1326, "audit(4.00:28): pid=5 code=0x80000000"}},
+     0,
+     NULL,
+     NULL,
+     1},
+    {"bad header: serial overflow",
+     {{1326, "audit(4.000:184467440737095516160): pid=5 code=0x80000000"}},
+     0,
+     NULL,
+     NULL,
+     1},
+    {"bad header: missing ')'", {{1326, "audit(4.000:29 pid=5 code=0x80000000"}}, 0, NULL, NULL, 1},
+    {"empty record", {{1326, ""}}, 0, NULL, NULL, 1},
+    {"landlock without domain is refused",
+     {{1423, "audit(5.000:30): blockers=fs.read_file path=\"/x\""}},
+     0,
+     NULL,
+     NULL,
+     1},
+    {"landlock blockers with control bytes are refused",
+     {{1423, "audit(5.000:31): domain=1 blockers=\"fs.read\x01\" path=\"/x\""}},
+     0,
+     NULL,
+     NULL,
+     1},
+    {"landlock port out of range is dropped",
+     {{1423, "audit(5.000:32): domain=1 blockers=net.bind_tcp saddr=::1 src=70000"}},
+     1,
+     "[.object.family,.object.port]",
+     "[\"inet6\",null]",
+     0},
+    {"SYSCALL of the same event cannot override the denial's own fields",
+     {{1423, "audit(5.000:33): domain=1 blockers=fs.read_file path=\"/a\""},
+      {1300, "audit(5.000:33): arch=c000003e syscall=257 success=no exit=-99999 pid=4 "
+             "path=\"/b\""}},
+     1,
+     "[.object.path,.actor.pid,.decision.errno]",
+     "[\"/a\",4,null]",
+     0},
+    {"records of another event do not mix in",
+     {{1423, "audit(5.000:34): domain=1 blockers=fs.read_file path=\"/a\""},
+      {1300, "audit(5.000:35): arch=c000003e syscall=257 success=no exit=-13 pid=4"}},
+     1,
+     "[.actor.pid,.decision.errno]",
+     "[null,null]",
+     0},
+    {"kernel trailing NUL is tolerated",
+     {{1326, "audit(6.000:36): pid=5 comm=\"x\" code=0x80000000 arch=c000003e syscall=1\0"}},
+     1,
+     ".actor.pid",
+     "5",
+     0},
 };
 
 static void run_case(const struct tcase *t)
@@ -273,8 +332,8 @@ static void test_attr(void)
 		vj_kaudit_feed(k, t->recs[i].type, t->recs[i].text, strlen(t->recs[i].text));
 	tap_is_int(g.n, 1, "EOE closes the event at once (no flush needed)");
 	tap_ok(g.at[0].landlock_domain == 0x123637489ull && g.at[0].domain_pid == 31956 &&
-		       g.at[0].pid == 31956 && g.at[0].ppid == 31955 && g.at[0].ses == -1 &&
-		       g.at[0].auid == -1 && g.at[0].uid == 0 && g.at[0].serial == 2,
+	           g.at[0].pid == 31956 && g.at[0].ppid == 31955 && g.at[0].ses == -1 &&
+	           g.at[0].auid == -1 && g.at[0].uid == 0 && g.at[0].serial == 2,
 	       "attribution keys: domain, domain creator, pid, ppid, unset ses/auid");
 	vj_kaudit_close(k);
 }
@@ -289,9 +348,10 @@ static void test_grouping_limits(void)
 	vj_kaudit_new(&k, cb, &g, &e);
 	/* 40 interleaved events: more than can be open; none lost, all dispatched. */
 	for (int i = 0; i < 40; i++) {
-		snprintf(rec, sizeof(rec),
-			 "audit(7.000:%d): pid=%d comm=\"x\" code=0x80000000 arch=c000003e syscall=1",
-			 100 + i, 1000 + i);
+		snprintf(
+		    rec, sizeof(rec),
+		    "audit(7.000:%d): pid=%d comm=\"x\" code=0x80000000 arch=c000003e syscall=1",
+		    100 + i, 1000 + i);
 		vj_kaudit_feed(k, 1326, rec, strlen(rec));
 	}
 	int before_flush = g.n;
@@ -305,7 +365,8 @@ static void test_grouping_limits(void)
 	/* A group cannot grow past its record cap. */
 	g.n = 0;
 	for (int i = 0; i < 100; i++) {
-		snprintf(rec, sizeof(rec), "audit(8.000:1): domain=1 blockers=fs.read_file ino=%d", i);
+		snprintf(rec, sizeof(rec), "audit(8.000:1): domain=1 blockers=fs.read_file ino=%d",
+		         i);
 		vj_kaudit_feed(k, 1423, rec, strlen(rec));
 	}
 	vj_kaudit_flush(k);

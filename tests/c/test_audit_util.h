@@ -24,7 +24,7 @@
 
 /* Run argv, feed it `in` (may be NULL), return its stdout (malloc'd, NUL-terminated). */
 static inline char *tu_run(char *const argv[], const char *in, size_t inlen, size_t *outlen,
-			   int *status)
+                           int *status)
 {
 	int ip[2], op[2];
 	if (pipe2(ip, O_CLOEXEC) < 0 || pipe2(op, O_CLOEXEC) < 0)
@@ -44,7 +44,8 @@ static inline char *tu_run(char *const argv[], const char *in, size_t inlen, siz
 	char *buf = malloc(cap);
 	if (!in)
 		close(ip[1]);
-	struct pollfd pf[2] = {{.fd = op[0], .events = POLLIN}, {.fd = in ? ip[1] : -1, .events = POLLOUT}};
+	struct pollfd pf[2] = {{.fd = op[0], .events = POLLIN},
+	                       {.fd = in ? ip[1] : -1, .events = POLLOUT}};
 	for (;;) {
 		if (poll(pf, 2, -1) < 0 && errno != EINTR)
 			break;
@@ -81,7 +82,7 @@ static inline char *tu_run(char *const argv[], const char *in, size_t inlen, siz
 
 /* jq [opts...] filter over data; returns output with the final newline removed. */
 static inline char *tu_jq(const char *opts, const char *filter, const char *data, size_t len,
-			  size_t *outlen)
+                          size_t *outlen)
 {
 	char *argv[6];
 	int i = 0;
