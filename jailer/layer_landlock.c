@@ -113,6 +113,47 @@ static int add_port(int ruleset, __u64 right, uint16_t port, struct vj_err *e)
 	return 0;
 }
 
+#define MAX_DERIVED_PORTS 4096
+
+/* Ports the cgroup-BPF rules allow for op, or -1 when more than
+ * MAX_DERIVED_PORTS (then Landlock leaves that TCP access to cgroup-BPF). */
+static long derived_ports(const struct vj_cgbpf *c, enum vj_netop op)
+{
+	long n = 0;
+	for (size_t i = 0; i < c->nnet; i++)
+		if (c->net[i].op == op)
+			n += (long)c->net[i].port_hi - (long)c->net[i].port_lo + 1;
+	return n > MAX_DERIVED_PORTS ? -1 : n;
+}
+
+/*
+ * TCP: the policy's `net connect/bind allow` rules are the single source of
+ * truth.  Landlock can only say "port", not "address", so it allows the
+ * ports those rules name and cgroup-BPF narrows them to the addresses; a
+ * port no rule names is refused by both.
+ */
+static int add_net_rules(int rs, const struct vj_plan *p, __u64 handled, struct vj_err *e)
+{
+	const struct vj_landlock *ll = &p->policy->landlock;
+	const struct vj_cgbpf *c = &p->policy->cgbpf;
+	int rc = 0;
+	for (size_t i = 0; !rc && i < ll->nbind_ports; i++)
+		rc = add_port(rs, VJ_LL_NET_BIND_TCP, ll->bind_ports[i], e);
+	for (size_t i = 0; !rc && i < ll->nconnect_ports; i++)
+		rc = add_port(rs, VJ_LL_NET_CONNECT_TCP, ll->connect_ports[i], e);
+	for (size_t i = 0; !rc && i < c->nnet; i++) {
+		const struct vj_netrule *r = &c->net[i];
+		__u64 right = r->op == VJ_NET_CONNECT ? VJ_LL_NET_CONNECT_TCP
+			      : r->op == VJ_NET_BIND  ? VJ_LL_NET_BIND_TCP
+						      : 0;
+		if (!(right & handled))
+			continue;
+		for (unsigned port = r->port_lo; !rc && port <= r->port_hi; port++)
+			rc = add_port(rs, right, (uint16_t)port, e);
+	}
+	return rc;
+}
+
 static unsigned ll_rights(unsigned r)
 {
 	__u64 v = 0;
@@ -138,7 +179,10 @@ static int apply(struct vj_launch *l, struct vj_err *e)
 	struct vj_ll_ruleset_attr attr = {.handled_access_fs = vj_ll_fs_rights_for_abi(abi)};
 	size_t size = sizeof(attr.handled_access_fs);
 	if (abi >= 4) {
-		attr.handled_access_net = VJ_LL_NET_BIND_TCP | VJ_LL_NET_CONNECT_TCP;
+		if (derived_ports(&p->policy->cgbpf, VJ_NET_BIND) >= 0)
+			attr.handled_access_net |= VJ_LL_NET_BIND_TCP;
+		if (derived_ports(&p->policy->cgbpf, VJ_NET_CONNECT) >= 0)
+			attr.handled_access_net |= VJ_LL_NET_CONNECT_TCP;
 		size = offsetof(struct vj_ll_ruleset_attr, scoped);
 	}
 	if (abi >= 6) {
@@ -177,10 +221,8 @@ static int apply(struct vj_launch *l, struct vj_err *e)
 		rc = add_path(rs, "/sys", RIGHTS_RO, h, e);
 	for (size_t i = 0; !rc && i < ll->npaths; i++)
 		rc = add_path(rs, ll->paths[i].path, ll_rights(ll->paths[i].rights), h, e);
-	for (size_t i = 0; !rc && i < ll->nbind_ports; i++)
-		rc = add_port(rs, VJ_LL_NET_BIND_TCP, ll->bind_ports[i], e);
-	for (size_t i = 0; !rc && i < ll->nconnect_ports; i++)
-		rc = add_port(rs, VJ_LL_NET_CONNECT_TCP, ll->connect_ports[i], e);
+	if (!rc && attr.handled_access_net)
+		rc = add_net_rules(rs, p, attr.handled_access_net, e);
 
 	/* Log denials of the VMM too, not only of this pre-exec code. */
 	__u32 flags = abi >= 7 ? VJ_LL_RESTRICT_LOG_NEW_EXEC_ON : 0;

@@ -85,7 +85,7 @@ rm -rf "$VJ_TEST_BASE/jailprobe"
 id=$(new_id)
 jail_bg "$id" -- sleep 20 >/dev/null 2>&1 
 sup=$!
-ok "first jail runs" wait_for grep -q '^status=running' "$VJ_TEST_BASE/jailprobe/$id/vmjail.state"
+ok "first jail runs" wait_for grep -qs '^status=running' "$VJ_TEST_BASE/jailprobe/$id/vmjail.state"
 refused 125 "already exists" "a duplicate --id while the first runs" -- --id "$id" "${E[@]}" "${U[@]}" "${B[@]}"
 ok "the first jail still runs" kill -0 "$sup"
 "$VMJAIL" --kill --id "$id" "${B[@]}" >/dev/null 2>&1

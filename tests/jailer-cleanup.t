@@ -21,7 +21,7 @@ is "$(leftover "$id")" "" "normal exit: no jail dir, no cgroup left"
 id=$(new_id)
 jail_bg "$id" -- sleep 30 >/dev/null 2>"$VJ_TEST_TMP/err" 
 sup=$!
-ok "running" wait_for grep -q '^status=running' "$VJ_TEST_BASE/jailprobe/$id/vmjail.state"
+ok "running" wait_for grep -qs '^status=running' "$VJ_TEST_BASE/jailprobe/$id/vmjail.state"
 pid=$(sed -n 's/^vmm_pid=//p' "$VJ_TEST_BASE/jailprobe/$id/vmjail.state")
 kill -KILL "$pid"
 wait "$sup"
@@ -32,7 +32,7 @@ is "$(leftover "$id")" "" "SIGKILL of the VMM: no jail dir, no cgroup left"
 id=$(new_id)
 jail_bg "$id" -- sleep 30 >/dev/null 2>&1 
 sup=$!
-ok "running" wait_for grep -q '^status=running' "$VJ_TEST_BASE/jailprobe/$id/vmjail.state"
+ok "running" wait_for grep -qs '^status=running' "$VJ_TEST_BASE/jailprobe/$id/vmjail.state"
 pid=$(sed -n 's/^vmm_pid=//p' "$VJ_TEST_BASE/jailprobe/$id/vmjail.state")
 kill -KILL "$sup"
 wait "$sup" 2>/dev/null
@@ -51,7 +51,7 @@ like "$(cat "$VJ_TEST_TMP/out")" "nothing to clean up" "--cleanup again: says th
 id=$(new_id)
 jail_bg "$id" -- sleep 30 >/dev/null 2>&1 
 sup=$!
-ok "running" wait_for grep -q '^status=running' "$VJ_TEST_BASE/jailprobe/$id/vmjail.state"
+ok "running" wait_for grep -qs '^status=running' "$VJ_TEST_BASE/jailprobe/$id/vmjail.state"
 "$VMJAIL" --cleanup --id "$id" --chroot-base-dir "$VJ_TEST_BASE" >/dev/null 2>"$VJ_TEST_TMP/err"
 is "$?" 1 "--cleanup of a running jail is refused"
 like "$(cat "$VJ_TEST_TMP/err")" "is running" "and says so"

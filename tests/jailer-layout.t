@@ -10,7 +10,7 @@ jail_bg "$id" --cgroup pids.max=77 --resource-limit nofile=1234 --resource-limit
 	-- sleep 30 >"$VJ_TEST_TMP/out" 2>"$VJ_TEST_TMP/err"
 sup=$!
 J="$VJ_TEST_BASE/jailprobe/$id"
-ok "the jail reaches running" wait_for grep -q '^status=running' "$J/vmjail.state"
+ok "the jail reaches running" wait_for grep -qs '^status=running' "$J/vmjail.state"
 pid=$(sed -n 's/^vmm_pid=//p' "$J/vmjail.state")
 ok "the VMM pid is recorded ($pid)" test -n "$pid" -a -d "/proc/$pid"
 

@@ -471,20 +471,17 @@ static void test_sighup_and_rotation(void)
 	free(all);
 }
 
-static void test_kernel_attribution(void)
+/* A process that waits for a byte on go, then dies by seccomp (as uid, if > 0). */
+static pid_t doomed_child(int go[2], uid_t uid)
 {
-	const char *args[] = {"--kernel", "tenants", "--log", P("r7.log"), NULL};
-	pid_t d = daemon_start("r7", args);
-	usleep(100000);
-	int go[2];
-	if (pipe(go) < 0)
-		return;
-	pid_t vmm = fork();
-	if (vmm == 0) {
+	pid_t p = fork();
+	if (p == 0) {
 		char c;
 		close(go[1]);
 		if (read(go[0], &c, 1) != 1)
 			_exit(3);
+		if (uid && (setgid(uid) < 0 || setuid(uid) < 0))
+			_exit(4);
 		prctl(PR_SET_NAME, "fake-vmm", 0, 0, 0);
 		scmp_filter_ctx f = seccomp_init(SCMP_ACT_ALLOW);
 		seccomp_rule_add(f, SCMP_ACT_KILL_PROCESS, SCMP_SYS(getppid), 0);
@@ -493,6 +490,19 @@ static void test_kernel_attribution(void)
 		_exit(0);
 	}
 	close(go[0]);
+	return p;
+}
+
+static void test_kernel_attribution(void)
+{
+	const char *args[] = {"--kernel", "tenants", "--log", P("r7.log"), NULL};
+	pid_t d = daemon_start("r7", args);
+	usleep(100000);
+	int go[2], go2[2];
+	if (pipe(go) < 0 || pipe(go2) < 0)
+		return;
+	pid_t vmm = doomed_child(go, 0);
+	pid_t vmm2 = doomed_child(go2, 54321);
 	/* What the supervisor will do: announce the VMM's pid, then let it run. */
 	struct vj_audit *a = emitter("r7", "tkern", NULL);
 	vj_audit_set_cgroup_id(a, 4242);
@@ -500,19 +510,34 @@ static void test_kernel_attribution(void)
 	vj_event_init(&ev, VJ_EV_LIFECYCLE, "exec");
 	ev.pid = vmm;
 	vj_audit_emit(a, &ev);
+	/* A second tenant known only by its uid (its announced pid is not the one that dies). */
+	struct vj_audit *b = emitter("r7", "tuid", NULL);
+	vj_event_init(&ev, VJ_EV_LIFECYCLE, "exec");
+	ev.uid = 54321;
+	vj_audit_emit(b, &ev);
 	wait_for(dir_empty, P("r7/spool"), 5);
-	if (write(go[1], "g", 1) != 1)
-		tap_diag("could not start the child");
+	if (write(go[1], "g", 1) != 1 || write(go2[1], "g", 1) != 1)
+		tap_diag("could not start the children");
 	close(go[1]);
-	int st;
+	close(go2[1]);
+	int st, st2;
 	waitpid(vmm, &st, 0);
+	waitpid(vmm2, &st2, 0);
+	/* A supervisor that reads kernel audit itself forwards such a record: not twice. */
+	vj_event_init(&ev, VJ_EV_ENFORCEMENT, "kill");
+	ev.source = "kernel-audit";
+	ev.enforcer = "seccomp";
+	ev.pid = vmm;
+	vj_audit_emit(a, &ev);
 	vj_event_init(&ev, VJ_EV_LIFECYCLE, "exited");
 	ev.exit_signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
 	vj_audit_emit(a, &ev);
 	vj_audit_close(a);
+	vj_audit_close(b);
 	char spec[700];
-	snprintf(spec, sizeof(spec), "3 %s", P("r7.log"));
+	snprintf(spec, sizeof(spec), "5 %s", P("r7.log"));
 	wait_for(log_has_n_lines, spec, 5);
+	usleep(200000);
 	daemon_stop(d, SIGTERM);
 	size_t n;
 	char *log = tu_read_file(P("r7.log"), &n);
@@ -522,14 +547,23 @@ static void test_kernel_attribution(void)
 	    "[{\"id\":\"tkern\",\"vmm\":\"firecracker\",\"cgroup_id\":4242,\"policy\":\"default\","
 	    "\"policy_hash\":\"sha256:00\",\"attribution\":\"pid\"},%d,\"getppid\",\"kill\"]",
 	    vmm);
-	tap_ok(log && tu_jqs_is("map(select(.source==\"kernel-audit\")) | .[0] | [.tenant, "
-	                        ".actor.pid, .decision.syscall, .type]",
+	tap_ok(log && tu_jqs_is("map(select(.source==\"kernel-audit\" and .tenant.id==\"tkern\"))"
+	                        " | .[0] | [.tenant, .actor.pid, .decision.syscall, .type]",
 	                        log, n, want),
 	       "the seccomp kill of the announced VMM carries its tenant (attribution: pid)");
 	/* By event time: the kernel record reaches the daemon after a grouping window. */
-	tap_ok(log && tu_jqs_is("sort_by(.time) | map(.type)", log, n,
-	                        "[\"exec\",\"kill\",\"exited\"]"),
-	       "--kernel tenants: only this tenant's kernel record, between exec and exited");
+	tap_ok(log && tu_jqs_is("map(select(.tenant.id==\"tkern\")) | sort_by(.time) | map(.type)",
+	                        log, n, "[\"exec\",\"kill\",\"exited\"]"),
+	       "one kill record between exec and exited: the supervisor's forwarded copy is "
+	       "not written twice");
+	snprintf(want, sizeof(want), "[[\"uid\",%d,54321]]", vmm2);
+	tap_ok(log && tu_jqs_is("map(select(.source==\"kernel-audit\" and .tenant.id==\"tuid\"))"
+	                        " | map([.tenant.attribution, .actor.pid, .actor.uid])",
+	                        log, n, want),
+	       "a kill by the tenant's uid is attributed by uid");
+	tap_ok(log && tu_jqs_is("map(select(.source==\"kernel-audit\" and (.tenant|not))) | length",
+	                        log, n, "0"),
+	       "--kernel tenants: no unattributed kernel record is written");
 	free(log);
 }
 

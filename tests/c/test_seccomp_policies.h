@@ -230,6 +230,27 @@ static inline struct tpol *tpol_large(void)
 	return t;
 }
 
+/* Ranges on one argument in several rules of one syscall: libseccomp 2.5.4
+ * miscompiles these unless `<`/`<=` are rewritten (policies/compile/ranges.c).
+ * Default allow. */
+static inline struct tpol *tpol_ranges(void)
+{
+	struct tpol *t = tpol_new("ranges", VJ_ACT_ALLOW, 0);
+
+	CMP64(RULE(t, socket, VJ_ACT_KILL_PROCESS, 0), 5, VJ_OP_LE, 0x100000005ull);
+	CMP64(RULE(t, socket, VJ_ACT_KILL_PROCESS, 0), 5, VJ_OP_LE, 3);
+	CMP64(RULE(t, mmap, VJ_ACT_ERRNO, ENOMEM), 1, VJ_OP_LT, 0x200000003ull);
+	CMP64(RULE(t, mmap, VJ_ACT_ERRNO, ENOMEM), 1, VJ_OP_GT, 0x7fff00000000ull);
+	CMP64(CMP64(RULE(t, mmap, VJ_ACT_ERRNO, ENOMEM), 1, VJ_OP_GE, 0x300000000ull), 2, VJ_OP_LE,
+	      0x1affffffff38145eull);
+	CMP64(RULE(t, pread64, VJ_ACT_TRAP, 0), 2, VJ_OP_LT, 0x8000000000000000ull);
+	CMP64(RULE(t, pread64, VJ_ACT_TRAP, 0), 2, VJ_OP_LE, 0x7fffffffffffffffull);
+	CMP64(RULE(t, pread64, VJ_ACT_TRAP, 0), 3, VJ_OP_LE, UINT64_MAX);
+	CMP64(RULE(t, pwrite64, VJ_ACT_LOG, 0), 3, VJ_OP_LT, 1);
+	CMP64(RULE(t, pwrite64, VJ_ACT_LOG, 0), 3, VJ_OP_GE, 0xfffffffffffffff0ull);
+	return t;
+}
+
 /* Allow by default, a single user-notify rule: the exec-once shape. */
 static inline struct tpol *tpol_notify(void)
 {
@@ -242,7 +263,7 @@ static inline struct tpol *tpol_notify(void)
 
 typedef struct tpol *(*tpol_ctor)(void);
 static const tpol_ctor tpol_all[] = {tpol_allowlist, tpol_denylist, tpol_orderings, tpol_mixed,
-                                     tpol_masks,     tpol_large,    tpol_notify};
+                                     tpol_masks,     tpol_ranges,   tpol_large,     tpol_notify};
 #define TPOL_COUNT (sizeof(tpol_all) / sizeof(tpol_all[0]))
 
 #endif

@@ -21,6 +21,10 @@
  *   jailprobe alloc MIB             touch MIB of memory
  *   jailprobe sleep SECONDS
  *   jailprobe loop N CMD...         repeat a command N times, count results
+ *   jailprobe loop -t SECONDS CMD...  the same for a time
+ *   jailprobe after SECONDS CMD...  sleep, then run CMD (lets a test prepare)
+ *   jailprobe listen PORT           TCP listener on 127.0.0.1 (run outside jails)
+ *   jailprobe listen-abstract NAME  abstract unix listener (run outside jails)
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -193,6 +197,40 @@ static long num(const char *s)
 }
 
 static int run(int argc, char **argv);
+
+/* Accept and close connections until killed; prints "listening" once ready. */
+static int cmd_listen(bool abstract, const char *where)
+{
+	int fd;
+	if (abstract) {
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		struct sockaddr_un sun = {.sun_family = AF_UNIX};
+		size_t n = strlen(where);
+		if (n > sizeof(sun.sun_path) - 2)
+			n = sizeof(sun.sun_path) - 2;
+		memcpy(sun.sun_path + 1, where, n);
+		if (fd < 0 || bind(fd, (struct sockaddr *)&sun,
+				   (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n)) < 0)
+			return result(-1);
+	} else {
+		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		int one = 1;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)num(where))};
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
+			return result(-1);
+	}
+	if (listen(fd, 64) < 0)
+		return result(-1);
+	printf("listening\n");
+	fflush(stdout);
+	for (;;) {
+		int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+		if (c >= 0)
+			close(c);
+	}
+}
 
 /* Repeat a command N times (or for SECONDS with "loop -t SECONDS CMD") and
  * print how many times each result came back: the flood tests reconcile these
@@ -376,6 +414,13 @@ static int run(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "loop") && argc > 3)
 		return cmd_loop(argc, argv);
+	if (!strcmp(cmd, "after") && argc > 3) {
+		struct timespec ts = {.tv_sec = num(argv[2]), .tv_nsec = 0};
+		nanosleep(&ts, NULL);
+		return run(argc - 2, argv + 2);
+	}
+	if ((!strcmp(cmd, "listen") || !strcmp(cmd, "listen-abstract")) && argc > 2)
+		return cmd_listen(cmd[6] == '-', argv[2]);
 	fprintf(stderr, "jailprobe: unknown command %s\n", cmd);
 	return 2;
 }

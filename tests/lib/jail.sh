@@ -52,7 +52,7 @@ jail_bg() {
 
 # running ID: wait until jail ID's state says running
 running() {
-	wait_for grep -q '^status=running' "$VJ_TEST_BASE/jailprobe/$1/vmjail.state"
+	wait_for grep -qs '^status=running' "$VJ_TEST_BASE/jailprobe/$1/vmjail.state"
 }
 
 # vmm_pid ID: the VMM's pid from the jail's state record

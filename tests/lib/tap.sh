@@ -46,3 +46,5 @@ done_testing() {
 	[ "$_tap_fail" -eq 0 ]
 }
 require_root() { [ "$(id -u)" = 0 ] || bail "tests run as root against the real kernel"; }
+# is_json: stdin is one or more valid JSON values (jq, a real parser)
+is_json() { jq -e . >/dev/null 2>&1; }

@@ -1,0 +1,53 @@
+#!/bin/bash
+# `vmjail --probe`: what this kernel enforces, proven by canaries, and why not;
+# a policy that requires an unavailable layer is refused before anything is
+# made (and audited); if-available proceeds and says what it skipped.
+. "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/jail.sh"
+
+out=$("$VMJAIL" --probe)
+is "$?" 0 "--probe exits 0"
+like "$out" "seccomp +yes" "seccomp: available"
+like "$out" "landlock +yes +ABI [0-9]+" "landlock: available, with its ABI"
+like "$out" "cgroup-bpf +yes" "cgroup-bpf: available"
+like "$out" "exec-once +yes" "exec-once: available"
+like "$out" "cgroup-limits +yes +hybrid" "cgroup-limits: available (hybrid hierarchy seen)"
+like "$out" "bpf-lsm +no +.*(EPERM|refused)" "bpf-lsm: unavailable, with the reason"
+like "$out" "apparmor +no +AppArmor is not enabled" "apparmor: unavailable, with the reason"
+
+json=$("$VMJAIL" --probe --json)
+ok "--probe --json is JSON" is_json <<<"$json"
+is "$(jq -r '.layers[] | select(.layer=="landlock") | .available' <<<"$json")" true "json: landlock available"
+like "$(jq -r '.layers[] | select(.layer=="landlock") | .features' <<<"$json")" "ABI [0-9]" "json: landlock ABI reported"
+is "$(jq -r '.layers[] | select(.layer=="bpf-lsm") | .available' <<<"$json")" false "json: bpf-lsm unavailable"
+isnt "$(jq -r '.layers[] | select(.layer=="bpf-lsm") | .reason' <<<"$json")" "" "json: bpf-lsm has a reason"
+is "$(jq -r '[.layers[].layer] | sort | join(",")' <<<"$json")" \
+	"apparmor,bpf-lsm,cgroup-bpf,cgroup-limits,exec-once,landlock,seccomp" "json: every layer is listed"
+
+# required + unavailable: refused before anything is created, message and record
+pol=$(write_policy lsmreq 's/^layer bpf-lsm .*/layer bpf-lsm required/')
+before=$(snapshot)
+id=$(new_id)
+jail "$id" --policy "$pol" --audit-log "$VJ_TEST_TMP/req.log" -- facts >/dev/null 2>"$VJ_TEST_TMP/err"
+is "$?" 125 "a policy requiring bpf-lsm: refused (exit 125)"
+like "$(cat "$VJ_TEST_TMP/err")" "layer bpf-lsm is required by the policy but unavailable here" "the message names the layer and why"
+is "$(snapshot)" "$before" "nothing was created"
+is "$(jq -r 'select(.type=="launch-failed") | .tenant.id' "$VJ_TEST_TMP/req.log")" "$id" "a launch-failed audit record names the tenant"
+like "$(jq -r 'select(.type=="launch-failed") | .lifecycle.message' "$VJ_TEST_TMP/req.log")" "bpf-lsm" "the record says which layer"
+
+# if-available: proceeds, says it skipped
+id=$(new_id)
+out=$(jail "$id" --audit-log "$VJ_TEST_TMP/skip.log" -- facts 2>"$VJ_TEST_TMP/err")
+is "$?" 0 "bpf-lsm if-available: the VMM runs"
+like "$(cat "$VJ_TEST_TMP/err")" "layer bpf-lsm skipped \(if-available\)" "and says bpf-lsm was skipped"
+is "$(jq -r 'select(.type=="layer-skipped") | .decision.enforcer' "$VJ_TEST_TMP/skip.log" | sort | tr '\n' ,)" \
+	"apparmor,bpf-lsm," "layer-skipped records for bpf-lsm and apparmor"
+
+# the --dry-run plan tells the same story, and changes nothing
+before=$(snapshot)
+plan=$(jail "$(new_id)" --dry-run --json 2>/dev/null)
+ok "--dry-run --json is JSON" is_json <<<"$plan"
+is "$(jq -r '.layers.seccomp.apply' <<<"$plan")" true "plan: seccomp applies"
+is "$(jq -r '.layers["bpf-lsm"].apply' <<<"$plan")" false "plan: bpf-lsm does not"
+is "$(snapshot)" "$before" "--dry-run changed nothing"
+done_testing
