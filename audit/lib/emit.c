@@ -250,6 +250,7 @@ static long make_frame(struct vj_audit *a, const struct vj_event *ev, const char
 	    .cgroup_id = ev->cgroup_id,
 	    .pid = ev->pid,
 	    .ses = ev->ses > 0 && ev->ses < INT32_MAX ? (int32_t)ev->ses : -1,
+	    .uid = ev->uid >= 0 && ev->uid < INT32_MAX ? (int32_t)ev->uid : -1,
 	};
 	if (ev->kind == VJ_EV_LIFECYCLE && (is_type(ev, "created") || is_type(ev, "exec") ||
 	                                    is_type(ev, "restored") || is_type(ev, "resumed")))
@@ -257,6 +258,9 @@ static long make_frame(struct vj_audit *a, const struct vj_event *ev, const char
 	else if (ev->kind == VJ_EV_LIFECYCLE &&
 	         (is_type(ev, "cleaned") || is_type(ev, "launch-failed")))
 		h.flags = VJ_WIRE_F_UNBIND;
+	/* vmjaild reads the kernel itself: it keeps its own copy of such records. */
+	if (ev->source && strcmp(ev->source, "kernel-audit") == 0)
+		h.flags |= VJ_WIRE_F_KERNEL;
 	if (a->tenant) {
 		h.tenant_len = (uint8_t)strlen(a->tenant);
 		memcpy(h.tenant, a->tenant, h.tenant_len);

@@ -486,7 +486,8 @@ static void encode(struct jw *w, const struct vj_event *ev)
 	f_bytes(w, "message", ev->message);
 	obj_end(w);
 
-	if (ev->kind == VJ_EV_LOSS || ev->loss_source || ev->loss_count) {
+	/* Only loss records carry a loss group: a count elsewhere means nothing to readers. */
+	if (ev->kind == VJ_EV_LOSS) {
 		obj_begin(w, "loss");
 		f_str(w, "source", ev->loss_source);
 		f_u64(w, "count", ev->loss_count);

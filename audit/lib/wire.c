@@ -73,7 +73,8 @@ int vj_wire_parse(const char *buf, size_t n, struct vj_wire_hdr *h, const char *
 	memcpy(h, buf, sizeof(*h));
 	if (h->magic != VJ_WIRE_MAGIC || h->hdr_len != sizeof(*h))
 		return -EBADMSG;
-	if (h->kind > VJ_EV_LOSS || (h->flags & ~(VJ_WIRE_F_BIND | VJ_WIRE_F_UNBIND)))
+	if (h->kind > VJ_EV_LOSS ||
+	    (h->flags & ~(VJ_WIRE_F_BIND | VJ_WIRE_F_UNBIND | VJ_WIRE_F_KERNEL)))
 		return -EBADMSG;
 	if (h->tenant_len > VJ_TENANT_MAX ||
 	    (h->tenant_len && !vj_tenant_id_valid(h->tenant, h->tenant_len)))

@@ -18,6 +18,7 @@
 #define VJ_TENANT_MAX     64
 #define VJ_WIRE_F_BIND    1u /* cgroup_id/pid/ses now identify tenant */
 #define VJ_WIRE_F_UNBIND  2u /* the tenant is gone (after a grace period) */
+#define VJ_WIRE_F_KERNEL  4u /* a kernel record the supervisor read itself */
 #define VJ_WIRE_NAME_MAX  64
 #define VJ_WIRE_HASH_MAX  128
 #define VJ_WIRE_FRAME_MAX (sizeof(struct vj_wire_hdr) + VJ_JSON_LINE_MAX)
@@ -32,7 +33,8 @@ struct vj_wire_hdr {
 	int32_t pid; /* VMM pid, 0 when none */
 	int32_t ses; /* audit session of the VMM, -1 when none */
 	uint8_t tenant_len;
-	uint8_t pad[7];
+	uint8_t pad[3];
+	int32_t uid; /* the tenant's uid (unique per tenant), -1 when none */
 	char tenant[VJ_TENANT_MAX];
 	/* Tenant context vmjaild copies into kernel records it attributes here:
 	 * NUL-padded printable ASCII, possibly empty. */

@@ -6,6 +6,7 @@
  *   ses              the VMM's own audit session, if the jailer gave it one:
  *                    inherited by every child, unchangeable without
  *                    CAP_AUDIT_CONTROL, and printed in every record;
+ *   uid              the tenant's own uid (never 0);
  *   landlock-domain  a domain first seen with its creator's pid;
  *   pid / ppid       the VMM itself or a process it started;
  *   cgroup           /proc/<pid>/cgroup of a process still alive.
@@ -82,7 +83,7 @@ void vjd_attrib_frame(struct vjd *d, const struct vj_wire_hdr *h)
 		t = &d->tenants[d->ntenants++];
 		memset(t, 0, sizeof(*t));
 		memcpy(t->id, id, sizeof(id));
-		t->ses = -1;
+		t->ses = t->uid = -1;
 	}
 	t->expires = 0;
 	if (h->cgroup_id)
@@ -91,6 +92,8 @@ void vjd_attrib_frame(struct vjd *d, const struct vj_wire_hdr *h)
 		t->pid = h->pid;
 	if (h->ses > 0)
 		t->ses = h->ses;
+	if (h->uid > 0) /* never root: uid 0 is not a tenant's */
+		t->uid = h->uid;
 	if (h->vmm[0])
 		memcpy(t->vmm, h->vmm, sizeof(t->vmm));
 	if (h->policy[0])
@@ -147,6 +150,10 @@ const struct vjd_tenant *vjd_attrib_kernel(struct vjd *d, const struct vj_kaudit
 			if (d->tenants[i].ses == at->ses)
 				hit = &d->tenants[i], *how = "ses";
 	}
+	/* The jailer gives every tenant its own uid: strong, unless it could setuid. */
+	for (size_t i = 0; i < d->ntenants && !hit && at->uid > 0; i++)
+		if (d->tenants[i].uid == at->uid)
+			hit = &d->tenants[i], *how = "uid";
 	if (!hit && at->landlock_domain) {
 		for (size_t i = 0; i < d->ndomains && !hit; i++)
 			if (d->domains[i].domain == at->landlock_domain)

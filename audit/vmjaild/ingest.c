@@ -44,6 +44,15 @@ static void take_frame(struct vjd *d, const char *buf, size_t n, bool from_spool
 	if (from_spool)
 		d->st.spooled++;
 	vjd_attrib_frame(d, &h);
+	/*
+	 * A supervisor that reads kernel audit itself forwards what it read;
+	 * with our own kernel source on, we already wrote that record (once,
+	 * for every tenant): keep ours, not a second copy with another seq.
+	 */
+	if ((h.flags & VJ_WIRE_F_KERNEL) && d->ka) {
+		d->st.kernel_dup++;
+		return;
+	}
 	vjd_out_line(d, line, ll, h.tenant_len ? h.tenant : NULL);
 }
 

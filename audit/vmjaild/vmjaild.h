@@ -59,12 +59,12 @@ struct vjd_tenant {
 	char vmm[VJ_WIRE_NAME_MAX], policy[VJ_WIRE_NAME_MAX], policy_hash[VJ_WIRE_HASH_MAX];
 	uint64_t cgroup_id;
 	int pid;
-	long ses;
+	long ses, uid;
 	time_t expires; /* 0 while the tenant lives */
 };
 
 struct vjd_stats {
-	uint64_t frames, spooled, bad_frames, kernel_events, kernel_dropped, written;
+	uint64_t frames, spooled, bad_frames, kernel_events, kernel_dropped, kernel_dup, written;
 	uint64_t lost_stdout, lost_file, lost_subs, sub_drops;
 };
 
