@@ -168,7 +168,7 @@ static int parse_rlimit(const char *arg, struct vj_rlimit_arg *out, struct vj_er
 /* Flags that take a value. */
 enum opt {
 	O_ID, O_EXEC, O_UID, O_GID, O_BASE, O_NETNS, O_CGROUP, O_CGVER, O_PARENT, O_RLIMIT,
-	O_POLICY, O_AUDIT, O_KEEPFD, O_TTL, O_RESTORE, O_CACHE,
+	O_POLICY, O_AUDIT, O_KEEPFD, O_TTL, O_RESTORE, O_CACHE, O_ARATE, O_ARING,
 	O_NOVALUE
 };
 
@@ -192,6 +192,8 @@ static const struct {
 	{"--ttl", O_TTL},
 	{"--restore-from", O_RESTORE},
 	{"--seccomp-cache", O_CACHE},
+	{"--audit-rate", O_ARATE},
+	{"--audit-ring", O_ARING},
 };
 
 static const struct {
@@ -334,6 +336,18 @@ static int set_value(struct vj_cli *cli, enum opt o, const char *flag, const cha
 		if (*v && !abs_path_valid(v))
 			return vj_fail(e, EINVAL, "--seccomp-cache must be an absolute path or ''");
 		cli->cache_dir = v;
+		return 0;
+	case O_ARATE:
+		if (parse_u64(v, &n) < 0 || n < 1 || n > 1000000)
+			return vj_fail(e, EINVAL, "--audit-rate wants events per second, 1-1000000");
+		cli->audit_rate = (uint32_t)n;
+		return 0;
+	case O_ARING:
+		/* a power of two of at least a page, as the kernel wants for rings */
+		if (parse_u64(v, &n) < 0 || n < 4096 || n > (64u << 20) || (n & (n - 1)))
+			return vj_fail(e, EINVAL,
+				       "--audit-ring wants a power of two from 4096 to 67108864");
+		cli->audit_ring = (uint32_t)n;
 		return 0;
 	case O_NOVALUE:
 		break;

@@ -78,6 +78,8 @@ struct vj_cli {
 	int64_t ttl_sec;    /* --ttl: 0 = default, -1 = none */
 	const char *restore_from; /* --restore-from: state file inside the jail */
 	const char *cache_dir;    /* --seccomp-cache DIR ("" = no cache) */
+	uint32_t audit_rate;      /* --audit-rate: cgroup-BPF events/s per tenant, 0 = default */
+	uint32_t audit_ring;      /* --audit-ring: bytes of the tenant's ring, 0 = default */
 
 	char **vmm_argv; /* after "--"; vmm_argc entries, NULL-terminated */
 	int vmm_argc;

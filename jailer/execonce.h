@@ -13,7 +13,7 @@ struct vj_exec_attempt {
 	int nr;        /* __NR_execve or __NR_execveat */
 	bool allowed;  /* the one permitted exec */
 	int dirfd;     /* execveat only */
-	char path[512];
+	char path[4100]; /* a little over the encoder's 4 KiB cut, so a cut shows */
 	size_t path_len;
 };
 

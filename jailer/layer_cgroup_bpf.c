@@ -46,7 +46,9 @@ static int prepare(struct vj_launch *l, struct vj_err *e)
 	int rc = vjbpf_setup(parent, e);
 	if (rc < 0)
 		return rc;
-	struct vjbpf_tenant_opts opts = {0};
+	struct vjbpf_tenant_opts opts = {.events_per_sec = p->cli->audit_rate,
+					 .burst = p->cli->audit_rate ? p->cli->audit_rate * 2 : 0,
+					 .ring_bytes = p->cli->audit_ring};
 	rc = vjbpf_tenant_add(l->cgid, p->policy, &opts, e);
 	if (rc < 0)
 		return rc;

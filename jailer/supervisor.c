@@ -300,7 +300,9 @@ int vj_supervise(struct vj_launch *l)
 		timerfd_settime(s.timerfd, 0, &its, NULL);
 	if (l->plan->ttl_sec)
 		s.ttl_deadline = mono_now() + l->plan->ttl_sec;
-	vj_cg_read_counters(&l->plan->cg, &s.counters);
+	/* The cgroups are new: every OOM kill or refused fork counted there is
+	 * the tenant's, even one that happened before this loop started. */
+	memset(&s.counters, 0, sizeof(s.counters));
 	emit_lifecycle(&s, "exec", NULL);
 
 	while (!s.exited) {

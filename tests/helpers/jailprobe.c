@@ -23,6 +23,7 @@
  *   jailprobe loop N CMD...         repeat a command N times, count results
  *   jailprobe loop -t SECONDS CMD...  the same for a time
  *   jailprobe after SECONDS CMD...  sleep, then run CMD (lets a test prepare)
+ *   jailprobe comm NAME CMD...      set our comm (hostile bytes welcome), run CMD
  *   jailprobe listen PORT           TCP listener on 127.0.0.1 (run outside jails)
  *   jailprobe listen-abstract NAME  abstract unix listener (run outside jails)
  */
@@ -414,6 +415,10 @@ static int run(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "loop") && argc > 3)
 		return cmd_loop(argc, argv);
+	if (!strcmp(cmd, "comm") && argc > 3) {
+		prctl(PR_SET_NAME, argv[2], 0, 0, 0);
+		return run(argc - 2, argv + 2);
+	}
 	if (!strcmp(cmd, "after") && argc > 3) {
 		struct timespec ts = {.tv_sec = num(argv[2]), .tv_nsec = 0};
 		nanosleep(&ts, NULL);
