@@ -168,7 +168,7 @@ static int parse_rlimit(const char *arg, struct vj_rlimit_arg *out, struct vj_er
 /* Flags that take a value. */
 enum opt {
 	O_ID, O_EXEC, O_UID, O_GID, O_BASE, O_NETNS, O_CGROUP, O_CGVER, O_PARENT, O_RLIMIT,
-	O_POLICY, O_AUDIT, O_KEEPFD, O_TTL, O_RESTORE, O_CACHE, O_ARATE, O_ARING,
+	O_POLICY, O_AUDIT, O_KEEPFD, O_TTL, O_RESTORE, O_CACHE, O_ARATE, O_ARING, O_BIND,
 	O_NOVALUE
 };
 
@@ -194,6 +194,7 @@ static const struct {
 	{"--seccomp-cache", O_CACHE},
 	{"--audit-rate", O_ARATE},
 	{"--audit-ring", O_ARING},
+	{"--bind", O_BIND},
 };
 
 static const struct {
@@ -349,6 +350,29 @@ static int set_value(struct vj_cli *cli, enum opt o, const char *flag, const cha
 				       "--audit-ring wants a power of two from 4096 to 67108864");
 		cli->audit_ring = (uint32_t)n;
 		return 0;
+	case O_BIND: {
+		if (cli->nbinds >= VJ_MAX_BIND_ARGS)
+			return vj_fail(e, E2BIG, "too many --bind flags (max %d)", VJ_MAX_BIND_ARGS);
+		struct vj_bind_arg *b = &cli->binds[cli->nbinds];
+		char buf[2 * PATH_MAX + 8];
+		if (strlen(v) >= sizeof(buf))
+			return vj_fail(e, ENAMETOOLONG, "--bind: too long");
+		strcpy(buf, v);
+		char *dst = strchr(buf, ':');
+		char *mode = dst ? strchr(dst + 1, ':') : NULL;
+		if (dst)
+			*dst++ = '\0';
+		if (mode)
+			*mode++ = '\0';
+		if (!abs_path_valid(buf) || (dst && !abs_path_valid(dst)) ||
+		    (mode && strcmp(mode, "ro") && strcmp(mode, "rw")))
+			return vj_fail(e, EINVAL, "--bind wants SRC[:DST[:ro|rw]] with absolute paths");
+		vj_fmt(b->src, sizeof(b->src), "%s", buf); /* both fit: checked above */
+		vj_fmt(b->dst, sizeof(b->dst), "%s", dst ? dst : buf);
+		b->rw = mode && strcmp(mode, "rw") == 0;
+		cli->nbinds++;
+		return 0;
+	}
 	case O_NOVALUE:
 		break;
 	}

@@ -11,6 +11,7 @@
 #ifndef VMJAIL_CLI_H
 #define VMJAIL_CLI_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/resource.h>
@@ -44,6 +45,15 @@ struct vj_cgroup_arg {
 	char value[256];
 };
 
+#define VJ_MAX_BIND_ARGS 64
+
+/* --bind SRC[:DST[:ro|rw]]: a tenant's own files (kernel, disk images). */
+struct vj_bind_arg {
+	char src[PATH_MAX];
+	char dst[PATH_MAX];
+	bool rw;
+};
+
 struct vj_rlimit_arg {
 	int resource;
 	uint64_t cur, max;
@@ -72,6 +82,8 @@ struct vj_cli {
 	/* vmjail extensions */
 	const char *policy;
 	const char *audit_log;
+	struct vj_bind_arg binds[VJ_MAX_BIND_ARGS];
+	unsigned nbinds;
 	int keep_fds[VJ_MAX_KEEP_FDS];
 	unsigned nkeep_fds;
 	bool keep_jail;     /* --keep: do not remove the jail dir and cgroups at exit */

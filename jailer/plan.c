@@ -146,6 +146,22 @@ static int plan_files(struct vj_plan *p, struct vj_err *e)
 		if (rc < 0)
 			return rc;
 	}
+	/* --bind: the tenant's own files (kernel, initramfs, disk images) */
+	for (unsigned i = 0; i < p->cli->nbinds; i++) {
+		const struct vj_bind_arg *b = &p->cli->binds[i];
+		char src[PATH_MAX], dst[PATH_MAX];
+		struct stat st;
+		if (!realpath(b->src, src) || stat(src, &st) < 0)
+			return vj_failx(e, errno, "--bind source %s", b->src);
+		if (vj_path_normalize(b->dst, dst, sizeof(dst)) < 0)
+			return vj_fail(e, EINVAL, "--bind destination %s is not a clean path", b->dst);
+		if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+			return vj_fail(e, EINVAL, "--bind source %s is not a file or directory", b->src);
+		rc = add_mount(p, b->rw ? VJ_MNT_BIND_RW : VJ_MNT_BIND_RO, src, dst,
+			       S_ISDIR(st.st_mode), e);
+		if (rc < 0)
+			return rc;
+	}
 	for (size_t i = 0; i < pol->ndirs; i++) {
 		rc = add_mount(p, VJ_MNT_DIR_SELF, NULL, pol->dirs[i].path, true, e);
 		if (rc < 0)

@@ -178,6 +178,49 @@ static int parse_kv(struct vj_state *s, char *key, char *v)
 	return 0;
 }
 
+int vj_state_parse_buffer(const char *data, size_t len, struct vj_state *s, struct vj_err *e)
+{
+	memset(s, 0, sizeof(*s));
+	s->cg.v2_dir = -1;
+	if (len > VJ_STATE_MAX)
+		return vj_fail(e, EFBIG, "the jail state is larger than %d bytes", VJ_STATE_MAX);
+	/* One private copy: lines are cut and values unescaped in place. */
+	char *buf = malloc(len + 1);
+	if (!buf)
+		return vj_fail(e, ENOMEM, "no memory for the jail state");
+	memcpy(buf, data, len);
+	buf[len] = '\0';
+	int rc = 0, lineno = 0;
+	for (char *line = buf; rc == 0 && line < buf + len;) {
+		char *nl = memchr(line, '
+', (size_t)(buf + len - line));
+		char *end = nl ? nl : buf + len;
+		*end = '\0';
+		lineno++;
+		/* The writer never emits a NUL; one would silently cut the line
+		 * short, so the rest of it would be trusted unread. */
+		if (strlen(line) != (size_t)(end - line)) {
+			rc = vj_fail(e, EINVAL, "jail state line %d contains a NUL byte", lineno);
+			break;
+		}
+		char *eq = strchr(line, '=');
+		if (!eq) {
+			rc = vj_fail(e, EINVAL, "jail state line %d is malformed", lineno);
+			break;
+		}
+		*eq = '\0';
+		if (parse_kv(s, line, eq + 1) < 0)
+			rc = vj_fail(e, EINVAL, "jail state line %d (%.64s) is malformed", lineno, line);
+		line = end + 1;
+	}
+	free(buf);
+	if (rc == 0 && (!s->id[0] || !s->vmm[0]))
+		rc = vj_fail(e, EINVAL, "jail state is incomplete");
+	if (rc < 0)
+		vj_state_free(s);
+	return rc;
+}
+
 int vj_state_read(int jail_fd, struct vj_state *s, struct vj_err *e)
 {
 	memset(s, 0, sizeof(*s));
@@ -187,38 +230,33 @@ int vj_state_read(int jail_fd, struct vj_state *s, struct vj_err *e)
 		return fd == -ENOENT ? -ENOENT : vj_failx(e, fd, "reading the jail state");
 	struct stat st;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 077) ||
-	    st.st_nlink != 1 || st.st_size > 1 << 20) {
+	    st.st_nlink != 1 || st.st_size > VJ_STATE_MAX) {
 		close(fd);
 		return vj_fail(e, EPERM, "the jail state file is not a private root-owned file");
 	}
-	FILE *f = fdopen(fd, "r");
-	if (!f) {
+	/* The writer replaces the file by rename, never in place, so st_size
+	 * is the whole record; a short read is an error, not a shorter record. */
+	size_t len = (size_t)st.st_size, got = 0;
+	char *data = malloc(len ? len : 1);
+	if (!data) {
 		close(fd);
-		return vj_failx(e, errno, "fdopen");
+		return vj_fail(e, ENOMEM, "no memory for the jail state");
 	}
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int rc = 0, lineno = 0;
-	while (rc == 0 && (n = getline(&line, &cap, f)) > 0) {
-		lineno++;
-		if (line[n - 1] == '\n')
-			line[--n] = '\0';
-		char *eq = strchr(line, '=');
-		if (!eq) {
-			rc = vj_fail(e, EINVAL, "jail state line %d is malformed", lineno);
-			break;
+	while (got < len) {
+		ssize_t n = read(fd, data + got, len - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int err = n < 0 ? errno : EIO;
+			free(data);
+			close(fd);
+			return vj_failx(e, err, "reading the jail state");
 		}
-		*eq = '\0';
-		if (parse_kv(s, line, eq + 1) < 0)
-			rc = vj_fail(e, EINVAL, "jail state line %d (%s) is malformed", lineno, line);
+		got += (size_t)n;
 	}
-	free(line);
-	fclose(f);
-	if (rc == 0 && (!s->id[0] || !s->vmm[0]))
-		rc = vj_fail(e, EINVAL, "jail state is incomplete");
-	if (rc < 0)
-		vj_state_free(s);
+	close(fd);
+	int rc = vj_state_parse_buffer(data, len, s, e);
+	free(data);
 	return rc;
 }
 

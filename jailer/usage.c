@@ -33,6 +33,8 @@ void vj_usage(void *stream)
 		"\n"
 		"vmjail extensions:\n"
 		"  --policy FILE            policy (default: the built-in default policy)\n"
+		"  --bind SRC[:DST[:ro|rw]] bind a tenant file or dir into the jail (default ro;\n"
+		"                           rw binds are noexec), e.g. the guest kernel or disk\n"
 		"  --audit-log PATH|-       write this jail's audit records (JSON lines) there\n"
 		"  --keep-fd N              pass fd N (3-1023) to the VMM; all others are closed\n"
 		"  --audit-rate N           cgroup-BPF denial records per second for this tenant\n"
