@@ -13,6 +13,9 @@
 #include "jailer/cli.h"
 #include "jailer/paths.h"
 
+/* A record is a few kilobytes; anything near this is not one of ours. */
+#define VJ_STATE_MAX (1 << 20)
+
 /* Values are percent-encoded: no newline, '=' or control byte can forge a key. */
 static void put_escaped(FILE *f, const char *s)
 {
@@ -192,8 +195,7 @@ int vj_state_parse_buffer(const char *data, size_t len, struct vj_state *s, stru
 	buf[len] = '\0';
 	int rc = 0, lineno = 0;
 	for (char *line = buf; rc == 0 && line < buf + len;) {
-		char *nl = memchr(line, '
-', (size_t)(buf + len - line));
+		char *nl = memchr(line, '\n', (size_t)(buf + len - line));
 		char *end = nl ? nl : buf + len;
 		*end = '\0';
 		lineno++;
@@ -210,7 +212,7 @@ int vj_state_parse_buffer(const char *data, size_t len, struct vj_state *s, stru
 		}
 		*eq = '\0';
 		if (parse_kv(s, line, eq + 1) < 0)
-			rc = vj_fail(e, EINVAL, "jail state line %d (%.64s) is malformed", lineno, line);
+			rc = vj_fail(e, EINVAL, "jail state line %d (%s) is malformed", lineno, line);
 		line = end + 1;
 	}
 	free(buf);

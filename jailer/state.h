@@ -53,6 +53,10 @@ void vj_state_free(struct vj_state *s);
 int vj_state_write(int jail_fd, const struct vj_state *s, struct vj_err *e);
 /* Read and validate; unknown keys are ignored, malformed ones refused. */
 int vj_state_read(int jail_fd, struct vj_state *s, struct vj_err *e);
+/* The parsing half of vj_state_read, on a record already in memory (at most
+ * 1 MiB, not NUL-terminated; a NUL byte is refused).  On success s owns heap
+ * copies of the arguments (vj_state_free); on failure it holds nothing. */
+int vj_state_parse_buffer(const char *data, size_t len, struct vj_state *s, struct vj_err *e);
 
 /* Take the jail's lock (non-blocking).  Returns the fd, -EWOULDBLOCK when a
  * supervisor holds it, or -errno. */
