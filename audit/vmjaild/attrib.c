@@ -154,16 +154,18 @@ const struct vjd_tenant *vjd_attrib_kernel(struct vjd *d, const struct vj_kaudit
 	for (size_t i = 0; i < d->ntenants && !hit && at->uid > 0; i++)
 		if (d->tenants[i].uid == at->uid)
 			hit = &d->tenants[i], *how = "uid";
+	bool domain_known = false;
 	if (!hit && at->landlock_domain) {
-		for (size_t i = 0; i < d->ndomains && !hit; i++)
-			if (d->domains[i].domain == at->landlock_domain)
-				if ((hit = find_id(d, d->domains[i].id)))
-					*how = "landlock-domain";
+		for (size_t i = 0; i < d->ndomains && !hit; i++) {
+			if (d->domains[i].domain != at->landlock_domain)
+				continue;
+			domain_known = true;
+			if ((hit = find_id(d, d->domains[i].id)))
+				*how = "landlock-domain";
+		}
 		for (size_t i = 0; i < d->ntenants && !hit && at->domain_pid > 0; i++)
 			if (d->tenants[i].pid == at->domain_pid)
 				hit = &d->tenants[i], *how = "landlock-domain";
-		if (hit)
-			remember_domain(d, at->landlock_domain, hit);
 	}
 	for (size_t i = 0; i < d->ntenants && !hit && at->pid > 0; i++)
 		if (d->tenants[i].pid == at->pid)
@@ -176,6 +178,14 @@ const struct vjd_tenant *vjd_attrib_kernel(struct vjd *d, const struct vj_kaudit
 		for (size_t i = 0; i < d->ntenants && !hit && cg; i++)
 			if (d->tenants[i].cgroup_id == cg)
 				hit = &d->tenants[i], *how = "cgroup";
+	}
+	/* Later denials of this domain may come without its creator's pid. */
+	if (hit && at->landlock_domain && !domain_known) {
+		bool seen = false;
+		for (size_t i = 0; i < d->ndomains && !seen; i++)
+			seen = d->domains[i].domain == at->landlock_domain;
+		if (!seen)
+			remember_domain(d, at->landlock_domain, hit);
 	}
 	return hit;
 }
