@@ -98,6 +98,30 @@ static int apply_layers(struct vj_launch *l, struct vj_err *e)
 	return 0;
 }
 
+/* --restore: QEMU reads the saved state from an inherited fd:
+ * `-incoming fd:N` is appended and fd N survives the exec.  This process is
+ * about to exec, so the copied argv is never freed. */
+static int restore_argv(struct vj_launch *l, char ***argvp, struct vj_err *e)
+{
+	vj_err_step(e, "restore");
+	int fl = fcntl(l->restore_fd, F_GETFD);
+	if (fl < 0 || fcntl(l->restore_fd, F_SETFD, fl & ~FD_CLOEXEC) < 0)
+		return vj_failx(e, errno, "passing the saved state");
+	size_t n = 0;
+	while ((*argvp)[n])
+		n++;
+	char **argv = calloc(n + 3, sizeof(char *));
+	char *incoming = malloc(32);
+	if (!argv || !incoming)
+		return vj_fail(e, ENOMEM, "out of memory");
+	memcpy(argv, *argvp, n * sizeof(char *));
+	snprintf(incoming, 32, "fd:%d", l->restore_fd);
+	argv[n] = "-incoming";
+	argv[n + 1] = incoming;
+	*argvp = argv;
+	return 0;
+}
+
 void vj_child_main(struct vj_launch *l)
 {
 	struct vj_err e = {0};
@@ -143,8 +167,11 @@ void vj_child_main(struct vj_launch *l)
 	if (rc)
 		report_and_exit(l, &e);
 
+	char **argv = p->vmm_argv;
+	if (l->restore_fd >= 0 && restore_argv(l, &argv, &e) < 0)
+		report_and_exit(l, &e);
 	static char *const empty_env[] = {NULL};
-	execve(p->exec_jail, p->vmm_argv, empty_env);
+	execve(p->exec_jail, argv, empty_env);
 	vj_failx(&e, errno, "execve %s", p->exec_jail);
 	e.step = "exec";
 	report_and_exit(l, &e);

@@ -168,7 +168,7 @@ static int parse_rlimit(const char *arg, struct vj_rlimit_arg *out, struct vj_er
 /* Flags that take a value. */
 enum opt {
 	O_ID, O_EXEC, O_UID, O_GID, O_BASE, O_NETNS, O_CGROUP, O_CGVER, O_PARENT, O_RLIMIT,
-	O_POLICY, O_AUDIT, O_KEEPFD, O_TTL, O_RESTORE, O_CACHE, O_ARATE, O_ARING, O_BIND,
+	O_POLICY, O_AUDIT, O_KEEPFD, O_TTL, O_CACHE, O_ARATE, O_ARING, O_BIND,
 	O_NOVALUE
 };
 
@@ -190,7 +190,6 @@ static const struct {
 	{"--audit-log", O_AUDIT},
 	{"--keep-fd", O_KEEPFD},
 	{"--ttl", O_TTL},
-	{"--restore-from", O_RESTORE},
 	{"--seccomp-cache", O_CACHE},
 	{"--audit-rate", O_ARATE},
 	{"--audit-ring", O_ARING},
@@ -328,11 +327,6 @@ static int set_value(struct vj_cli *cli, enum opt o, const char *flag, const cha
 		if (vj_parse_duration(v, &cli->ttl_sec) < 0)
 			return vj_fail(e, EINVAL, "--ttl wants a duration like 90s, 30m, 8h or 'none'");
 		return 0;
-	case O_RESTORE:
-		if (!abs_path_valid(v))
-			return vj_fail(e, EINVAL, "--restore-from must be an absolute path in the jail");
-		cli->restore_from = v;
-		return 0;
 	case O_CACHE:
 		if (*v && !abs_path_valid(v))
 			return vj_fail(e, EINVAL, "--seccomp-cache must be an absolute path or ''");
@@ -410,6 +404,10 @@ int vj_cli_parse(int argc, char **argv, struct vj_cli *cli, struct vj_err *e)
 		}
 		if (strcmp(a, "--keep") == 0) {
 			cli->keep_jail = true;
+			continue;
+		}
+		if (strcmp(a, "--restore") == 0) {
+			cli->restore = true;
 			continue;
 		}
 		bool matched = false;

@@ -88,7 +88,7 @@ struct vj_cli {
 	unsigned nkeep_fds;
 	bool keep_jail;     /* --keep: do not remove the jail dir and cgroups at exit */
 	int64_t ttl_sec;    /* --ttl: 0 = default, -1 = none */
-	const char *restore_from; /* --restore-from: state file inside the jail */
+	bool restore;             /* --restore: start a suspended jail from its saved state */
 	const char *cache_dir;    /* --seccomp-cache DIR ("" = no cache) */
 	uint32_t audit_rate;      /* --audit-rate: cgroup-BPF events/s per tenant, 0 = default */
 	uint32_t audit_ring;      /* --audit-ring: bytes of the tenant's ring, 0 = default */

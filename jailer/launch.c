@@ -28,13 +28,14 @@
 #include "jailer/launch.h"
 #include "jailer/paths.h"
 #include "jailer/state.h"
+#include "jailer/suspend.h"
 
 void vj_launch_init(struct vj_launch *l, struct vj_plan *p)
 {
 	memset(l, 0, sizeof(*l));
 	l->plan = p;
 	l->base_fd = l->vmmdir_fd = l->jail_fd = l->root_fd = l->lock_fd = -1;
-	l->cg_leaf_fd = l->netns_fd = l->pidfd = l->notif_fd = -1;
+	l->cg_leaf_fd = l->netns_fd = l->pidfd = l->notif_fd = l->restore_fd = -1;
 	l->go_pipe[0] = l->go_pipe[1] = l->err_pipe[0] = l->err_pipe[1] = -1;
 	l->notif_sock[0] = l->notif_sock[1] = -1;
 	l->pid = -1;
@@ -61,6 +62,40 @@ static int check_private_dir(int fd, const char *what, struct vj_err *e)
 	return 0;
 }
 
+/*
+ * --restore: the suspended jail's dir stays (it holds the saved state and the
+ * state record); its old root is replaced by a fresh one, built exactly as a
+ * first launch builds it.  If the launch fails, the jail stays suspended.
+ */
+static int step_reopen_jail(struct vj_launch *l, struct vj_err *e)
+{
+	const struct vj_plan *p = l->plan;
+	l->jail_fd = vj_open_beneath(l->vmmdir_fd, p->cli->id, O_PATH | O_DIRECTORY, 0);
+	if (l->jail_fd < 0)
+		return vj_failx(e, l->jail_fd, "opening suspended jail %s", p->jail_dir);
+	l->lock_fd = vj_state_lock(l->jail_fd, false);
+	if (l->lock_fd < 0)
+		return vj_failx(e, l->lock_fd, "locking %s", p->jail_dir);
+	int sfd = vj_open_beneath(l->jail_fd, VJ_SUSPEND_FILE, O_RDONLY, 0);
+	struct stat st;
+	if (sfd < 0 || fstat(sfd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != p->uid ||
+	    st.st_nlink != 1) {
+		if (sfd >= 0)
+			close(sfd);
+		return vj_fail(e, EPERM, "the saved state is not the tenant's regular file");
+	}
+	/* A high, fixed-range number: clear of everything we open until exec. */
+	l->restore_fd = fcntl(sfd, F_DUPFD_CLOEXEC, 1000);
+	close(sfd);
+	if (l->restore_fd < 0)
+		return vj_failx(e, errno, "dup of the saved state");
+	int rc = vj_remove_tree(l->jail_fd, "root", e);
+	if (rc < 0)
+		return rc;
+	l->root_fd = vj_mkdirs_beneath(l->jail_fd, "root", 0750, 0, p->gid, true, e);
+	return l->root_fd < 0 ? l->root_fd : 0;
+}
+
 static int step_jail_dir(struct vj_launch *l, struct vj_err *e)
 {
 	const struct vj_plan *p = l->plan;
@@ -81,6 +116,8 @@ static int step_jail_dir(struct vj_launch *l, struct vj_err *e)
 	if ((rc = check_private_dir(l->vmmdir_fd, "the VMM's jail dir", e)) < 0)
 		return rc;
 	struct vj_err quiet = {0};
+	if (p->restore)
+		return step_reopen_jail(l, e);
 	l->jail_fd = vj_mkdirs_beneath(l->vmmdir_fd, p->cli->id, 0700, 0, 0, true, &quiet);
 	if (l->jail_fd < 0) {
 		if (l->jail_fd == -EEXIST)
@@ -435,6 +472,11 @@ int vj_launch_start(struct vj_launch *l, struct vj_err *e)
 	}
 	if (!rc)
 		rc = step_until_exec(l, e);
+	if (!rc && l->plan->restore) {
+		l->restored = true;
+		l->jail_created = true; /* from now on it ends like any jail */
+		close_fd(&l->restore_fd);
+	}
 	if (!rc) {
 		struct vj_err quiet = {0};
 		read_audit_session(l);
@@ -472,6 +514,11 @@ void vj_launch_undo(struct vj_launch *l)
 		vj_cg_remove(&p->cg, &scratch);
 		l->cg_created = false;
 	}
+	if (p->restore && !l->jail_created && l->jail_fd >= 0 && l->lock_fd >= 0 &&
+	    !l->restored) {
+		/* the saved state is still there: the jail stays restorable */
+		vj_launch_save_state(l, "suspended", &scratch);
+	}
 	close_fd(&l->root_fd);
 	close_fd(&l->jail_fd);
 	if (l->vmmdir_fd >= 0 && l->jail_created) {
@@ -497,4 +544,5 @@ void vj_launch_undo(struct vj_launch *l)
 		vj_kaudit_close(l->kaudit);
 		l->kaudit = NULL;
 	}
+	close_fd(&l->restore_fd);
 }

@@ -38,6 +38,7 @@ struct vj_launch {
 	int root_fd;    /* <base>/<exec>/<id>/root */
 	int lock_fd;    /* flock'd for the supervisor's lifetime */
 	bool jail_created; /* this launch made <id>: only then may undo remove it */
+	bool restored;     /* --restore reached exec: the jail is a normal one again */
 
 	/* cgroups and layers */
 	int cg_leaf_fd; /* cgroup2 leaf, for CLONE_INTO_CGROUP */
@@ -47,6 +48,7 @@ struct vj_launch {
 	struct vjbpf_events *bpf_events;
 
 	int netns_fd;
+	int restore_fd; /* --restore: the saved state QEMU reads (fd >= 1000) */
 
 	/* kernel audit channel, opened before the tenant runs */
 	struct vj_kaudit *kaudit;

@@ -145,9 +145,11 @@ static void audit_decisions(struct vj_audit *a, const struct vj_launch *l)
 		vj_audit_emit(a, &ev);
 	}
 	struct vj_event ev;
-	vj_event_init(&ev, VJ_EV_LIFECYCLE, "created");
+	vj_event_init(&ev, VJ_EV_LIFECYCLE, p->restore ? "restored" : "created");
 	ev.enforcer = "jailer";
 	ev.pid = l->pid;
+	if (p->restore)
+		ev.message = (struct vj_bytes){"QEMU started from the saved guest state", 39};
 	if (l->audit_ses)
 		ev.ses = l->audit_ses;
 	ev.path = (struct vj_bytes){p->root_dir, strlen(p->root_dir)};

@@ -7,9 +7,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "jailer/paths.h"
+#include "jailer/state.h"
+#include "jailer/suspend.h"
 
 #ifndef NSFS_MAGIC
 #define NSFS_MAGIC 0x6e736673
@@ -269,6 +272,54 @@ static int plan_process(const struct vj_cli *cli, struct vj_plan *p, struct vj_e
 	return 0;
 }
 
+/*
+ * --restore: the jail must exist, be suspended (no supervisor), belong to the
+ * same tenant, hold its saved state and still be within its time-to-live.
+ * Only reads: the launch replaces the old root later.
+ */
+static int plan_restore(const struct vj_cli *cli, struct vj_plan *p, struct vj_err *e)
+{
+	if (!cli->restore)
+		return 0;
+	vj_err_step(e, "restore");
+	int fd = vj_open_dir_nofollow(p->jail_dir, e);
+	if (fd < 0)
+		return fd == -ENOENT ? vj_fail(e, ENOENT, "no suspended jail %s to restore",
+					       cli->id)
+				     : fd;
+	struct vj_state st;
+	int rc = vj_state_read(fd, &st, e);
+	if (rc == 0) {
+		if (vj_state_locked(fd))
+			rc = vj_fail(e, EBUSY, "jail %s is running", cli->id);
+		else if (strcmp(st.status, "suspended") != 0)
+			rc = vj_fail(e, EINVAL, "jail %s is %s, not suspended", cli->id, st.status);
+		else if (st.uid != p->uid || st.gid != p->gid)
+			rc = vj_fail(e, EPERM, "jail %s belongs to uid %u gid %u", cli->id,
+				     (unsigned)st.uid, (unsigned)st.gid);
+		else if (st.ttl_deadline && time(NULL) >= st.ttl_deadline)
+			rc = vj_fail(e, ETIME, "jail %s outlived its time-to-live; it is reclaimed by "
+					       "vmjail --reap",
+				     cli->id);
+		vj_state_free(&st);
+	}
+	if (rc == 0) {
+		int sfd = vj_open_beneath(fd, VJ_SUSPEND_FILE, O_PATH, 0);
+		if (sfd < 0)
+			rc = vj_failx(e, sfd, "the saved state of jail %s", cli->id);
+		else
+			close(sfd);
+	}
+	close(fd);
+	if (rc == 0) {
+		if (!p->qmp_jail[0])
+			return vj_fail(e, EINVAL, "--restore is for QEMU: pass the same -qmp and "
+						  "machine flags as the first launch");
+		p->restore = true;
+	}
+	return rc;
+}
+
 int vj_plan_build(const struct vj_cli *cli, struct vj_plan *p, struct vj_err *e)
 {
 	memset(p, 0, sizeof(*p));
@@ -298,6 +349,8 @@ int vj_plan_build(const struct vj_cli *cli, struct vj_plan *p, struct vj_err *e)
 		plan_rlimits(cli, p);
 	if (!rc)
 		rc = plan_process(cli, p, e);
+	if (!rc)
+		rc = plan_restore(cli, p, e);
 	if (!rc)
 		rc = plan_layers(cli, p, e);
 	return rc;

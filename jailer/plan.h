@@ -92,6 +92,7 @@ struct vj_plan {
 	int keep_fds[VJ_MAX_KEEP_FDS];
 	unsigned nkeep_fds;
 	int64_t ttl_sec; /* 0: none */
+	bool restore;    /* --restore: the jail exists, suspended; QEMU reads its state */
 	char qmp_jail[PATH_MAX]; /* QMP unix socket path in the jail, "" if none */
 };
 
