@@ -24,6 +24,7 @@
 #include "bpf/vjbpf.h"
 #include "jailer/jsonout.h"
 #include "jailer/paths.h"
+#include "jailer/qmp.h"
 #include "jailer/state.h"
 
 void vj_jail_ref_close(struct vj_jail_ref *j)
@@ -215,15 +216,45 @@ static int do_cleanup(const struct vj_cli *cli, bool ttl_reap)
 	return failed;
 }
 
+/*
+ * QEMU is told too (QMP stop/cont) when it has a monitor: its clocks and
+ * timers then agree with the guest being stopped.  The freezer is what
+ * works for any VMM and cannot be ignored, so it is always used; a monitor
+ * that does not answer only costs the QMP half.
+ */
+static const char *qmp_pause(const struct vj_jail_ref *j, bool stop)
+{
+	if (!j->st.qmp[0])
+		return "";
+	int root = vj_open_beneath(j->jail_fd, "root", O_PATH | O_DIRECTORY, 0);
+	if (root < 0)
+		return " (QMP unavailable)";
+	struct vj_qmp q;
+	struct vj_err e = {0};
+	int rc = vj_qmp_open(&q, root, j->st.qmp, j->st.uid, 2000, &e);
+	close(root);
+	if (rc == 0) {
+		rc = vj_qmp_cmd(&q, stop ? "{\"execute\":\"stop\"}" : "{\"execute\":\"cont\"}", -1,
+				NULL, 0, 2000, &e);
+		vj_qmp_close(&q);
+	}
+	return rc == 0 ? (stop ? " and QMP stop" : " and QMP cont") : " (QMP did not answer)";
+}
+
 static int do_freeze(const struct vj_cli *cli, bool freeze)
 {
 	struct vj_err e = {0};
 	struct vj_jail_ref j;
+	const char *qmp = "";
 	int rc = vj_jail_find(cli, &j, &e);
 	if (rc == 0 && (!j.running || !j.have_state))
 		rc = vj_fail(&e, ESRCH, "jail %s is not running", cli->id);
+	if (rc == 0 && freeze)
+		qmp = qmp_pause(&j, true);
 	if (rc == 0)
 		rc = vj_cg_freeze(&j.st.cg, freeze, &e);
+	if (rc == 0 && !freeze)
+		qmp = qmp_pause(&j, false);
 	if (rc < 0) {
 		fprintf(stderr, "vmjail: %s: %s\n", cli->id, e.msg);
 		vj_jail_ref_close(&j);
@@ -232,9 +263,10 @@ static int do_freeze(const struct vj_cli *cli, bool freeze)
 	vj_fmt(j.st.status, sizeof(j.st.status), "%s", freeze ? "paused" : "running");
 	vj_state_write(j.jail_fd, &j.st, &e);
 	struct vj_audit *a = vj_jail_audit(&j);
-	vj_jail_emit(a, freeze ? "paused" : "resumed", j.st.vmm_pid,
-		     freeze ? "every task of the tenant frozen (cgroup freezer)"
-			    : "tenant thawed");
+	char msg[160];
+	vj_fmt(msg, sizeof(msg), "%s%s",
+	       freeze ? "every task of the tenant frozen (cgroup freezer)" : "tenant thawed", qmp);
+	vj_jail_emit(a, freeze ? "paused" : "resumed", j.st.vmm_pid, msg);
 	if (a)
 		vj_audit_close(a);
 	vj_jail_ref_close(&j);
