@@ -100,18 +100,42 @@ static void check_mutants(void)
 	tap_ok(x.mismatches > 0, "mutant 1 is caught (%llu mismatches)",
 	       (unsigned long long)x.mismatches);
 
-	/* 2. the 32-bit ioctl compare made 64-bit: the high half is compared
-	 * against 0 instead of being ignored (CVE-2019-10063's shape) */
+	/* 2. wrong argument word order: the ioctl request's low word read
+	 * from the high half (breakouts.md, class G) */
 	memcpy(m.insns, p.insns, p.len * sizeof(*p.insns));
 	int patched = 0;
-	for (size_t i = 0; i + 1 < m.len; i++)
-		if (m.insns[i].code == (BPF_ALU | BPF_AND | BPF_K) && m.insns[i].k == 0) {
-			m.insns[i].k = 0xffffffffu; /* hi & 0 -> hi & ~0 */
+	for (size_t i = 0; i < m.len; i++)
+		if (m.insns[i].code == (BPF_LD | BPF_W | BPF_ABS) &&
+		    m.insns[i].k == offsetof(struct seccomp_data, args[1])) {
+			m.insns[i].k += 4;
 			patched++;
 		}
-	tap_ok(patched > 0, "mutant 2 built (%d high-half masks restored)", patched);
+	tap_ok(patched > 0, "mutant 2 built (%d loads of args[1] moved to its high word)", patched);
 	vj_seccomp_crosscheck(&t->sc, &m, 8, PROBES, &x);
 	tap_ok(x.mismatches > 0, "mutant 2 is caught (%llu mismatches)",
+	       (unsigned long long)x.mismatches);
+
+	/* 2b. a 32-bit compare that also demands a zero high word: what a
+	 * 64-bit == would do (CVE-2019-10063's shape) */
+	memcpy(m.insns, p.insns, p.len * sizeof(*p.insns));
+	struct seccomp_data sti = {.nr = SYS_ioctl, .arch = AUDIT_ARCH_X86_64};
+	sti.args[1] = TIOCSTI | (1ull << 32);
+	patched = 0;
+	for (size_t i = 0; i + 1 < m.len; i++)
+		if (m.insns[i].code == (BPF_LD | BPF_W | BPF_ABS) &&
+		    m.insns[i].k == offsetof(struct seccomp_data, args[1]) &&
+		    m.insns[i + 1].code == (BPF_JMP | BPF_JEQ | BPF_K) &&
+		    m.insns[i + 1].k == TIOCSTI) {
+			/* ld lo; jeq TIOCSTI  ->  ld hi; jeq 0 (then TIOCSTI never matches
+			 * with high bits set) */
+			m.insns[i].k += 4;
+			m.insns[i + 1].k = 0;
+			patched++;
+		}
+	vj_seccomp_crosscheck(&t->sc, &m, 12, PROBES, &x);
+	tap_ok(patched == 1 && x.mismatches > 0 && vj_bpf_run(&p, &sti) == SECCOMP_RET_KILL_PROCESS,
+	       "mutant 2b (high word compared) is caught (%llu mismatches); the real program "
+	       "kills TIOCSTI | 1<<32",
 	       (unsigned long long)x.mismatches);
 
 	/* 3. our arch/x32 guard removed: libseccomp alone lets nr == -1 reach

@@ -338,7 +338,8 @@ static void probe_shipped(void)
 static int run(void)
 {
 	static const tpol_ctor kernel_set[] = {tpol_allowlist, tpol_denylist, tpol_orderings,
-	                                       tpol_mixed,     tpol_masks,    tpol_notify};
+	                                       tpol_mixed,     tpol_masks,    tpol_ranges,
+	                                       tpol_notify};
 
 	for (size_t i = 0; i < sizeof(kernel_set) / sizeof(kernel_set[0]); i++) {
 		struct tpol *t = kernel_set[i]();
