@@ -11,8 +11,10 @@ BPF_LIB := $(BUILD)/libvjbpf.a
 BPF_GEN     := $(BUILD)/gen
 BPF_VMLINUX := $(BPF_GEN)/vmlinux.h
 BTF_VMLINUX ?= /sys/kernel/btf/vmlinux
+# -fdebug-compilation-dir: the same sources give the same object (and object
+# hash, which the pinned programs are checked against) wherever they are built.
 BPF_CFLAGS  := -target bpf -g -O2 -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Wextra -Werror \
-               -Wno-unused-parameter -I$(BPF_GEN) -I.
+               -Wno-unused-parameter -fdebug-compilation-dir=. -I$(BPF_GEN) -I.
 
 # The enforcement programs: one file per hook family, statically linked into
 # one object so they share one set of maps (bpftool gen object), one skeleton.

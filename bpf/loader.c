@@ -422,6 +422,20 @@ static int check_pinned(struct vj_err *e)
 	return 1;
 }
 
+/* -EBUSY while a tenant is registered in the pinned rules map, else 0. */
+static int idle_pins(struct vj_err *e)
+{
+	char path[PATH_MAX];
+	vjbpf__path(path, sizeof(path), "maps/vj_tenants");
+	int fd = bpf_obj_get(path);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : vj_failx(e, errno, "opening %s", path);
+	__u64 key;
+	int rc = bpf_map_get_next_key(fd, NULL, &key);
+	close(fd);
+	return rc == 0 ? -EBUSY : 0;
+}
+
 /* attach.c */
 int vjbpf__attach_parent(int parent_fd, uint64_t parent_id, struct vj_err *e);
 
@@ -446,8 +460,27 @@ int vjbpf_setup(const char *parent, struct vj_err *e)
 		rc = lock;
 		goto out;
 	}
-	rc = check_pinned(e);
-	if (rc == 0) {
+	struct vj_err stale = {0};
+	rc = check_pinned(&stale);
+	if (rc == -ESTALE) {
+		/*
+		 * Programs of another vmjail build.  With no tenant registered
+		 * nothing depends on them (links only carry rules for
+		 * registered tenants): replace them.  Otherwise refuse — two
+		 * builds' programs must never judge the same cgroups.
+		 */
+		rc = idle_pins(e);
+		if (rc == 0)
+			rc = remove_root() < 0 ? vj_failx(e, errno, "removing %s", pin_root) : 0;
+		if (rc == 0)
+			rc = load_and_pin(e);
+		if (rc == -EBUSY)
+			rc = vj_fail(e, ESTALE, "%s (and tenants of that build still run)", stale.msg);
+		if (rc)
+			goto out;
+	} else if (rc < 0) {
+		vj_fail(e, -rc, "%s", stale.msg);
+	} else if (rc == 0) {
 		/* leftovers of a crashed first load: no tenant, no link yet */
 		if (remove_root() < 0) {
 			rc = vj_failx(e, errno, "removing incomplete pins in %s", pin_root);

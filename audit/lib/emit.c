@@ -33,6 +33,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct lossctr {
@@ -47,6 +48,7 @@ struct vj_audit {
 	int rundirfd, spoolfd;
 	struct vj_seq seq;
 	bool has_log;
+	bool daemon_expected; /* vmjaild's socket exists: it runs, or will be back */
 	struct vj_sink log;
 	struct sockaddr_un daddr;
 
@@ -126,6 +128,13 @@ int vj_audit_open(struct vj_audit **out, const struct vj_audit_cfg *cfg, struct 
 	if (rc < 0)
 		goto fail;
 	a->has_log = cfg->log_path != NULL;
+	/* On a host that runs no vmjaild, spooling every lifecycle record would
+	 * only fill run_dir: spool (and send) when the daemon's socket exists,
+	 * which it does while vmjaild runs and after it was killed, until it is
+	 * back (it removes the socket only on a clean shutdown). */
+	struct stat sst;
+	a->daemon_expected = fstatat(a->rundirfd, VJ_RUN_INGEST_SOCK, &sst, AT_SYMLINK_NOFOLLOW) == 0 &&
+			     S_ISSOCK(sst.st_mode);
 	a->tokens = VJ_AUDIT_BURST;
 	clock_gettime(CLOCK_MONOTONIC, &a->last_refill);
 	*out = a;
@@ -335,7 +344,7 @@ static int deliver(struct vj_audit *a, const struct vj_event *ev, int targets)
 			a->st.lost_log++;
 		}
 	}
-	if (targets & TO_DAEMON) {
+	if ((targets & TO_DAEMON) && a->daemon_expected) {
 		bool durable = ev->kind == VJ_EV_LIFECYCLE || ev->kind == VJ_EV_LOSS;
 		long fl = make_frame(a, ev, a->line, (size_t)n);
 		int rc = -EINVAL;

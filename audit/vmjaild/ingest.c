@@ -168,7 +168,8 @@ void vjd_ingest_close(struct vjd *d)
 	}
 	if (d->ingest_fd >= 0) {
 		close(d->ingest_fd);
-		/* Removed only on a clean stop; supervisors then spool. */
+		/* Removed only on a clean stop: supervisors then stop spooling
+		 * (audit/lib/emit.c), a host without vmjaild keeps no spool. */
 		if (d->rundirfd >= 0)
 			unlinkat(d->rundirfd, VJ_RUN_INGEST_SOCK, 0);
 	}
