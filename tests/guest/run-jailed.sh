@@ -89,7 +89,11 @@ for f in "${files[@]}"; do
 	read -r kind path <<<"$f"
 	case $kind in
 	ro) case $path in /usr/share/qemu/* | /usr/share/seabios/*) ;; *) flags+=(--bind "$path") ;; esac ;;
-	rw) flags+=(--bind "$path:$path:rw") ;;
+	rw)
+		# the tenant's own disk and console files: the tenant must own them
+		[ "$print" = 1 ] || chown "$uid:$gid" "$path"
+		flags+=(--bind "$path:$path:rw")
+		;;
 	dev) ;; # devices come from the policy (kvm, urandom, null)
 	esac
 done

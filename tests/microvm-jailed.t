@@ -1,0 +1,153 @@
+#!/bin/bash
+# A real microVM in a real jail: QEMU boots the test guest under vmjail and
+# qemu-tcg.policy; the VMM runs as the tenant with no capabilities and
+# Seccomp 2; QMP answers from inside the jail; pause/resume stops and restarts
+# the guest; suspend to disk and restore continue the guest's counter; the
+# time-to-live reclaims a running and a suspended jail; a KVM QEMU passes
+# the policy's KVM ioctls.
+. "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/jail.sh"
+
+[ -r "$VJ_BUILD/guest/vmlinux" ] || bail "the test guest is not built (make guest)"
+RUN="$VJ_SRC/tests/guest/run-jailed.sh"
+QMP="$VJ_BUILD/guest/qmp-client"
+VMM=qemu-system-x86_64
+LOG="$VJ_TEST_TMP/audit.log"
+UIDT=$VJ_TEST_UID
+
+# boot ID CONSOLE [run-jailed flags...] -- [vmjail flags]: start a jailed guest
+boot() {
+	local id=$1 out=$2
+	shift 2
+	(exec "$RUN" --id "$id" --uid "$UIDT" --base "$VJ_TEST_BASE" --audit-log "$LOG" "$@" \
+		>"$out" 2>>"$VJ_TEST_TMP/err") &
+}
+jdir() { echo "$VJ_TEST_BASE/$VMM/$1"; }
+qmp() { "$QMP" -t 20 "$(jdir "$1")/root/run/qmp.sock" "${@:2}"; }
+state_of() { sed -n 's/^status=//p' "$(jdir "$1")/vmjail.state" 2>/dev/null; }
+pid_of() { sed -n 's/^vmm_pid=//p' "$(jdir "$1")/vmjail.state" 2>/dev/null; }
+last_count() { sed -n 's/^VMJAIL-COUNTER \([0-9]*\).*/\1/p' "$1" | tail -n1; }
+# counter_above FILE N: the console's last counter is above N (for wait_for)
+counter_above() { local c; c=$(last_count "$1"); [ -n "$c" ] && [ "$c" -gt "$2" ]; }
+rec() { jq -c --arg id "$1" "select(.tenant.id == \$id) | select($2)" "$LOG" 2>/dev/null; }
+
+# --- boot, identity, QMP ----------------------------------------------------
+id=$(new_id)
+con="$VJ_TEST_TMP/$id.console"
+boot "$id" "$con" --accel tcg --ticks 1000
+sup=$!
+ok "the jailed guest prints its marker" wait_for grep -q VMJAIL-GUEST-READY "$con"
+ok "  and counts" wait_for grep -q "VMJAIL-COUNTER 1" "$con"
+pid=$(pid_of "$id")
+st=$(cat "/proc/$pid/status")
+like "$st" "Uid:	$UIDT	$UIDT	$UIDT" "QEMU runs as the tenant uid"
+like "$st" "CapEff:	0000000000000000" "QEMU has no effective capabilities"
+like "$st" "CapPrm:	0000000000000000" "  and none permitted"
+like "$st" "Seccomp:	2" "QEMU is under a seccomp filter (Seccomp: 2)"
+like "$(grep Seccomp_filters <<<"$st")" "Seccomp_filters:	[3-9]" \
+	"  and QEMU's own -sandbox filter stacks on vmjail's (>= 3 filters)"
+like "$(qmp "$id" query-status)" '"status": "running"' "QMP in the jail: query-status running"
+is "$(stat -c '%F %u' "$(jdir "$id")/root/run/qmp.sock")" "socket $UIDT" "the QMP socket is in the tenant's /run, the tenant's"
+
+# --- pause / resume ---------------------------------------------------------
+t0=$(date +%s%N)
+"$VMJAIL" --pause --id "$id" --chroot-base-dir "$VJ_TEST_BASE" >/dev/null 2>&1
+is "$?" 0 "--pause"
+n1=$(last_count "$con")
+sleep 3
+n2=$(last_count "$con")
+is "$n2" "$n1" "paused: the counter does not move for 3 s (stays at $n1)"
+is "$(state_of "$id")" paused "  the state says paused"
+t1=$(date +%s%N)
+"$VMJAIL" --resume --id "$id" --chroot-base-dir "$VJ_TEST_BASE" >/dev/null 2>&1
+is "$?" 0 "--resume"
+t2=$(date +%s%N)
+ok "resumed: the counter moves on" wait_for counter_above "$con" "$n2"
+diag "resume latency: $(((t2 - t1) / 1000000)) ms (--resume command); pause: $(((t1 - t0) / 1000000 - 3000)) ms"
+is "$(rec "$id" '.type=="paused"' | grep -c .)" 1 "one paused record"
+is "$(rec "$id" '.type=="resumed"' | grep -c .)" 1 "one resumed record"
+like "$(rec "$id" '.type=="paused"' | jq -r .lifecycle.message)" "QMP stop" "  QEMU was also stopped over QMP"
+
+# --- suspend to disk, restore ---------------------------------------------
+ok "count reaches 3" wait_for counter_above "$con" 2
+"$VMJAIL" --suspend --id "$id" --chroot-base-dir "$VJ_TEST_BASE" >"$VJ_TEST_TMP/susp" 2>&1
+is "$?" 0 "--suspend"
+before=$(last_count "$con")
+wait "$sup"
+is "$?" 0 "  the supervisor ends when QEMU quits after the migration"
+ok "  the old QEMU is gone" gone "$pid"
+is "$(state_of "$id")" suspended "  the jail is kept, suspended"
+sf="$(jdir "$id")/suspended.vmstate"
+is "$(stat -c '%u %a %F' "$sf")" "$UIDT 600 regular file" "  the state file is the tenant's, 0600, in its jail dir"
+ok "  and holds the guest (> 1 MiB)" test "$(stat -c %s "$sf")" -gt 1048576
+is "$(find / -xdev -name suspended.vmstate -path "*$id*" 2>/dev/null | wc -l)" 1 "  and exists only there"
+ok "  no tenant cgroup is left while suspended" test ! -e "/sys/fs/cgroup/unified/$VMM/$id"
+"$VMJAIL" --cleanup --id "$id" --chroot-base-dir "$VJ_TEST_BASE" >/dev/null 2>&1
+ok "  --cleanup keeps a suspended jail" test -e "$sf"
+con2="$VJ_TEST_TMP/$id.console2"
+boot "$id" "$con2" --accel tcg --ticks 1000 -- --restore
+sup=$!
+ok "restored: the counter continues" wait_for counter_above "$con2" "$before"
+is "$(grep -c VMJAIL-GUEST-READY "$con2")" 0 "  without a second boot"
+is "$(grep -c 'VMJAIL-COUNTER [0-9]' "$con2" | awk '$1>0{print "some"}')" some "  the new console shows the counter"
+first=$(sed -n 's/^VMJAIL-COUNTER \([0-9]*\).*/\1/p' "$con2" | head -n1)
+ok "  from where it stopped (last $before before, first $first after)" test "$first" -ge "$before" -a "$first" -le "$((before + 2))"
+is "$(rec "$id" '.type=="suspended"' | grep -c .)" 1 "one suspended record"
+is "$(rec "$id" '.type=="restored"' | grep -c .)" 1 "one restored record"
+"$VMJAIL" --kill --id "$id" --chroot-base-dir "$VJ_TEST_BASE" >/dev/null 2>&1
+wait "$sup"
+ok "after the restored VM ends, nothing of the jail is left" test ! -e "$(jdir "$id")"
+
+# --- time-to-live ------------------------------------------------------------
+id=$(new_id)
+boot "$id" "$VJ_TEST_TMP/ttl.console" --accel tcg --ticks 1000 -- --ttl 4s
+sup=$!
+start=$(date +%s)
+wait "$sup"
+rc=$?
+took=$(($(date +%s) - start))
+is "$rc" 137 "a 4 s TTL kills the VMM (SIGKILL)"
+ok "  on time ($took s)" test "$took" -ge 4 -a "$took" -le 15
+is "$(rec "$id" '.type=="ttl-expired"' | grep -c .)" 1 "  one ttl-expired record"
+ok "  and the jail is reclaimed" test ! -e "$(jdir "$id")"
+
+id=$(new_id)
+con="$VJ_TEST_TMP/ttl2.console"
+boot "$id" "$con" --accel tcg --ticks 1000 -- --ttl 12s
+sup=$!
+ok "a guest with a 12 s TTL counts" wait_for grep -q "VMJAIL-COUNTER 1" "$con"
+"$VMJAIL" --suspend --id "$id" --chroot-base-dir "$VJ_TEST_BASE" >/dev/null 2>&1
+wait "$sup"
+is "$(state_of "$id")" suspended "  suspended"
+"$VMJAIL" --reap --chroot-base-dir "$VJ_TEST_BASE" >/dev/null 2>&1
+ok "  --reap keeps it before its TTL" test -e "$(jdir "$id")/suspended.vmstate"
+sleep 12
+"$VMJAIL" --reap --chroot-base-dir "$VJ_TEST_BASE" >"$VJ_TEST_TMP/reap" 2>&1
+like "$(cat "$VJ_TEST_TMP/reap")" "time-to-live expired, reclaimed" "  --reap after its TTL reclaims it"
+ok "  the jail and its state are gone" test ! -e "$(jdir "$id")"
+is "$(rec "$id" '.type=="ttl-expired"' | grep -c .)" 1 "  one ttl-expired record"
+
+# --- virtio devices under the QEMU policy ---------------------------------
+id=$(new_id)
+mkdir -p "$VJ_TEST_TMP/virtio"
+"$RUN" --id "$id" --uid "$UIDT" --base "$VJ_TEST_BASE" --audit-log "$LOG" --accel tcg --mode virtio \
+	--workdir "$VJ_TEST_TMP/virtio" >"$VJ_TEST_TMP/virtio.console" 2>>"$VJ_TEST_TMP/err"
+is "$?" 0 "a guest exercising virtio devices under qemu-tcg.policy powers off cleanly"
+for dev in rng blk net console; do
+	ok "  virtio-$dev works" grep -q "VMJAIL-VIRTIO-OK $dev" "$VJ_TEST_TMP/virtio.console"
+done
+ok "  every device" grep -q "VMJAIL-VIRTIO-DONE ok=4 fail=0" "$VJ_TEST_TMP/virtio.console"
+is "$(rec "$id" '.kind=="enforcement"' | grep -c .)" 0 "  with no seccomp kill and no other denial"
+
+# --- KVM: the policy's KVM ioctls ------------------------------------------
+id=$(new_id)
+boot "$id" "$VJ_TEST_TMP/kvm.console" --accel kvm --ticks 1000
+sup=$!
+r=$(qmp "$id" query-kvm query-status)
+like "$r" '"enabled": true' "QEMU with -accel kvm under qemu.policy: query-kvm enabled"
+like "$r" '"status": "running"' "  query-status running"
+is "$(rec "$id" '.decision.enforcer=="seccomp"' | grep -c .)" 0 "  no seccomp kill or log"
+"$VMJAIL" --kill --id "$id" --chroot-base-dir "$VJ_TEST_BASE" >/dev/null 2>&1
+wait "$sup"
+is "$(rec "$id" '.type=="exited"' | jq -r .lifecycle.exit_signal)" 9 "  killed on request"
+done_testing
