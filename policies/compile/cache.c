@@ -61,48 +61,64 @@ static void why(struct vj_cache_info *info, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void put_u32(struct vj_sha256 *h, uint32_t v)
+/* Little-endian fixed-width fields into a small buffer, so the key never
+ * depends on struct padding or on the host's byte order. */
+struct keybuf {
+	uint8_t b[256];
+	size_t n;
+};
+
+static void put_u32(struct keybuf *k, uint32_t v)
 {
-	uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
-	vj_sha256_update(h, b, sizeof(b));
+	for (int i = 0; i < 4; i++)
+		k->b[k->n++] = (uint8_t)(v >> (8 * i));
 }
 
-static void put_u64(struct vj_sha256 *h, uint64_t v)
+static void put_u64(struct keybuf *k, uint64_t v)
 {
-	put_u32(h, (uint32_t)v);
-	put_u32(h, (uint32_t)(v >> 32));
+	put_u32(k, (uint32_t)v);
+	put_u32(k, (uint32_t)(v >> 32));
 }
 
-/* Fields one at a time, fixed width: struct padding never reaches the key. */
+static void flush(struct vj_sha256 *h, struct keybuf *k)
+{
+	vj_sha256_update(h, k->b, k->n);
+	k->n = 0;
+}
+
 static void cache_key(const struct vj_policy *p, uint8_t key[32])
 {
 	const struct scmp_version *v = seccomp_version();
 	const struct vj_seccomp *sc = &p->seccomp;
 	struct vj_sha256 h;
+	struct keybuf k = {.n = 0};
 
 	vj_sha256_init(&h);
 	vj_sha256_update(&h, "vmjail seccomp cache key 1", 27);
 	vj_sha256_update(&h, p->hash, sizeof(p->hash));
-	put_u32(&h, VJ_SECCOMP_COMPILER_VERSION);
-	put_u32(&h, v ? v->major : 0);
-	put_u32(&h, v ? v->minor : 0);
-	put_u32(&h, v ? v->micro : 0);
-	put_u32(&h, (uint32_t)sc->def.kind);
-	put_u32(&h, (uint32_t)sc->def.errnum);
-	put_u64(&h, sc->nrules);
+	put_u32(&k, VJ_SECCOMP_COMPILER_VERSION);
+	put_u32(&k, v ? v->major : 0);
+	put_u32(&k, v ? v->minor : 0);
+	put_u32(&k, v ? v->micro : 0);
+	put_u32(&k, (uint32_t)sc->def.kind);
+	put_u32(&k, (uint32_t)sc->def.errnum);
+	put_u64(&k, sc->nrules);
+	flush(&h, &k);
+	/* one rule is at most 16 + 6 * 28 = 184 bytes: one update each */
 	for (size_t i = 0; i < sc->nrules; i++) {
 		const struct vj_rule *r = &sc->rules[i];
-		put_u32(&h, (uint32_t)r->nr);
-		put_u32(&h, (uint32_t)r->action.kind);
-		put_u32(&h, (uint32_t)r->action.errnum);
-		put_u32(&h, r->ncond);
+		put_u32(&k, (uint32_t)r->nr);
+		put_u32(&k, (uint32_t)r->action.kind);
+		put_u32(&k, (uint32_t)r->action.errnum);
+		put_u32(&k, r->ncond);
 		for (unsigned c = 0; c < r->ncond && c < VJ_MAX_CONDS; c++) {
-			put_u32(&h, r->cond[c].arg);
-			put_u32(&h, (uint32_t)r->cond[c].op);
-			put_u64(&h, r->cond[c].value);
-			put_u64(&h, r->cond[c].mask);
-			put_u32(&h, r->cond[c].arg32);
+			put_u32(&k, r->cond[c].arg);
+			put_u32(&k, (uint32_t)r->cond[c].op);
+			put_u64(&k, r->cond[c].value);
+			put_u64(&k, r->cond[c].mask);
+			put_u32(&k, r->cond[c].arg32);
 		}
+		flush(&h, &k);
 	}
 	vj_sha256_final(&h, key);
 }
@@ -118,16 +134,26 @@ static void entry_digest(const struct entry_hdr *hd, const struct sock_filter *i
 	vj_sha256_final(&h, out);
 }
 
+/* "<64 hex digits>.bpf" into buf (at least 69 bytes). */
+static void key_name(const uint8_t key[32], char *buf)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < 32; i++) {
+		buf[2 * i] = hex[key[i] >> 4];
+		buf[2 * i + 1] = hex[key[i] & 15];
+	}
+	memcpy(buf + 64, ".bpf", sizeof(".bpf"));
+}
+
 int vj_seccomp_cache_name(const struct vj_policy *p, char *buf, size_t len)
 {
 	uint8_t key[32];
 
-	if (!p || !buf || len < 2 * sizeof(key) + sizeof(".bpf"))
+	if (!p || !buf || len < 64 + sizeof(".bpf"))
 		return -EINVAL;
 	cache_key(p, key);
-	for (size_t i = 0; i < sizeof(key); i++)
-		snprintf(buf + 2 * i, 3, "%02x", key[i]);
-	memcpy(buf + 2 * sizeof(key), ".bpf", sizeof(".bpf"));
+	key_name(key, buf);
 	return 0;
 }
 
@@ -420,7 +446,7 @@ int vj_seccomp_load_cached_ex(const struct vj_policy *p, const char *cache_dir,
 		return vj_seccomp_compile(&p->seccomp, out, e);
 	}
 	cache_key(p, key);
-	vj_seccomp_cache_name(p, name, sizeof(name));
+	key_name(key, name);
 	snprintf(info->path, sizeof(info->path), "%s/%s", cache_dir, name);
 
 	rc = load_entry(dfd, name, key, out, info);
