@@ -20,7 +20,7 @@
 
 /* Bumped whenever codegen may emit a different program for the same policy:
  * it is part of the cache key, so a new compiler never reuses old output. */
-#define VJ_SECCOMP_COMPILER_VERSION 1
+#define VJ_SECCOMP_COMPILER_VERSION 2
 
 /* Where the jailer keeps compiled filters (pass it to vj_seccomp_load_cached). */
 #define VJ_SECCOMP_CACHE_DIR "/var/cache/vmjail/seccomp"
