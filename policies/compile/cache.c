@@ -13,7 +13,7 @@
  *
  * Entry: <hex key>.bpf = struct entry_hdr + ninsns struct sock_filter.
  *   key    = SHA-256(domain, policy hash, compiler version, libseccomp
- *            version, the resolved seccomp rules)
+ *            version, the running binary's build ID, the resolved rules)
  *   digest = SHA-256(header without digest, instructions)
  * The resolved rules are in the key as well as the policy hash so a parser
  * or constants-table change that resolves the same text differently can
@@ -21,7 +21,9 @@
  */
 #include "policies/compile/seccomp.h"
 
+#include <elf.h>
 #include <fcntl.h>
+#include <link.h>
 #include <seccomp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -86,8 +88,62 @@ static void flush(struct vj_sha256 *h, struct keybuf *k)
 	k->n = 0;
 }
 
+/*
+ * The running binary's GNU build ID: part of the key, so a rebuilt jailer
+ * never trusts entries a different build of the compiler wrote, even if
+ * someone forgot to bump VJ_SECCOMP_COMPILER_VERSION.
+ */
+struct build_id {
+	uint8_t id[64];
+	size_t len;
+};
+
+static int find_build_id(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct build_id *b = arg;
+
+	(void)size;
+	/* the first object listed is the main program */
+	for (ElfW(Half) i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type != PT_NOTE)
+			continue;
+		const uint8_t *p = (const uint8_t *)(info->dlpi_addr + ph->p_vaddr);
+		size_t left = ph->p_memsz;
+		while (left >= sizeof(ElfW(Nhdr))) {
+			const ElfW(Nhdr) *nh = (const ElfW(Nhdr) *)p;
+			size_t name = (nh->n_namesz + 3u) & ~3u, desc = (nh->n_descsz + 3u) & ~3u;
+			if (sizeof(*nh) + name + desc > left)
+				break;
+			if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 &&
+			    memcmp(p + sizeof(*nh), "GNU", 4) == 0 &&
+			    nh->n_descsz <= sizeof(b->id)) {
+				memcpy(b->id, p + sizeof(*nh) + name, nh->n_descsz);
+				b->len = nh->n_descsz;
+				return 1;
+			}
+			p += sizeof(*nh) + name + desc;
+			left -= sizeof(*nh) + name + desc;
+		}
+	}
+	return 1; /* only the main program */
+}
+
+static const struct build_id *self_build_id(void)
+{
+	static struct build_id b;
+	static int done;
+
+	if (!done) {
+		dl_iterate_phdr(find_build_id, &b);
+		done = 1;
+	}
+	return &b;
+}
+
 static void cache_key(const struct vj_policy *p, uint8_t key[32])
 {
+	const struct build_id *bid = self_build_id();
 	const struct scmp_version *v = seccomp_version();
 	const struct vj_seccomp *sc = &p->seccomp;
 	struct vj_sha256 h;
@@ -103,7 +159,9 @@ static void cache_key(const struct vj_policy *p, uint8_t key[32])
 	put_u32(&k, (uint32_t)sc->def.kind);
 	put_u32(&k, (uint32_t)sc->def.errnum);
 	put_u64(&k, sc->nrules);
+	put_u32(&k, (uint32_t)bid->len);
 	flush(&h, &k);
+	vj_sha256_update(&h, bid->id, bid->len);
 	/* one rule is at most 16 + 6 * 28 = 184 bytes: one update each */
 	for (size_t i = 0; i < sc->nrules; i++) {
 		const struct vj_rule *r = &sc->rules[i];
