@@ -54,6 +54,11 @@ include fuzz/build.mk
 deps:
 	.ci/deps
 
+# The README's first command: one jailed microVM with its audit stream.
+run: deps
+	$(MAKE) all guest
+	VJ_BUILD=$(abspath $(BUILD)) tests/guest/demo.sh
+
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/policies \
 	           $(DESTDIR)$(MANDIR)/man8

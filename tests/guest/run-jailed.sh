@@ -58,9 +58,13 @@ done
 : "${gid:=$uid}"
 
 if [ "$accel" = auto ]; then
-	# the same decision run-guest.sh makes, taken once so argv and policy agree
-	if "$VJ_BUILD/guest/kvm-speed" >/dev/null 2>&1; then accel=kvm; else accel=tcg; fi
-	echo "$prog: acceleration: $accel (kvm-speed)" >&2
+	# run-guest.sh decides (kvm-speed) and says why; its argv tells us what
+	# it chose, and the policy follows that, so argv and policy agree.
+	mapfile -t probe < <("$here/run-guest.sh" --accel auto --mode "$mode" --print-argv)
+	for i in "${!probe[@]}"; do
+		[ "${probe[$i]}" = -accel ] && accel=${probe[$((i + 1))]}
+	done
+	case $accel in kvm | tcg) ;; *) die "could not tell which accelerator run-guest.sh chose" ;; esac
 fi
 guest=(--accel "$accel" --mode "$mode" --qmp /run/qmp.sock --timeout 0)
 [ -n "$ticks" ] && guest+=(--ticks "$ticks")
