@@ -94,9 +94,11 @@ static void block_signals(void)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 }
 
+/* Always opened: with no --audit-log the records still go to vmjaild when
+ * one runs (audit/lib/emit.c decides), and cost nothing otherwise. */
 static struct vj_audit *open_audit(const struct vj_cli *cli, const struct vj_plan *p)
 {
-	if (!cli->audit_log)
+	if (!vj_id_valid(cli->id))
 		return NULL;
 	char tmp[PATH_MAX];
 	vj_fmt(tmp, sizeof(tmp), "%s", cli->exec_file ? cli->exec_file : "");
@@ -148,6 +150,7 @@ static void audit_decisions(struct vj_audit *a, const struct vj_launch *l)
 	vj_event_init(&ev, VJ_EV_LIFECYCLE, p->restore ? "restored" : "created");
 	ev.enforcer = "jailer";
 	ev.pid = l->pid;
+	ev.uid = (long)p->uid; /* vmjaild attributes kernel records by it too */
 	if (p->restore)
 		ev.message = (struct vj_bytes){"QEMU started from the saved guest state", 39};
 	if (l->audit_ses)

@@ -60,6 +60,7 @@ static void emit_lifecycle(struct sup *s, const char *type, const char *msg)
 	struct vj_event ev;
 	vj_event_init(&ev, VJ_EV_LIFECYCLE, type);
 	ev.pid = s->l->pid;
+	ev.uid = (long)s->l->plan->uid;
 	ev.enforcer = "jailer";
 	ev.source = "supervisor";
 	if (s->l->audit_ses)
