@@ -153,6 +153,7 @@ static bool has(const uint64_t *v, size_t n, uint64_t x)
 
 static void test_spool_on_start(void)
 {
+	tap_ok(tu_stale_daemon_socket(P("r1")) == 0, "r1 has a dead daemon's socket");
 	struct vj_audit *a = emitter("r1", "ta", NULL);
 	lifecycle(a, "created");
 	lifecycle(a, "exec");

@@ -217,6 +217,7 @@ static void test_rate_limit(void)
 {
 	struct vj_audit *a;
 	struct vj_err e;
+	tu_stale_daemon_socket(path_in("rate")); /* a daemon that will be back: spool */
 	open_with(path_in("rate"), "tr", path_in("rate.log"), &a, &e);
 	for (int i = 0; i < 1000; i++) {
 		struct vj_event ev;

@@ -13,6 +13,8 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/un.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -198,6 +200,28 @@ static inline void tu_require_root(void)
 		printf("Bail out! tests run as root against the real kernel\n");
 		exit(255);
 	}
+}
+
+
+/*
+ * The socket file a killed vmjaild leaves in its run dir.  Emitters spool
+ * lifecycle records only while that file exists (a host that never runs
+ * vmjaild keeps no spool), so tests of the spool path make one.
+ */
+static inline int tu_stale_daemon_socket(const char *run_dir)
+{
+	mkdir(run_dir, 0755);
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	if ((size_t)snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/vmjaild.sock", run_dir) >=
+	    sizeof(sa.sun_path))
+		return -1;
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	unlink(sa.sun_path);
+	int rc = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	close(fd); /* the file stays: nobody listens, as after a kill -9 */
+	return rc;
 }
 
 #endif

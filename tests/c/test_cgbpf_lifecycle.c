@@ -242,7 +242,8 @@ int main(int argc, char **argv)
 	tap_is_int(vjbpf_tenant_gc(&e), 0, "a second collection removes nothing");
 	vjbpf_tenant_del(idg2);
 
-	/* A pin set from another build is refused. */
+	/* A pin set from another build: refused while a tenant is registered
+	 * (two builds must never judge one cgroup), replaced when idle. */
 	snprintf(path, sizeof(path), "%s/maps/vj_meta", cgt.root);
 	int mfd = bpf_obj_get(path);
 	struct vjbpf_meta meta, bad;
@@ -251,10 +252,19 @@ int main(int argc, char **argv)
 	bad = meta;
 	bad.obj_hash ^= 1;
 	bpf_map_update_elem(mfd, &zero, &bad, BPF_ANY);
+	uint64_t idb;
+	const char *busy = cgt_leaf("busy", &idb);
+	tap_ok(busy && vjbpf_tenant_add(idb, &pol, NULL, &e) == 0, "a tenant registered %s", e.msg);
 	rc = vjbpf_setup(cgt.parent, &e);
-	tap_is_int(rc, -ESTALE, "programs pinned by another build: refused (%s)", e.msg);
+	tap_is_int(rc, -ESTALE, "programs pinned by another build, a tenant registered: refused (%s)",
+		   e.msg);
 	vj_err_clear(&e);
-	bpf_map_update_elem(mfd, &zero, &meta, BPF_ANY);
+	vjbpf_tenant_del(idb);
+	uint32_t old_id = pinned_prog_id("vj_dev");
+	rc = vjbpf_setup(cgt.parent, &e);
+	tap_ok(rc == 0 && pinned_prog_id("vj_dev") != old_id,
+	       "programs pinned by another build, no tenant: replaced (%s)", e.msg);
+	vj_err_clear(&e);
 	close(mfd);
 
 	/* A first load cut short (no commit mark) is redone. */
