@@ -51,6 +51,11 @@ static int discover_cb(const struct vj_mountinfo *m, void *ctx_)
 	struct vj_cg_layout *lay = ctx->lay;
 	if (strlen(m->mountpoint) >= PATH_MAX - 1)
 		return 0;
+	/* Mount points become lines of the state record: none with a control
+	 * byte (mountinfo unescapes \012 into a real newline). */
+	for (const char *c = m->mountpoint; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			return 0;
 	if (strcmp(m->fstype, "cgroup2") == 0) {
 		if (!lay->has_v2) {
 			lay->has_v2 = true;
@@ -667,44 +672,85 @@ int vj_cg_read_counters(const struct vj_cg_plan *p, struct vj_cg_counters *c)
 
 int vj_cg_plan_save(const struct vj_cg_plan *p, int fd)
 {
-	dprintf(fd, "cg.version=%d\ncg.parent=%s\ncg.parent_explicit=%d\ncg.id=%s\n", p->version,
-		p->parent, p->parent_explicit, p->id);
+	/* only what is set: the reader refuses empty or out-of-range values */
+	if (p->version == 1 || p->version == 2)
+		dprintf(fd, "cg.version=%d\n", p->version);
+	if (p->parent[0])
+		dprintf(fd, "cg.parent=%s\n", p->parent);
+	dprintf(fd, "cg.parent_explicit=%d\n", p->parent_explicit ? 1 : 0);
+	if (p->id[0])
+		dprintf(fd, "cg.id=%s\n", p->id);
 	for (unsigned i = 0; i < p->ndirs; i++)
-		dprintf(fd, "cg.dir=%d:%u:%s\n", p->dirs[i].v2, p->dirs[i].ctrls, p->dirs[i].mnt);
+		dprintf(fd, "cg.dir=%d:%u:%s\n", p->dirs[i].v2 ? 1 : 0, p->dirs[i].ctrls,
+			p->dirs[i].mnt);
 	return 0;
+}
+
+/* Strict unsigned decimal that must end at stop. */
+static int parse_dec(const char *s, unsigned long max, char stop, unsigned long *out,
+		     const char **end)
+{
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	unsigned long v = 0;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		v = v * 10 + (unsigned long)(*s - '0');
+		if (v > max)
+			return -EINVAL;
+	}
+	if (*s != stop)
+		return -EINVAL;
+	*out = v;
+	if (end)
+		*end = s;
+	return 0;
+}
+
+/* What --cleanup and --kill act on must look like what a launch writes. */
+static bool mount_path_ok(const char *m)
+{
+	if (m[0] != '/' || strlen(m) >= PATH_MAX || strstr(m, "/../") ||
+	    (strlen(m) >= 3 && strcmp(m + strlen(m) - 3, "/..") == 0))
+		return false;
+	for (; *m; m++)
+		if ((unsigned char)*m < 0x20 || *m == 0x7f)
+			return false;
+	return true;
 }
 
 int vj_cg_plan_load_kv(struct vj_cg_plan *p, const char *key, const char *value)
 {
+	unsigned long v;
 	if (strcmp(key, "cg.version") == 0) {
-		p->version = atoi(value) == 2 ? 2 : 1;
+		if (parse_dec(value, 2, '\0', &v, NULL) < 0 || v < 1)
+			return -EINVAL;
+		p->version = (int)v;
 	} else if (strcmp(key, "cg.parent") == 0) {
-		if (strlen(value) >= sizeof(p->parent))
+		if (strlen(value) >= sizeof(p->parent) || !vj_parent_cgroup_valid(value))
 			return -EINVAL;
 		strcpy(p->parent, value);
 	} else if (strcmp(key, "cg.parent_explicit") == 0) {
-		p->parent_explicit = atoi(value) != 0;
+		if (parse_dec(value, 1, '\0', &v, NULL) < 0)
+			return -EINVAL;
+		p->parent_explicit = v != 0;
 	} else if (strcmp(key, "cg.id") == 0) {
 		if (!vj_id_valid(value))
 			return -EINVAL;
 		strcpy(p->id, value);
 	} else if (strcmp(key, "cg.dir") == 0) {
-		int v2;
-		unsigned ctrls;
-		int off = 0;
-		if (p->ndirs >= VJ_CG_MAX_HIER + 1 ||
-		    sscanf(value, "%d:%u:%n", &v2, &ctrls, &off) != 2 || off <= 0 ||
-		    value[off] != '/' || strlen(value + off) >= PATH_MAX)
+		unsigned long v2, ctrls;
+		const char *rest;
+		if (p->ndirs >= VJ_CG_MAX_HIER + 1 || parse_dec(value, 1, ':', &v2, &rest) < 0 ||
+		    parse_dec(rest + 1, (1ul << VJ_CG__COUNT) - 1, ':', &ctrls, &rest) < 0 ||
+		    !mount_path_ok(rest + 1))
 			return -EINVAL;
 		struct vj_cg_dir *d = &p->dirs[p->ndirs];
 		d->v2 = v2 != 0;
-		d->ctrls = ctrls;
-		strcpy(d->mnt, value + off);
+		d->ctrls = (uint32_t)ctrls;
+		strcpy(d->mnt, rest + 1);
 		if (d->v2)
 			p->v2_dir = (int)p->ndirs;
 		p->ndirs++;
-	} else {
-		return 0; /* not ours */
 	}
-	return 0;
+	return 0; /* other keys are not ours */
 }

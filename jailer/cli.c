@@ -94,7 +94,7 @@ static bool cgroup_value_valid(const char *v)
 }
 
 /* Relative, no "." or ".." components, no empty components. */
-static bool parent_cgroup_valid(const char *p)
+bool vj_parent_cgroup_valid(const char *p)
 {
 	size_t n = strlen(p);
 	if (n == 0 || n > 255 || p[0] == '/' || p[n - 1] == '/')
@@ -277,7 +277,7 @@ static int set_value(struct vj_cli *cli, enum opt o, const char *flag, const cha
 		cli->cgroup_version = v[0] - '0';
 		return 0;
 	case O_PARENT:
-		if (!parent_cgroup_valid(v))
+		if (!vj_parent_cgroup_valid(v))
 			return vj_fail(e, EINVAL,
 				       "--parent-cgroup must be a relative path without '.' or '..' "
 				       "components, got '%.80s'",

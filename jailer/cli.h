@@ -102,6 +102,8 @@ int vj_cli_parse(int argc, char **argv, struct vj_cli *cli, struct vj_err *e);
 
 /* Rules shared with other entry points. */
 bool vj_id_valid(const char *id);
+/* Relative, no empty, "." or ".." component, [A-Za-z0-9._-] only. */
+bool vj_parent_cgroup_valid(const char *p);
 int vj_parse_duration(const char *s, int64_t *sec);
 
 void vj_usage(void *FILE_stream);

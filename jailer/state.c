@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "jailer/state.h"
 
+#include <ctype.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -33,8 +34,11 @@ static int unescape(char *s)
 	char *w = s;
 	for (char *r = s; *r;) {
 		if (*r == '%') {
-			unsigned v;
-			if (sscanf(r + 1, "%2x", &v) != 1 || !r[1] || !r[2] || v == 0)
+			if (!isxdigit((unsigned char)r[1]) || !isxdigit((unsigned char)r[2]))
+				return -EINVAL;
+			char hex[3] = {r[1], r[2], 0};
+			unsigned long v = strtoul(hex, NULL, 16);
+			if (v == 0)
 				return -EINVAL;
 			*w++ = (char)v;
 			r += 3;
@@ -133,8 +137,9 @@ static int parse_kv(struct vj_state *s, char *key, char *v)
 		return vj_cg_plan_load_kv(&s->cg, key, v);
 	if (!strcmp(key, "supervisor") || !strcmp(key, "vmm_pid") || !strcmp(key, "uid") ||
 	    !strcmp(key, "gid") || !strcmp(key, "pidns")) {
+		errno = 0;
 		long n = strtol(v, &end, 10);
-		if (*end || n < 0 || n > 0x7fffffff)
+		if (!isdigit((unsigned char)v[0]) || *end || errno || n > 0x7fffffff)
 			return -EINVAL;
 		if (!strcmp(key, "supervisor"))
 			s->supervisor = (pid_t)n;
@@ -149,8 +154,9 @@ static int parse_kv(struct vj_state *s, char *key, char *v)
 		return 0;
 	}
 	if (!strcmp(key, "created") || !strcmp(key, "ttl_deadline") || !strcmp(key, "cgid")) {
+		errno = 0;
 		unsigned long long n = strtoull(v, &end, 10);
-		if (*end)
+		if (!isdigit((unsigned char)v[0]) || *end || errno || n > INT64_MAX)
 			return -EINVAL;
 		if (!strcmp(key, "created"))
 			s->created = (int64_t)n;
