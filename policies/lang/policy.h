@@ -110,7 +110,8 @@ struct vj_rule {
 /*
  * Semantics (implemented once, in policies/compile/semantics.c, and checked
  * against the compiled program by the differential test):
- *   - a foreign architecture, i386 and x32 numbers: kill-process;
+ *   - a foreign architecture, i386, and x32 numbers (every nr >= 0x40000000 taken
+ *     as unsigned, -1 included): kill-process;
  *   - a syscall with rules: the action of the rules if any rule's conditions
  *     all hold, else the default;
  *   - any other syscall: the default.
