@@ -17,10 +17,10 @@
 #include "policies/lang/policy.h"
 
 static const char *const ctrl_v1[VJ_CG__COUNT] = {
-	"cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids",
+    "cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids",
 };
 static const char *const ctrl_v2[VJ_CG__COUNT] = {
-	"cpu", NULL, "cpuset", "memory", NULL, NULL, "io", "pids",
+    "cpu", NULL, "cpuset", "memory", NULL, NULL, "io", "pids",
 };
 
 const char *vj_cg_ctrl_name(enum vj_cg_ctrl c, int version)
@@ -131,22 +131,24 @@ static int find_dir_for(const struct vj_cg_plan *p, enum vj_cg_ctrl c)
 }
 
 static int add_write(struct vj_cg_plan *p, enum vj_cg_ctrl c, const char *file, const char *value,
-		     struct vj_err *e)
+                     struct vj_err *e)
 {
 	int d = find_dir_for(p, c);
 	if (d < 0)
-		return vj_fail(e, ENOENT,
-			       "cgroup controller '%s' is not available in cgroup v%d on this host%s",
-			       vj_cg_ctrl_name(c, p->version), p->version,
-			       p->version == 2 ? " (it may be bound to a v1 hierarchy: try "
-						 "--cgroup-version 1)"
-					       : "");
+		return vj_fail(
+		    e, ENOENT,
+		    "cgroup controller '%s' is not available in cgroup v%d on this host%s",
+		    vj_cg_ctrl_name(c, p->version), p->version,
+		    p->version == 2 ? " (it may be bound to a v1 hierarchy: try "
+		                      "--cgroup-version 1)"
+		                    : "");
 	if (p->version == 2 && !(p->dirs[d].ctrls & (1u << c)) && c != VJ_CG__COUNT)
-		return vj_fail(e, ENOENT,
-			       "cgroup v2 controller '%s' is not available on this host "
-			       "(cgroup.controllers of %s lacks it; on a hybrid host it is bound to "
-			       "v1: use --cgroup-version 1)",
-			       vj_cg_ctrl_name(c, 2), p->dirs[d].mnt);
+		return vj_fail(
+		    e, ENOENT,
+		    "cgroup v2 controller '%s' is not available on this host "
+		    "(cgroup.controllers of %s lacks it; on a hybrid host it is bound to "
+		    "v1: use --cgroup-version 1)",
+		    vj_cg_ctrl_name(c, 2), p->dirs[d].mnt);
 	if (p->nwrites >= VJ_CG_MAX_WRITES)
 		return vj_fail(e, E2BIG, "too many cgroup settings");
 	/* A later write of the same file wins: --cgroup overrides the policy. */
@@ -165,7 +167,7 @@ static int add_write(struct vj_cg_plan *p, enum vj_cg_ctrl c, const char *file, 
 }
 
 static int add_limit(struct vj_cg_plan *p, enum vj_cg_ctrl c, const char *f1, const char *f2,
-		     int64_t v, struct vj_err *e)
+                     int64_t v, struct vj_err *e)
 {
 	char buf[32];
 	vj_fmt(buf, sizeof(buf), "%" PRId64, v);
@@ -176,15 +178,15 @@ static int plan_policy_limits(struct vj_cg_plan *p, const struct vj_cglimits *l,
 {
 	int rc = 0;
 	if (l->memory_max >= 0)
-		rc = add_limit(p, VJ_CG_MEMORY, "memory.limit_in_bytes", "memory.max", l->memory_max,
-			       e);
+		rc = add_limit(p, VJ_CG_MEMORY, "memory.limit_in_bytes", "memory.max",
+		               l->memory_max, e);
 	if (!rc && l->memory_swap_max >= 0) {
 		/* v1 limits memory+swap together; v2 limits swap alone */
 		int64_t v1 = l->memory_max >= 0 ? l->memory_max + l->memory_swap_max : -1;
 		if (p->version == 1 && v1 < 0)
 			return vj_fail(e, EINVAL, "memory-swap needs a memory limit on cgroup v1");
 		rc = add_limit(p, VJ_CG_MEMORY, "memory.memsw.limit_in_bytes", "memory.swap.max",
-			       p->version == 1 ? v1 : l->memory_swap_max, e);
+		               p->version == 1 ? v1 : l->memory_swap_max, e);
 	}
 	if (!rc && l->pids_max >= 0)
 		rc = add_limit(p, VJ_CG_PIDS, "pids.max", "pids.max", l->pids_max, e);
@@ -193,8 +195,8 @@ static int plan_policy_limits(struct vj_cg_plan *p, const struct vj_cglimits *l,
 		if (p->version == 1) {
 			rc = add_limit(p, VJ_CG_CPU, "cpu.cfs_period_us", NULL, period, e);
 			if (!rc)
-				rc = add_limit(p, VJ_CG_CPU, "cpu.cfs_quota_us", NULL, l->cpu_quota_us,
-					       e);
+				rc = add_limit(p, VJ_CG_CPU, "cpu.cfs_quota_us", NULL,
+				               l->cpu_quota_us, e);
 		} else {
 			char buf[64];
 			vj_fmt(buf, sizeof(buf), "%" PRId64 " %" PRId64, l->cpu_quota_us, period);
@@ -218,8 +220,8 @@ static int plan_policy_limits(struct vj_cg_plan *p, const struct vj_cglimits *l,
 }
 
 int vj_cg_plan_build(const struct vj_cg_layout *lay, const struct vj_cli *cli,
-		     const struct vj_policy *pol, const char *exec_base, struct vj_cg_plan *out,
-		     struct vj_err *e)
+                     const struct vj_policy *pol, const char *exec_base, struct vj_cg_plan *out,
+                     struct vj_err *e)
 {
 	memset(out, 0, sizeof(*out));
 	out->v2_dir = -1;
@@ -262,9 +264,9 @@ int vj_cg_plan_build(const struct vj_cg_layout *lay, const struct vj_cli *cli,
 		int c = vj_cg_ctrl_from_name(ctrl);
 		if (c < 0)
 			return vj_fail(e, EINVAL, "--cgroup %s: unknown controller '%s'",
-				       cli->cgroups[i].file, ctrl);
+			               cli->cgroups[i].file, ctrl);
 		rc = add_write(out, (enum vj_cg_ctrl)c, cli->cgroups[i].file, cli->cgroups[i].value,
-			       e);
+		               e);
 	}
 	return rc;
 }
@@ -356,7 +358,8 @@ static int enable_v2_controllers(const struct vj_cg_plan *p, struct vj_err *e)
 	for (int c = 0; c < VJ_CG__COUNT; c++)
 		if (p->v2_enable & (1u << c)) {
 			size_t n = strlen(buf);
-			vj_fmt(buf + n, sizeof(buf) - n, "%s+%s", n ? " " : "", vj_cg_ctrl_name(c, 2));
+			vj_fmt(buf + n, sizeof(buf) - n, "%s+%s", n ? " " : "",
+			       vj_cg_ctrl_name(c, 2));
 		}
 	char path[PATH_MAX + 300];
 	int n = snprintf(path, sizeof(path), "%s", d->mnt);
@@ -420,11 +423,11 @@ int vj_cg_create(const struct vj_cg_plan *p, struct vj_err *e)
 			if (errno == ENOENT && ++tries < 4)
 				continue;
 			rc = errno == EEXIST
-				     ? vj_fail(e, EEXIST,
-					       "cgroup %s already exists: a jail with this id is "
-					       "running or was not cleaned up (vmjail --cleanup)",
-					       path)
-				     : vj_failx(e, errno, "mkdir %s", path);
+			         ? vj_fail(e, EEXIST,
+			                   "cgroup %s already exists: a jail with this id is "
+			                   "running or was not cleaned up (vmjail --cleanup)",
+			                   path)
+			         : vj_failx(e, errno, "mkdir %s", path);
 			break;
 		}
 		if (rc < 0)
@@ -444,7 +447,7 @@ int vj_cg_create(const struct vj_cg_plan *p, struct vj_err *e)
 		int r = write_file(dir, p->writes[w].file, p->writes[w].value);
 		if (r < 0)
 			rc = vj_failx(r == -ENOENT ? e : e, r, "cgroup %s/%s = %s", dir,
-				      p->writes[w].file, p->writes[w].value);
+			              p->writes[w].file, p->writes[w].value);
 	}
 	if (rc < 0) {
 		struct vj_cg_plan undo = *p;
@@ -520,11 +523,12 @@ int vj_cg_freeze(const struct vj_cg_plan *p, bool frozen, struct vj_err *e)
 			nanosleep(&ts, NULL);
 		}
 		return vj_fail(e, ETIMEDOUT, "%s did not %s within 1 s", dir,
-			       frozen ? "freeze" : "thaw");
+		               frozen ? "freeze" : "thaw");
 	}
 	int d = v1_dir_with(p, VJ_CG_FREEZER);
 	if (d < 0)
-		return vj_fail(e, ENOTSUP, "no freezer: neither cgroup2 nor a v1 freezer hierarchy");
+		return vj_fail(e, ENOTSUP,
+		               "no freezer: neither cgroup2 nor a v1 freezer hierarchy");
 	vj_cg_dir_path(p, (unsigned)d, dir, sizeof(dir));
 	int rc = write_file(dir, "freezer.state", frozen ? "FROZEN" : "THAWED");
 	return rc < 0 ? vj_failx(e, rc, "%s/freezer.state", dir) : 0;
@@ -682,13 +686,13 @@ int vj_cg_plan_save(const struct vj_cg_plan *p, int fd)
 		dprintf(fd, "cg.id=%s\n", p->id);
 	for (unsigned i = 0; i < p->ndirs; i++)
 		dprintf(fd, "cg.dir=%d:%u:%s\n", p->dirs[i].v2 ? 1 : 0, p->dirs[i].ctrls,
-			p->dirs[i].mnt);
+		        p->dirs[i].mnt);
 	return 0;
 }
 
 /* Strict unsigned decimal that must end at stop. */
 static int parse_dec(const char *s, unsigned long max, char stop, unsigned long *out,
-		     const char **end)
+                     const char **end)
 {
 	if (*s < '0' || *s > '9')
 		return -EINVAL;

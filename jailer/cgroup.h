@@ -75,7 +75,7 @@ struct vj_cg_plan {
 	char id[65];
 	struct vj_cg_dir dirs[VJ_CG_MAX_HIER + 1];
 	unsigned ndirs;
-	int v2_dir;       /* index of the cgroup2 leaf, -1 if no cgroup2 */
+	int v2_dir; /* index of the cgroup2 leaf, -1 if no cgroup2 */
 	struct vj_cg_write writes[VJ_CG_MAX_WRITES];
 	unsigned nwrites;
 	uint32_t v2_enable; /* controllers to enable in v2 ancestors' subtree_control */
@@ -87,8 +87,8 @@ struct vj_policy;
 /* Translate --cgroup-version, --parent-cgroup, --cgroup and the policy's
  * limits into directories and writes.  Pure. */
 int vj_cg_plan_build(const struct vj_cg_layout *lay, const struct vj_cli *cli,
-		     const struct vj_policy *pol, const char *exec_base, struct vj_cg_plan *out,
-		     struct vj_err *e);
+                     const struct vj_policy *pol, const char *exec_base, struct vj_cg_plan *out,
+                     struct vj_err *e);
 
 /* "<mnt>/<parent>/<id>" of dir i. */
 void vj_cg_dir_path(const struct vj_cg_plan *p, unsigned i, char *buf, size_t len);

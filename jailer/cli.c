@@ -54,11 +54,24 @@ int vj_parse_duration(const char *s, int64_t *sec)
 	memcpy(num, s, n + 1);
 	uint64_t mul = 1;
 	switch (num[n - 1]) {
-	case 's': mul = 1; num[n - 1] = 0; break;
-	case 'm': mul = 60; num[n - 1] = 0; break;
-	case 'h': mul = 3600; num[n - 1] = 0; break;
-	case 'd': mul = 86400; num[n - 1] = 0; break;
-	default: break;
+	case 's':
+		mul = 1;
+		num[n - 1] = 0;
+		break;
+	case 'm':
+		mul = 60;
+		num[n - 1] = 0;
+		break;
+	case 'h':
+		mul = 3600;
+		num[n - 1] = 0;
+		break;
+	case 'd':
+		mul = 86400;
+		num[n - 1] = 0;
+		break;
+	default:
+		break;
 	}
 	if (parse_u64(num, &v) < 0 || v == 0 || v > (uint64_t)INT64_MAX / mul)
 		return -EINVAL;
@@ -103,7 +116,8 @@ bool vj_parent_cgroup_valid(const char *p)
 	while (*c) {
 		const char *slash = strchr(c, '/');
 		size_t len = slash ? (size_t)(slash - c) : strlen(c);
-		if (len == 0 || (len == 1 && c[0] == '.') || (len == 2 && c[0] == '.' && c[1] == '.'))
+		if (len == 0 || (len == 1 && c[0] == '.') ||
+		    (len == 2 && c[0] == '.' && c[1] == '.'))
 			return false;
 		for (size_t i = 0; i < len; i++) {
 			unsigned char ch = (unsigned char)c[i];
@@ -155,7 +169,7 @@ static int parse_rlimit(const char *arg, struct vj_rlimit_arg *out, struct vj_er
 			v[i] = RLIM_INFINITY;
 		else if (parse_u64(parts[i], &v[i]) < 0 || v[i] == RLIM_INFINITY)
 			return vj_fail(e, EINVAL, "--resource-limit %s: bad value '%s'", name,
-				       parts[i]);
+			               parts[i]);
 	}
 	if (v[0] > v[1])
 		return vj_fail(e, EINVAL, "--resource-limit %s: soft limit above hard limit", name);
@@ -167,8 +181,24 @@ static int parse_rlimit(const char *arg, struct vj_rlimit_arg *out, struct vj_er
 
 /* Flags that take a value. */
 enum opt {
-	O_ID, O_EXEC, O_UID, O_GID, O_BASE, O_NETNS, O_CGROUP, O_CGVER, O_PARENT, O_RLIMIT,
-	O_POLICY, O_AUDIT, O_KEEPFD, O_TTL, O_CACHE, O_ARATE, O_ARING, O_BIND,
+	O_ID,
+	O_EXEC,
+	O_UID,
+	O_GID,
+	O_BASE,
+	O_NETNS,
+	O_CGROUP,
+	O_CGVER,
+	O_PARENT,
+	O_RLIMIT,
+	O_POLICY,
+	O_AUDIT,
+	O_KEEPFD,
+	O_TTL,
+	O_CACHE,
+	O_ARATE,
+	O_ARING,
+	O_BIND,
 	O_NOVALUE
 };
 
@@ -176,47 +206,55 @@ static const struct {
 	const char *flag;
 	enum opt opt;
 } valued[] = {
-	{"--id", O_ID},
-	{"--exec-file", O_EXEC},
-	{"--uid", O_UID},
-	{"--gid", O_GID},
-	{"--chroot-base-dir", O_BASE},
-	{"--netns", O_NETNS},
-	{"--cgroup", O_CGROUP},
-	{"--cgroup-version", O_CGVER},
-	{"--parent-cgroup", O_PARENT},
-	{"--resource-limit", O_RLIMIT},
-	{"--policy", O_POLICY},
-	{"--audit-log", O_AUDIT},
-	{"--keep-fd", O_KEEPFD},
-	{"--ttl", O_TTL},
-	{"--seccomp-cache", O_CACHE},
-	{"--audit-rate", O_ARATE},
-	{"--audit-ring", O_ARING},
-	{"--bind", O_BIND},
+    {"--id", O_ID},
+    {"--exec-file", O_EXEC},
+    {"--uid", O_UID},
+    {"--gid", O_GID},
+    {"--chroot-base-dir", O_BASE},
+    {"--netns", O_NETNS},
+    {"--cgroup", O_CGROUP},
+    {"--cgroup-version", O_CGVER},
+    {"--parent-cgroup", O_PARENT},
+    {"--resource-limit", O_RLIMIT},
+    {"--policy", O_POLICY},
+    {"--audit-log", O_AUDIT},
+    {"--keep-fd", O_KEEPFD},
+    {"--ttl", O_TTL},
+    {"--seccomp-cache", O_CACHE},
+    {"--audit-rate", O_ARATE},
+    {"--audit-ring", O_ARING},
+    {"--bind", O_BIND},
 };
 
 static const struct {
 	const char *flag;
 	enum vj_mode mode;
 } modes[] = {
-	{"--help", VJ_MODE_HELP},     {"-h", VJ_MODE_HELP},         {"--version", VJ_MODE_VERSION},
-	{"--probe", VJ_MODE_PROBE},   {"--cleanup", VJ_MODE_CLEANUP}, {"--list", VJ_MODE_LIST},
-	{"--pause", VJ_MODE_PAUSE},   {"--resume", VJ_MODE_RESUME}, {"--suspend", VJ_MODE_SUSPEND},
-	{"--kill", VJ_MODE_KILL},     {"--reap", VJ_MODE_REAP},     {"--dry-run", VJ_MODE_DRY_RUN},
-	{"--bpf-unload", VJ_MODE_BPF_UNLOAD},
+    {"--help", VJ_MODE_HELP},
+    {"-h", VJ_MODE_HELP},
+    {"--version", VJ_MODE_VERSION},
+    {"--probe", VJ_MODE_PROBE},
+    {"--cleanup", VJ_MODE_CLEANUP},
+    {"--list", VJ_MODE_LIST},
+    {"--pause", VJ_MODE_PAUSE},
+    {"--resume", VJ_MODE_RESUME},
+    {"--suspend", VJ_MODE_SUSPEND},
+    {"--kill", VJ_MODE_KILL},
+    {"--reap", VJ_MODE_REAP},
+    {"--dry-run", VJ_MODE_DRY_RUN},
+    {"--bpf-unload", VJ_MODE_BPF_UNLOAD},
 };
 
 static int set_value(struct vj_cli *cli, enum opt o, const char *flag, const char *v,
-		     struct vj_err *e)
+                     struct vj_err *e)
 {
 	uint64_t n;
 	switch (o) {
 	case O_ID:
 		if (!vj_id_valid(v))
 			return vj_fail(e, EINVAL,
-				       "--id must be 1-%d characters of [A-Za-z0-9-], got '%.80s'",
-				       VJ_ID_MAX, v);
+			               "--id must be 1-%d characters of [A-Za-z0-9-], got '%.80s'",
+			               VJ_ID_MAX, v);
 		strcpy(cli->id, v);
 		return 0;
 	case O_EXEC:
@@ -232,7 +270,7 @@ static int set_value(struct vj_cli *cli, enum opt o, const char *flag, const cha
 		 * everything the jail is meant to take away. */
 		if (n == 0)
 			return vj_fail(e, EINVAL, "%s 0 is refused: the tenant must not be root",
-				       flag);
+			               flag);
 		if (o == O_UID) {
 			cli->uid = (uid_t)n;
 			cli->uid_set = true;
@@ -255,7 +293,7 @@ static int set_value(struct vj_cli *cli, enum opt o, const char *flag, const cha
 		const char *eq = strchr(v, '=');
 		if (cli->ncgroups >= VJ_MAX_CGROUP_ARG)
 			return vj_fail(e, E2BIG, "too many --cgroup flags (max %d)",
-				       VJ_MAX_CGROUP_ARG);
+			               VJ_MAX_CGROUP_ARG);
 		struct vj_cgroup_arg *c = &cli->cgroups[cli->ncgroups];
 		if (!eq || (size_t)(eq - v) >= sizeof(c->file))
 			return vj_fail(e, EINVAL, "--cgroup wants FILE=VALUE, got '%.80s'", v);
@@ -263,8 +301,8 @@ static int set_value(struct vj_cli *cli, enum opt o, const char *flag, const cha
 		c->file[eq - v] = '\0';
 		if (!cgroup_file_valid(c->file))
 			return vj_fail(e, EINVAL,
-				       "--cgroup: '%.80s' is not a cgroup file (CONTROLLER.FILE)",
-				       c->file);
+			               "--cgroup: '%.80s' is not a cgroup file (CONTROLLER.FILE)",
+			               c->file);
 		if (!cgroup_value_valid(eq + 1))
 			return vj_fail(e, EINVAL, "--cgroup %s: bad value", c->file);
 		strcpy(c->value, eq + 1);
@@ -278,10 +316,11 @@ static int set_value(struct vj_cli *cli, enum opt o, const char *flag, const cha
 		return 0;
 	case O_PARENT:
 		if (!vj_parent_cgroup_valid(v))
-			return vj_fail(e, EINVAL,
-				       "--parent-cgroup must be a relative path without '.' or '..' "
-				       "components, got '%.80s'",
-				       v);
+			return vj_fail(
+			    e, EINVAL,
+			    "--parent-cgroup must be a relative path without '.' or '..' "
+			    "components, got '%.80s'",
+			    v);
 		cli->parent_cgroup = v;
 		return 0;
 	case O_RLIMIT: {
@@ -325,7 +364,8 @@ static int set_value(struct vj_cli *cli, enum opt o, const char *flag, const cha
 			return 0;
 		}
 		if (vj_parse_duration(v, &cli->ttl_sec) < 0)
-			return vj_fail(e, EINVAL, "--ttl wants a duration like 90s, 30m, 8h or 'none'");
+			return vj_fail(e, EINVAL,
+			               "--ttl wants a duration like 90s, 30m, 8h or 'none'");
 		return 0;
 	case O_CACHE:
 		if (*v && !abs_path_valid(v))
@@ -334,19 +374,21 @@ static int set_value(struct vj_cli *cli, enum opt o, const char *flag, const cha
 		return 0;
 	case O_ARATE:
 		if (parse_u64(v, &n) < 0 || n < 1 || n > 1000000)
-			return vj_fail(e, EINVAL, "--audit-rate wants events per second, 1-1000000");
+			return vj_fail(e, EINVAL,
+			               "--audit-rate wants events per second, 1-1000000");
 		cli->audit_rate = (uint32_t)n;
 		return 0;
 	case O_ARING:
 		/* a power of two of at least a page, as the kernel wants for rings */
 		if (parse_u64(v, &n) < 0 || n < 4096 || n > (64u << 20) || (n & (n - 1)))
 			return vj_fail(e, EINVAL,
-				       "--audit-ring wants a power of two from 4096 to 67108864");
+			               "--audit-ring wants a power of two from 4096 to 67108864");
 		cli->audit_ring = (uint32_t)n;
 		return 0;
 	case O_BIND: {
 		if (cli->nbinds >= VJ_MAX_BIND_ARGS)
-			return vj_fail(e, E2BIG, "too many --bind flags (max %d)", VJ_MAX_BIND_ARGS);
+			return vj_fail(e, E2BIG, "too many --bind flags (max %d)",
+			               VJ_MAX_BIND_ARGS);
 		struct vj_bind_arg *b = &cli->binds[cli->nbinds];
 		char buf[2 * PATH_MAX + 8];
 		if (strlen(v) >= sizeof(buf))
@@ -360,7 +402,8 @@ static int set_value(struct vj_cli *cli, enum opt o, const char *flag, const cha
 			*mode++ = '\0';
 		if (!abs_path_valid(buf) || (dst && !abs_path_valid(dst)) ||
 		    (mode && strcmp(mode, "ro") && strcmp(mode, "rw")))
-			return vj_fail(e, EINVAL, "--bind wants SRC[:DST[:ro|rw]] with absolute paths");
+			return vj_fail(e, EINVAL,
+			               "--bind wants SRC[:DST[:ro|rw]] with absolute paths");
 		vj_fmt(b->src, sizeof(b->src), "%s", buf); /* both fit: checked above */
 		vj_fmt(b->dst, sizeof(b->dst), "%s", dst ? dst : buf);
 		b->rw = mode && strcmp(mode, "rw") == 0;
@@ -420,8 +463,8 @@ int vj_cli_parse(int argc, char **argv, struct vj_cli *cli, struct vj_err *e)
 				return 0;
 			}
 			if (mode_set && cli->mode != modes[m].mode)
-				return vj_fail(e, EINVAL, "%s cannot be combined with another action",
-					       a);
+				return vj_fail(e, EINVAL,
+				               "%s cannot be combined with another action", a);
 			cli->mode = modes[m].mode;
 			mode_set = true;
 			matched = true;
@@ -439,7 +482,8 @@ int vj_cli_parse(int argc, char **argv, struct vj_cli *cli, struct vj_err *e)
 				val = eq + 1;
 			} else {
 				if (i + 1 >= argc || !argv[i + 1])
-					return vj_fail(e, EINVAL, "%s needs a value", valued[v].flag);
+					return vj_fail(e, EINVAL, "%s needs a value",
+					               valued[v].flag);
 				val = argv[++i];
 			}
 			int rc = set_value(cli, valued[v].opt, valued[v].flag, val, e);

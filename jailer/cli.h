@@ -41,7 +41,7 @@ enum vj_mode {
 };
 
 struct vj_cgroup_arg {
-	char file[96];   /* "memory.limit_in_bytes" */
+	char file[96]; /* "memory.limit_in_bytes" */
 	char value[256];
 };
 
@@ -86,12 +86,12 @@ struct vj_cli {
 	unsigned nbinds;
 	int keep_fds[VJ_MAX_KEEP_FDS];
 	unsigned nkeep_fds;
-	bool keep_jail;     /* --keep: do not remove the jail dir and cgroups at exit */
-	int64_t ttl_sec;    /* --ttl: 0 = default, -1 = none */
-	bool restore;             /* --restore: start a suspended jail from its saved state */
-	const char *cache_dir;    /* --seccomp-cache DIR ("" = no cache) */
-	uint32_t audit_rate;      /* --audit-rate: cgroup-BPF events/s per tenant, 0 = default */
-	uint32_t audit_ring;      /* --audit-ring: bytes of the tenant's ring, 0 = default */
+	bool keep_jail;        /* --keep: do not remove the jail dir and cgroups at exit */
+	int64_t ttl_sec;       /* --ttl: 0 = default, -1 = none */
+	bool restore;          /* --restore: start a suspended jail from its saved state */
+	const char *cache_dir; /* --seccomp-cache DIR ("" = no cache) */
+	uint32_t audit_rate;   /* --audit-rate: cgroup-BPF events/s per tenant, 0 = default */
+	uint32_t audit_ring;   /* --audit-ring: bytes of the tenant's ring, 0 = default */
 
 	char **vmm_argv; /* after "--"; vmm_argc entries, NULL-terminated */
 	int vmm_argc;

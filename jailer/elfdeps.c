@@ -16,7 +16,12 @@
 
 /* What glibc's ld.so searches on Debian x86_64 when the cache misses. */
 static const char *const default_dirs[] = {
-	"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib",
+    "/lib/x86_64-linux-gnu",
+    "/usr/lib/x86_64-linux-gnu",
+    "/lib64",
+    "/usr/lib64",
+    "/lib",
+    "/usr/lib",
 };
 
 struct dirlist {
@@ -123,7 +128,8 @@ static int object_open(const char *path, struct object *o)
 		    ph.p_offset > (uint64_t)st.st_size ||
 		    ph.p_filesz > (uint64_t)st.st_size - ph.p_offset)
 			return -ENOEXEC;
-		if (pread(o->fd, o->interp, ph.p_filesz, (off_t)ph.p_offset) != (ssize_t)ph.p_filesz)
+		if (pread(o->fd, o->interp, ph.p_filesz, (off_t)ph.p_offset) !=
+		    (ssize_t)ph.p_filesz)
 			return -EIO;
 		o->interp[ph.p_filesz] = '\0';
 		if (strlen(o->interp) == 0 || o->interp[0] != '/')
@@ -142,7 +148,8 @@ static int object_open(const char *path, struct object *o)
 			GElf_Dyn dyn;
 			if (!gelf_getdyn(data, (int)i, &dyn))
 				break;
-			if (dyn.d_tag != DT_NEEDED && dyn.d_tag != DT_RPATH && dyn.d_tag != DT_RUNPATH)
+			if (dyn.d_tag != DT_NEEDED && dyn.d_tag != DT_RPATH &&
+			    dyn.d_tag != DT_RUNPATH)
 				continue;
 			const char *s = elf_strptr(o->elf, sh.sh_link, dyn.d_un.d_val);
 			if (!s)
@@ -206,8 +213,8 @@ static int add_search_path(struct dirlist *l, const char *spec, const char *orig
 			if (!origin)
 				return -ENOTSUP;
 			char exp[PATH_MAX];
-			if ((size_t)snprintf(exp, sizeof(exp), "%.*s%s%s", (int)(o - dir), dir, origin,
-					     o + skip) >= sizeof(exp))
+			if ((size_t)snprintf(exp, sizeof(exp), "%.*s%s%s", (int)(o - dir), dir,
+			                     origin, o + skip) >= sizeof(exp))
 				return -ENAMETOOLONG;
 			if (strchr(exp, '$'))
 				return -ENOTSUP;
@@ -223,7 +230,7 @@ static int add_search_path(struct dirlist *l, const char *spec, const char *orig
 }
 
 static int find_lib(const char *name, const struct dirlist *first, const struct dirlist *conf,
-		    char *jail, char *host, bool *via_conf)
+                    char *jail, char *host, bool *via_conf)
 {
 	const struct dirlist *lists[2] = {first, conf};
 	*via_conf = false;
@@ -232,7 +239,8 @@ static int find_lib(const char *name, const struct dirlist *first, const struct 
 		for (size_t i = 0; i < n; i++) {
 			const char *dir = li < 2 ? lists[li]->v[i] : default_dirs[i];
 			char cand[PATH_MAX];
-			if ((size_t)snprintf(cand, sizeof(cand), "%s/%s", dir, name) >= sizeof(cand))
+			if ((size_t)snprintf(cand, sizeof(cand), "%s/%s", dir, name) >=
+			    sizeof(cand))
 				continue;
 			struct object o;
 			int rc = object_open(cand, &o);
@@ -244,7 +252,8 @@ static int find_lib(const char *name, const struct dirlist *first, const struct 
 			strcpy(jail, cand);
 			if (li == 1) {
 				bool is_default = false;
-				for (size_t k = 0; k < sizeof(default_dirs) / sizeof(default_dirs[0]); k++)
+				for (size_t k = 0;
+				     k < sizeof(default_dirs) / sizeof(default_dirs[0]); k++)
 					is_default |= strcmp(dir, default_dirs[k]) == 0;
 				*via_conf = !is_default;
 			}
@@ -285,8 +294,8 @@ int vj_elfdeps_resolve(const char *exec_path, struct vj_elfdeps *out, struct vj_
 		if (orc < 0) {
 			object_close(&o);
 			rc = orc == -ENOEXEC
-				     ? vj_fail(e, ENOEXEC, "%s is not an x86_64 ELF object", path)
-				     : vj_failx(e, orc, "reading %s", path);
+			         ? vj_fail(e, ENOEXEC, "%s is not an x86_64 ELF object", path)
+			         : vj_failx(e, orc, "reading %s", path);
 			break;
 		}
 		if (is_exec) {
@@ -314,9 +323,9 @@ int vj_elfdeps_resolve(const char *exec_path, struct vj_elfdeps *out, struct vj_
 		const char *spec = o.runpath[0] ? o.runpath : o.rpath;
 		if (spec[0] && add_search_path(&first, spec, is_exec ? NULL : origin) < 0)
 			rc = vj_fail(e, ENOTSUP,
-				     "%s: RPATH/RUNPATH '%s' uses $ORIGIN/$LIB in the executable; "
-				     "bind its libraries with the policy instead",
-				     path, spec);
+			             "%s: RPATH/RUNPATH '%s' uses $ORIGIN/$LIB in the executable; "
+			             "bind its libraries with the policy instead",
+			             path, spec);
 		for (size_t i = 0; rc == 0 && i < o.nneeded; i++) {
 			const char *name = o.needed[i];
 			char jail[PATH_MAX], host[PATH_MAX];
@@ -326,7 +335,8 @@ int vj_elfdeps_resolve(const char *exec_path, struct vj_elfdeps *out, struct vj_
 				break;
 			}
 			if (find_lib(name, &first, &conf, jail, host, &via_conf) < 0) {
-				rc = vj_fail(e, ENOENT, "%s needs %s, which was not found", path, name);
+				rc = vj_fail(e, ENOENT, "%s needs %s, which was not found", path,
+				             name);
 				break;
 			}
 			out->need_ldcache |= via_conf;

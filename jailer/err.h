@@ -35,7 +35,7 @@ void vj_err_step(struct vj_err *e, const char *step);
  */
 int vj_fail(struct vj_err *e, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int vj_vfail(struct vj_err *e, int err, const char *fmt, va_list ap)
-	__attribute__((format(printf, 3, 0)));
+    __attribute__((format(printf, 3, 0)));
 
 /* vj_fail with strerror(err) appended after ": ". */
 int vj_failx(struct vj_err *e, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

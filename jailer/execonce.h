@@ -10,9 +10,9 @@ struct vj_launch;
 
 struct vj_exec_attempt {
 	pid_t pid;
-	int nr;        /* __NR_execve or __NR_execveat */
-	bool allowed;  /* the one permitted exec */
-	int dirfd;     /* execveat only */
+	int nr;          /* __NR_execve or __NR_execveat */
+	bool allowed;    /* the one permitted exec */
+	int dirfd;       /* execveat only */
 	char path[4100]; /* a little over the encoder's 4 KiB cut, so a cut shows */
 	size_t path_len;
 };

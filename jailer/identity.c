@@ -30,7 +30,7 @@ int vj_set_rlimits(const struct vj_rlimit r[RLIM_NLIMITS], struct vj_err *e)
 		/* Still privileged here, so raising a hard limit works too. */
 		if (setrlimit(i, &rl) < 0)
 			return vj_failx(e, errno, "setrlimit %d (%llu/%llu)", i,
-					(unsigned long long)r[i].cur, (unsigned long long)r[i].max);
+			                (unsigned long long)r[i].cur, (unsigned long long)r[i].max);
 	}
 	return 0;
 }
@@ -47,8 +47,8 @@ int vj_drop_identity(uid_t uid, gid_t gid, struct vj_err *e)
 	 * NO_SETUID_FIXUP locked, no later exec or uid change can hand
 	 * capabilities back, and KEEP_CAPS cannot be turned on. */
 	unsigned long bits = SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
-			     SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED |
-			     SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED;
+	                     SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED |
+	                     SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED;
 	if (prctl(PR_SET_SECUREBITS, bits, 0, 0, 0) < 0)
 		return vj_failx(e, errno, "PR_SET_SECUREBITS");
 
@@ -78,7 +78,7 @@ int vj_drop_identity(uid_t uid, gid_t gid, struct vj_err *e)
 	if (getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0 || ru != uid ||
 	    eu != uid || su != uid || rg != gid || eg != gid || sg != gid)
 		return vj_fail(e, EPERM, "uid/gid did not change to %u/%u", (unsigned)uid,
-			       (unsigned)gid);
+		               (unsigned)gid);
 	if (getgroups(0, NULL) != 0)
 		return vj_fail(e, EPERM, "supplementary groups remain");
 	capng_get_caps_process();

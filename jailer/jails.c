@@ -81,9 +81,10 @@ int vj_jail_find(const struct vj_cli *cli, struct vj_jail_ref *j, struct vj_err 
 		}
 		closedir(d);
 		if (found > 1)
-			return vj_fail(e, EEXIST, "jail id %s exists for several VMMs; name one with "
-						  "--exec-file",
-				       cli->id);
+			return vj_fail(e, EEXIST,
+			               "jail id %s exists for several VMMs; name one with "
+			               "--exec-file",
+			               cli->id);
 		if (!found)
 			return vj_fail(e, ENOENT, "no jail %s under %s", cli->id, base);
 	}
@@ -107,8 +108,10 @@ struct vj_audit *vj_jail_audit(const struct vj_jail_ref *j)
 {
 	if (!j->have_state || !j->st.audit_log[0])
 		return NULL;
-	struct vj_audit_cfg cfg = {.log_path = j->st.audit_log, .tenant = j->id, .vmm = j->vmm,
-				   .policy_hash = j->st.policy_hash};
+	struct vj_audit_cfg cfg = {.log_path = j->st.audit_log,
+	                           .tenant = j->id,
+	                           .vmm = j->vmm,
+	                           .policy_hash = j->st.policy_hash};
 	struct vj_audit *a = NULL;
 	struct vj_err e = {0};
 	if (vj_audit_open(&a, &cfg, &e) < 0)
@@ -162,9 +165,10 @@ static int do_cleanup(const struct vj_cli *cli, bool ttl_reap)
 		return 1;
 	}
 	if (j.running) {
-		fprintf(stderr, "vmjail: %s: the jail is running (supervisor pid %d); stop it with "
-				"--kill first\n",
-			cli->id, j.have_state ? (int)j.st.supervisor : 0);
+		fprintf(stderr,
+		        "vmjail: %s: the jail is running (supervisor pid %d); stop it with "
+		        "--kill first\n",
+		        cli->id, j.have_state ? (int)j.st.supervisor : 0);
 		vj_jail_ref_close(&j);
 		return 1;
 	}
@@ -205,9 +209,10 @@ static int do_cleanup(const struct vj_cli *cli, bool ttl_reap)
 	}
 	unlinkat(j.base_fd, j.vmm, AT_REMOVEDIR); /* only when no other jail is left */
 	if (!failed)
-		vj_jail_emit(a, "cleaned", 0, left > 0 ? "killed leftover tasks; removed jail dir "
-							 "and cgroups"
-						       : "removed jail dir and cgroups");
+		vj_jail_emit(a, "cleaned", 0,
+		             left > 0 ? "killed leftover tasks; removed jail dir "
+		                        "and cgroups"
+		                      : "removed jail dir and cgroups");
 	if (a)
 		vj_audit_close(a);
 	if (!ttl_reap)
@@ -235,7 +240,7 @@ static const char *qmp_pause(const struct vj_jail_ref *j, bool stop)
 	close(root);
 	if (rc == 0) {
 		rc = vj_qmp_cmd(&q, stop ? "{\"execute\":\"stop\"}" : "{\"execute\":\"cont\"}", -1,
-				NULL, 0, 2000, &e);
+		                NULL, 0, 2000, &e);
 		vj_qmp_close(&q);
 	}
 	return rc == 0 ? (stop ? " and QMP stop" : " and QMP cont") : " (QMP did not answer)";
@@ -302,7 +307,7 @@ static int do_kill(const struct vj_cli *cli)
 
 /* Every jail under the base dir: callback per (vmm, id). */
 static int each_jail(const char *base_dir, int (*cb)(const char *vmm, const char *id, void *ctx),
-		     void *ctx)
+                     void *ctx)
 {
 	char base[PATH_MAX];
 	struct vj_err e = {0};
@@ -366,10 +371,11 @@ static int list_one(const char *vmm, const char *id, void *ctx_)
 		vj_json_str(stdout, id);
 		printf(",\"vmm\":");
 		vj_json_str(stdout, vmm);
-		printf(",\"status\":\"%s\",\"vmm_pid\":%d,\"supervisor\":%d,\"ttl_left_sec\":%" PRId64
-		       "}",
-		       status, j.have_state ? (int)j.st.vmm_pid : 0,
-		       j.have_state && j.running ? (int)j.st.supervisor : 0, ttl);
+		printf(
+		    ",\"status\":\"%s\",\"vmm_pid\":%d,\"supervisor\":%d,\"ttl_left_sec\":%" PRId64
+		    "}",
+		    status, j.have_state ? (int)j.st.vmm_pid : 0,
+		    j.have_state && j.running ? (int)j.st.supervisor : 0, ttl);
 	} else {
 		char ttlbuf[32] = "-";
 		if (ttl >= 0)

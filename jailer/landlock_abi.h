@@ -61,12 +61,12 @@ struct vj_ll_net_port {
 #define VJ_LL_RESTRICT_LOG_SUBDOMAINS_OFF (1U << 2)
 
 /* Rights that only make sense on files (a rule on a file may hold no other). */
-#define VJ_LL_FS_FILE_RIGHTS \
-	(VJ_LL_FS_EXECUTE | VJ_LL_FS_WRITE_FILE | VJ_LL_FS_READ_FILE | VJ_LL_FS_TRUNCATE | \
+#define VJ_LL_FS_FILE_RIGHTS                                                                       \
+	(VJ_LL_FS_EXECUTE | VJ_LL_FS_WRITE_FILE | VJ_LL_FS_READ_FILE | VJ_LL_FS_TRUNCATE |         \
 	 VJ_LL_FS_IOCTL_DEV)
 
 static inline int vj_ll_create_ruleset(const struct vj_ll_ruleset_attr *attr, size_t size,
-				       __u32 flags)
+                                       __u32 flags)
 {
 	return (int)syscall(SYS_landlock_create_ruleset, attr, size, flags);
 }

@@ -56,9 +56,9 @@ static int check_private_dir(int fd, const char *what, struct vj_err *e)
 		return vj_failx(e, errno, "stat %s", what);
 	if (st.st_uid != 0 || (st.st_mode & 022))
 		return vj_fail(e, EPERM,
-			       "%s must be owned by root and not writable by group or others "
-			       "(uid %u, mode %04o)",
-			       what, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+		               "%s must be owned by root and not writable by group or others "
+		               "(uid %u, mode %04o)",
+		               what, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
 	return 0;
 }
 
@@ -121,10 +121,11 @@ static int step_jail_dir(struct vj_launch *l, struct vj_err *e)
 	l->jail_fd = vj_mkdirs_beneath(l->vmmdir_fd, p->cli->id, 0700, 0, 0, true, &quiet);
 	if (l->jail_fd < 0) {
 		if (l->jail_fd == -EEXIST)
-			return vj_fail(e, EEXIST,
-				       "jail %s already exists (%s): it is running or was not cleaned "
-				       "up; see vmjail --cleanup",
-				       p->cli->id, p->jail_dir);
+			return vj_fail(
+			    e, EEXIST,
+			    "jail %s already exists (%s): it is running or was not cleaned "
+			    "up; see vmjail --cleanup",
+			    p->cli->id, p->jail_dir);
 		return vj_fail(e, -l->jail_fd, "%s", quiet.msg);
 	}
 	l->jail_created = true;
@@ -190,8 +191,8 @@ static int step_jail_fs(struct vj_launch *l, struct vj_err *e)
 		if (!(p->devices & (1u << d)))
 			continue;
 		const struct vj_devinfo *di = vj_dev_info((enum vj_dev)d);
-		int rc = vj_mknod_beneath(l->root_fd, di->path + 1, di->major, di->minor, 0600, p->uid,
-					  p->gid, e);
+		int rc = vj_mknod_beneath(l->root_fd, di->path + 1, di->major, di->minor, 0600,
+		                          p->uid, p->gid, e);
 		if (rc < 0)
 			return rc;
 	}
@@ -199,7 +200,8 @@ static int step_jail_fs(struct vj_launch *l, struct vj_err *e)
 		const struct vj_mount *m = &p->mounts[i];
 		int rc;
 		if (m->kind == VJ_MNT_DIR_SELF) {
-			rc = vj_mkdirs_beneath(l->root_fd, m->dst + 1, 0700, p->uid, p->gid, false, e);
+			rc = vj_mkdirs_beneath(l->root_fd, m->dst + 1, 0700, p->uid, p->gid, false,
+			                       e);
 			if (rc >= 0) {
 				close(rc);
 				rc = 0;
@@ -278,7 +280,8 @@ int vj_launch_save_state(struct vj_launch *l, const char *status, struct vj_err 
 	s.ttl_deadline = p->ttl_sec ? l->started.tv_sec + p->ttl_sec : 0;
 	s.cgid = l->cgid;
 	s.pidns = p->pidns;
-	vj_fmt(s.policy_source, sizeof(s.policy_source), "%s", p->cli->policy ? p->cli->policy : "");
+	vj_fmt(s.policy_source, sizeof(s.policy_source), "%s",
+	       p->cli->policy ? p->cli->policy : "");
 	vj_fmt(s.policy_hash, sizeof(s.policy_hash), "%s", p->policy_hash);
 	vj_fmt(s.audit_log, sizeof(s.audit_log), "%s", p->cli->audit_log ? p->cli->audit_log : "");
 	vj_fmt(s.qmp, sizeof(s.qmp), "%s", p->qmp_jail);
@@ -368,12 +371,12 @@ static int step_until_exec(struct vj_launch *l, struct vj_err *e)
 		/* Once the one exec went through, only the error pipe matters: it
 		 * reads EOF at exec (or a report if exec failed). */
 		struct pollfd fds[3] = {{.fd = l->err_pipe[0], .events = POLLIN},
-					{.fd = l->notif_sock[0], .events = POLLIN},
-					{.fd = l->vmm_execd ? -1 : l->notif_fd, .events = POLLIN}};
+		                        {.fd = l->notif_sock[0], .events = POLLIN},
+		                        {.fd = l->vmm_execd ? -1 : l->notif_fd, .events = POLLIN}};
 		struct timespec now;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		int ms = (int)((deadline.tv_sec - now.tv_sec) * 1000 +
-			       (deadline.tv_nsec - now.tv_nsec) / 1000000);
+		               (deadline.tv_nsec - now.tv_nsec) / 1000000);
 		if (ms <= 0)
 			return vj_fail(e, ETIMEDOUT, "the tenant did not reach exec within 30 s");
 		int n = poll(fds, 3, ms);
@@ -403,7 +406,8 @@ static int step_until_exec(struct vj_launch *l, struct vj_err *e)
 			if (rc < 0)
 				return rc;
 			if (p->layer[VJ_LAYER_EXEC_ONCE].apply && !l->vmm_execd)
-				return vj_fail(e, EPROTO, "the tenant exec'd without asking exec-once");
+				return vj_fail(e, EPROTO,
+				               "the tenant exec'd without asking exec-once");
 			return 0;
 		}
 	}
@@ -417,7 +421,7 @@ static void open_audit_source(struct vj_launch *l)
 	struct vj_err e = {0};
 	if (vj_kaudit_open(&l->kaudit, vj_supervisor_kaudit_cb, l, &e) < 0) {
 		fprintf(stderr, "vmjail: %s: kernel audit records unavailable: %s\n",
-			l->plan->cli->id, e.msg);
+		        l->plan->cli->id, e.msg);
 		l->kaudit = NULL;
 	}
 }
@@ -514,8 +518,7 @@ void vj_launch_undo(struct vj_launch *l)
 		vj_cg_remove(&p->cg, &scratch);
 		l->cg_created = false;
 	}
-	if (p->restore && !l->jail_created && l->jail_fd >= 0 && l->lock_fd >= 0 &&
-	    !l->restored) {
+	if (p->restore && !l->jail_created && l->jail_fd >= 0 && l->lock_fd >= 0 && !l->restored) {
 		/* the saved state is still there: the jail stays restorable */
 		vj_launch_save_state(l, "suspended", &scratch);
 	}

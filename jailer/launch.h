@@ -32,11 +32,11 @@ struct vj_launch {
 	struct vj_audit *audit;
 
 	/* filesystem (O_PATH directory fds, all O_CLOEXEC) */
-	int base_fd;    /* <base> */
-	int vmmdir_fd;  /* <base>/<exec> */
-	int jail_fd;    /* <base>/<exec>/<id>: state, lock */
-	int root_fd;    /* <base>/<exec>/<id>/root */
-	int lock_fd;    /* flock'd for the supervisor's lifetime */
+	int base_fd;       /* <base> */
+	int vmmdir_fd;     /* <base>/<exec> */
+	int jail_fd;       /* <base>/<exec>/<id>: state, lock */
+	int root_fd;       /* <base>/<exec>/<id>/root */
+	int lock_fd;       /* flock'd for the supervisor's lifetime */
 	bool jail_created; /* this launch made <id>: only then may undo remove it */
 	bool restored;     /* --restore reached exec: the jail is a normal one again */
 
@@ -58,11 +58,11 @@ struct vj_launch {
 	pid_t supervisor_pid;
 	pid_t pid;
 	int pidfd;
-	int go_pipe[2];    /* parent -> child: cgroups placed, go on */
-	int err_pipe[2];   /* child -> parent: a vj_child_report, or EOF at exec */
-	int notif_sock[2]; /* child -> parent: the exec-once listener fd */
-	int notif_fd;      /* seccomp user-notification listener (exec-once) */
-	bool vmm_execd;    /* the one allowed exec happened */
+	int go_pipe[2];     /* parent -> child: cgroups placed, go on */
+	int err_pipe[2];    /* child -> parent: a vj_child_report, or EOF at exec */
+	int notif_sock[2];  /* child -> parent: the exec-once listener fd */
+	int notif_fd;       /* seccomp user-notification listener (exec-once) */
+	bool vmm_execd;     /* the one allowed exec happened */
 	unsigned audit_ses; /* kernel audit session id of the tenant, 0 if unknown */
 
 	struct timespec started;

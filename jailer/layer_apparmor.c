@@ -17,12 +17,12 @@ static int probe(struct vj_probe *out)
 	out->available = false;
 	if (aa_is_enabled() != 1) {
 		int err = errno;
-		vj_fmt(out->reason, sizeof(out->reason), "AppArmor is not enabled in this kernel (%s)",
-			 strerror(err));
+		vj_fmt(out->reason, sizeof(out->reason),
+		       "AppArmor is not enabled in this kernel (%s)", strerror(err));
 		return 0;
 	}
 	vj_fmt(out->reason, sizeof(out->reason),
-		 "AppArmor is enabled, but this vmjail does not generate profiles yet");
+	       "AppArmor is enabled, but this vmjail does not generate profiles yet");
 	return 0;
 }
 
@@ -33,7 +33,7 @@ static void describe(const struct vj_plan *p, FILE *out)
 }
 
 const struct vj_layer_ops vj_layer_apparmor = {
-	.id = VJ_LAYER_APPARMOR,
-	.probe = probe,
-	.describe = describe,
+    .id = VJ_LAYER_APPARMOR,
+    .probe = probe,
+    .describe = describe,
 };

@@ -27,8 +27,7 @@ static int probe(struct vj_probe *out)
 		return 0;
 	}
 	vj_fmt(out->reason, sizeof(out->reason),
-		 "the kernel runs BPF LSM programs (%s), but this vmjail has none yet",
-		 lp.lsm_list);
+	       "the kernel runs BPF LSM programs (%s), but this vmjail has none yet", lp.lsm_list);
 	return 0;
 }
 
@@ -39,7 +38,7 @@ static void describe(const struct vj_plan *p, FILE *out)
 }
 
 const struct vj_layer_ops vj_layer_bpf_lsm = {
-	.id = VJ_LAYER_BPF_LSM,
-	.probe = probe,
-	.describe = describe,
+    .id = VJ_LAYER_BPF_LSM,
+    .probe = probe,
+    .describe = describe,
 };

@@ -19,7 +19,7 @@ static int probe(struct vj_probe *out)
 	int rc = vjbpf_probe(&bp);
 	if (rc < 0) {
 		vj_fmt(out->reason, sizeof(out->reason), "the cgroup-BPF canary could not run: %s",
-			 strerror(-rc));
+		       strerror(-rc));
 		return 0;
 	}
 	out->available = bp.available;
@@ -28,11 +28,11 @@ static int probe(struct vj_probe *out)
 		return 0;
 	}
 	vj_fmt(out->features, sizeof(out->features), "%s%s%s%s%s",
-		 bp.features & VJBPF_FEAT_DEVICE ? "dev" : "",
-		 bp.features & VJBPF_FEAT_SOCK_CREATE ? ", sock_create" : "",
-		 bp.features & VJBPF_FEAT_SOCK_ADDR ? ", sock_addr" : "",
-		 bp.features & VJBPF_FEAT_SYSCTL ? ", sysctl" : "",
-		 bp.features & VJBPF_FEAT_RINGBUF ? ", per-tenant ringbuf" : "");
+	       bp.features & VJBPF_FEAT_DEVICE ? "dev" : "",
+	       bp.features & VJBPF_FEAT_SOCK_CREATE ? ", sock_create" : "",
+	       bp.features & VJBPF_FEAT_SOCK_ADDR ? ", sock_addr" : "",
+	       bp.features & VJBPF_FEAT_SYSCTL ? ", sysctl" : "",
+	       bp.features & VJBPF_FEAT_RINGBUF ? ", per-tenant ringbuf" : "");
 	return 0;
 }
 
@@ -47,8 +47,8 @@ static int prepare(struct vj_launch *l, struct vj_err *e)
 	if (rc < 0)
 		return rc;
 	struct vjbpf_tenant_opts opts = {.events_per_sec = p->cli->audit_rate,
-					 .burst = p->cli->audit_rate ? p->cli->audit_rate * 2 : 0,
-					 .ring_bytes = p->cli->audit_ring};
+	                                 .burst = p->cli->audit_rate ? p->cli->audit_rate * 2 : 0,
+	                                 .ring_bytes = p->cli->audit_ring};
 	rc = vjbpf_tenant_add(l->cgid, p->policy, &opts, e);
 	if (rc < 0)
 		return rc;
@@ -58,7 +58,7 @@ static int prepare(struct vj_launch *l, struct vj_err *e)
 		return rc;
 	}
 	vjbpf_events_label(l->bpf_events, p->cli->id, p->exec_base, p->policy->name,
-			   p->policy_hash);
+	                   p->policy_hash);
 	return 0;
 }
 
@@ -78,9 +78,9 @@ static void describe(const struct vj_plan *p, FILE *out)
 }
 
 const struct vj_layer_ops vj_layer_cgroup_bpf = {
-	.id = VJ_LAYER_CGROUP_BPF,
-	.probe = probe,
-	.prepare = prepare,
-	.release = release,
-	.describe = describe,
+    .id = VJ_LAYER_CGROUP_BPF,
+    .probe = probe,
+    .prepare = prepare,
+    .release = release,
+    .describe = describe,
 };

@@ -83,7 +83,7 @@ static int probe(struct vj_probe *out)
 	}
 	if (pids_canary(pids_mnt) < 0) {
 		vj_fmt(out->reason, sizeof(out->reason),
-			 "a pids.max=1 canary cgroup in %s did not refuse a fork", pids_mnt);
+		       "a pids.max=1 canary cgroup in %s did not refuse a fork", pids_mnt);
 		return 0;
 	}
 	out->available = true;
@@ -91,26 +91,29 @@ static int probe(struct vj_probe *out)
 	for (int c = 0; c < VJ_CG__COUNT; c++) {
 		if (v1 & (1u << c))
 			vj_fmt(v1s + strlen(v1s), sizeof(v1s) - strlen(v1s), "%s%s",
-				 v1s[0] ? "," : "", vj_cg_ctrl_name(c, 1));
+			       v1s[0] ? "," : "", vj_cg_ctrl_name(c, 1));
 		if (lay.v2_ctrls & (1u << c))
 			vj_fmt(v2s + strlen(v2s), sizeof(v2s) - strlen(v2s), "%s%s",
-				 v2s[0] ? "," : "", vj_cg_ctrl_name(c, 2));
+			       v2s[0] ? "," : "", vj_cg_ctrl_name(c, 2));
 	}
 	vj_fmt(out->features, sizeof(out->features), "%s; v1: %s; v2: %s%s",
-		 lay.nv1 && lay.has_v2 ? "hybrid" : lay.has_v2 ? "cgroup2" : "cgroup v1",
-		 v1s[0] ? v1s : "none", lay.has_v2 ? (v2s[0] ? v2s : "no controllers") : "not mounted",
-		 lay.has_v2 ? " (ids, freeze, kill, BPF)" : "");
+	       lay.nv1 && lay.has_v2 ? "hybrid"
+	       : lay.has_v2          ? "cgroup2"
+	                             : "cgroup v1",
+	       v1s[0] ? v1s : "none",
+	       lay.has_v2 ? (v2s[0] ? v2s : "no controllers") : "not mounted",
+	       lay.has_v2 ? " (ids, freeze, kill, BPF)" : "");
 	return 0;
 }
 
 static void describe(const struct vj_plan *p, FILE *out)
 {
 	fprintf(out, "cgroup-limits: cgroup v%d, %u directories, %u settings\n", p->cg.version,
-		p->cg.ndirs, p->cg.nwrites);
+	        p->cg.ndirs, p->cg.nwrites);
 }
 
 const struct vj_layer_ops vj_layer_cgroup_limits = {
-	.id = VJ_LAYER_CGROUP_LIMITS,
-	.probe = probe,
-	.describe = describe,
+    .id = VJ_LAYER_CGROUP_LIMITS,
+    .probe = probe,
+    .describe = describe,
 };

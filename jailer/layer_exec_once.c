@@ -44,16 +44,16 @@ static int sys_seccomp(unsigned op, unsigned flags, void *args)
 static int install_filter(void)
 {
 	struct sock_filter insns[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_execve, 1, 0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_execveat, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	    BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_execve, 1, 0),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_execveat, 0, 1),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
 	struct sock_fprog prog = {.len = sizeof(insns) / sizeof(insns[0]), .filter = insns};
 	return sys_seccomp(SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
@@ -68,8 +68,10 @@ int vj_send_fd(int sock, int fd)
 		struct cmsghdr align;
 	} u;
 	memset(&u, 0, sizeof(u));
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			     .msg_controllen = sizeof(u.buf)};
+	struct msghdr msg = {.msg_iov = &iov,
+	                     .msg_iovlen = 1,
+	                     .msg_control = u.buf,
+	                     .msg_controllen = sizeof(u.buf)};
 	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
@@ -86,8 +88,10 @@ int vj_recv_fd(int sock)
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} u;
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			     .msg_controllen = sizeof(u.buf)};
+	struct msghdr msg = {.msg_iov = &iov,
+	                     .msg_iovlen = 1,
+	                     .msg_control = u.buf,
+	                     .msg_controllen = sizeof(u.buf)};
 	ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
 	if (n <= 0)
 		return n == 0 ? -EPIPE : -errno;
@@ -114,15 +118,16 @@ static int canary(void)
 	}
 	if (pid == 0) {
 		struct sock_filter insns[] = {
-			BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-			BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 0, 1),
-			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
-			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 0, 1),
+		    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+		    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 		};
 		struct sock_fprog prog = {.len = 4, .filter = insns};
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 			_exit(2);
-		int fd = sys_seccomp(SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+		int fd =
+		    sys_seccomp(SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
 		if (fd < 0 || vj_send_fd(sv[1], fd) < 0)
 			_exit(3);
 		close(fd);
@@ -157,18 +162,18 @@ static int probe(struct vj_probe *out)
 	if (sys_seccomp(SECCOMP_GET_ACTION_AVAIL, 0, &action) < 0) {
 		out->available = false;
 		vj_fmt(out->reason, sizeof(out->reason),
-			 "seccomp user notification is not supported (needs Linux 5.0+)");
+		       "seccomp user notification is not supported (needs Linux 5.0+)");
 		return 0;
 	}
 	if (canary() < 0) {
 		out->available = false;
 		vj_fmt(out->reason, sizeof(out->reason),
-			 "a user-notification canary was not answered by its supervisor");
+		       "a user-notification canary was not answered by its supervisor");
 		return 0;
 	}
 	out->available = true;
 	vj_fmt(out->features, sizeof(out->features),
-		 "seccomp user notification on execve/execveat, answered by the supervisor");
+	       "seccomp user notification on execve/execveat, answered by the supervisor");
 	return 0;
 }
 
@@ -188,9 +193,10 @@ static int apply(struct vj_launch *l, struct vj_err *e)
 
 static void describe(const struct vj_plan *p, FILE *out)
 {
-	fprintf(out, "exec-once: the first execve (%s) continues, every later execve/execveat "
-		     "fails with EPERM and is audited\n",
-		p->exec_jail);
+	fprintf(out,
+	        "exec-once: the first execve (%s) continues, every later execve/execveat "
+	        "fails with EPERM and is audited\n",
+	        p->exec_jail);
 }
 
 /* Copy a NUL-terminated string from the tenant for the audit record. */
@@ -238,8 +244,8 @@ int vj_exec_once_handle(struct vj_launch *l, struct vj_exec_attempt *att)
 }
 
 const struct vj_layer_ops vj_layer_exec_once = {
-	.id = VJ_LAYER_EXEC_ONCE,
-	.probe = probe,
-	.apply = apply,
-	.describe = describe,
+    .id = VJ_LAYER_EXEC_ONCE,
+    .probe = probe,
+    .apply = apply,
+    .describe = describe,
 };

@@ -25,10 +25,10 @@
 #include "jailer/launch.h"
 #include "jailer/layer.h"
 
-#define RIGHTS_RO  (VJ_LL_FS_READ_FILE | VJ_LL_FS_READ_DIR)
-#define RIGHTS_RW                                                                          \
-	(RIGHTS_RO | VJ_LL_FS_WRITE_FILE | VJ_LL_FS_REMOVE_DIR | VJ_LL_FS_REMOVE_FILE |    \
-	 VJ_LL_FS_MAKE_DIR | VJ_LL_FS_MAKE_REG | VJ_LL_FS_MAKE_SOCK | VJ_LL_FS_MAKE_FIFO | \
+#define RIGHTS_RO (VJ_LL_FS_READ_FILE | VJ_LL_FS_READ_DIR)
+#define RIGHTS_RW                                                                                  \
+	(RIGHTS_RO | VJ_LL_FS_WRITE_FILE | VJ_LL_FS_REMOVE_DIR | VJ_LL_FS_REMOVE_FILE |            \
+	 VJ_LL_FS_MAKE_DIR | VJ_LL_FS_MAKE_REG | VJ_LL_FS_MAKE_SOCK | VJ_LL_FS_MAKE_FIFO |         \
 	 VJ_LL_FS_MAKE_SYM | VJ_LL_FS_REFER | VJ_LL_FS_TRUNCATE)
 #define RIGHTS_DEV (VJ_LL_FS_READ_FILE | VJ_LL_FS_WRITE_FILE | VJ_LL_FS_IOCTL_DEV)
 #define RIGHTS_EXE (VJ_LL_FS_READ_FILE | VJ_LL_FS_EXECUTE)
@@ -67,21 +67,21 @@ static int probe(struct vj_probe *out)
 	if (abi < 0) {
 		out->available = false;
 		vj_fmt(out->reason, sizeof(out->reason), "%s",
-			 abi == -EOPNOTSUPP ? "Landlock is built in but disabled at boot (lsm=)"
-			 : abi == -ENOSYS   ? "this kernel has no Landlock"
-					    : "landlock_create_ruleset failed");
+		       abi == -EOPNOTSUPP ? "Landlock is built in but disabled at boot (lsm=)"
+		       : abi == -ENOSYS   ? "this kernel has no Landlock"
+		                          : "landlock_create_ruleset failed");
 		return 0;
 	}
 	if (canary() < 0) {
 		out->available = false;
 		vj_fmt(out->reason, sizeof(out->reason),
-			 "ABI %d reported, but the canary open was not refused", abi);
+		       "ABI %d reported, but the canary open was not refused", abi);
 		return 0;
 	}
 	out->available = true;
 	vj_fmt(out->features, sizeof(out->features), "ABI %d: fs%s%s%s%s%s", abi,
-		 abi >= 3 ? ", truncate" : "", abi >= 4 ? ", tcp" : "", abi >= 5 ? ", ioctl-dev" : "",
-		 abi >= 6 ? ", scope" : "", abi >= 7 ? ", audit" : "");
+	       abi >= 3 ? ", truncate" : "", abi >= 4 ? ", tcp" : "", abi >= 5 ? ", ioctl-dev" : "",
+	       abi >= 6 ? ", scope" : "", abi >= 7 ? ", audit" : "");
 	return 0;
 }
 
@@ -144,8 +144,8 @@ static int add_net_rules(int rs, const struct vj_plan *p, __u64 handled, struct 
 	for (size_t i = 0; !rc && i < c->nnet; i++) {
 		const struct vj_netrule *r = &c->net[i];
 		__u64 right = r->op == VJ_NET_CONNECT ? VJ_LL_NET_CONNECT_TCP
-			      : r->op == VJ_NET_BIND  ? VJ_LL_NET_BIND_TCP
-						      : 0;
+		              : r->op == VJ_NET_BIND  ? VJ_LL_NET_BIND_TCP
+		                                      : 0;
 		if (!(right & handled))
 			continue;
 		for (unsigned port = r->port_lo; !rc && port <= r->port_hi; port++)
@@ -192,12 +192,16 @@ static int apply(struct vj_launch *l, struct vj_err *e)
 			attr.scoped |= VJ_LL_SCOPE_SIGNAL;
 		size = sizeof(attr);
 	} else if (ll->scope_abstract_unix || ll->scope_signal) {
-		return vj_fail(e, EOPNOTSUPP, "the policy asks for Landlock scoping (ABI 6), this "
-					      "kernel has ABI %d", abi);
+		return vj_fail(e, EOPNOTSUPP,
+		               "the policy asks for Landlock scoping (ABI 6), this "
+		               "kernel has ABI %d",
+		               abi);
 	}
 	if (abi < 4 && (ll->nbind_ports || ll->nconnect_ports))
-		return vj_fail(e, EOPNOTSUPP, "the policy has Landlock TCP rules (ABI 4), this "
-					      "kernel has ABI %d", abi);
+		return vj_fail(e, EOPNOTSUPP,
+		               "the policy has Landlock TCP rules (ABI 4), this "
+		               "kernel has ABI %d",
+		               abi);
 
 	int rs = vj_ll_create_ruleset(&attr, size, 0);
 	if (rs < 0)
@@ -242,7 +246,7 @@ static int prepare(struct vj_launch *l, struct vj_err *e)
 	struct vj_err soft = {0};
 	if (vj_kaudit_enable_acquire(VJ_RUN_DIR, &l->audit_enable, &soft) < 0) {
 		fprintf(stderr, "vmjail: %s: Landlock denials will not be audited: %s\n",
-			l->plan->cli->id, soft.msg);
+		        l->plan->cli->id, soft.msg);
 		l->audit_enable = NULL;
 	}
 	return 0;
@@ -259,18 +263,19 @@ static void release(struct vj_launch *l)
 static void describe(const struct vj_plan *p, FILE *out)
 {
 	const struct vj_landlock *ll = &p->policy->landlock;
-	fprintf(out, "landlock: execute only %s%s%s; %zu mount(s) and %d device(s) by their "
-		     "kind; %zu extra path rule(s); tcp bind ports %zu, connect ports %zu; scope:%s%s\n",
-		p->exec_jail, p->deps.interp[0] ? " and " : "", p->deps.interp, p->nmounts,
-		__builtin_popcount(p->devices), ll->npaths, ll->nbind_ports, ll->nconnect_ports,
-		ll->scope_abstract_unix ? " abstract-unix" : "", ll->scope_signal ? " signal" : "");
+	fprintf(out,
+	        "landlock: execute only %s%s%s; %zu mount(s) and %d device(s) by their "
+	        "kind; %zu extra path rule(s); tcp bind ports %zu, connect ports %zu; scope:%s%s\n",
+	        p->exec_jail, p->deps.interp[0] ? " and " : "", p->deps.interp, p->nmounts,
+	        __builtin_popcount(p->devices), ll->npaths, ll->nbind_ports, ll->nconnect_ports,
+	        ll->scope_abstract_unix ? " abstract-unix" : "", ll->scope_signal ? " signal" : "");
 }
 
 const struct vj_layer_ops vj_layer_landlock = {
-	.id = VJ_LAYER_LANDLOCK,
-	.probe = probe,
-	.prepare = prepare,
-	.apply = apply,
-	.release = release,
-	.describe = describe,
+    .id = VJ_LAYER_LANDLOCK,
+    .probe = probe,
+    .prepare = prepare,
+    .apply = apply,
+    .release = release,
+    .describe = describe,
 };

@@ -28,10 +28,10 @@ static int canary(void)
 		return -errno;
 	if (pid == 0) {
 		struct sock_filter insns[] = {
-			BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-			BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 0, 1),
-			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
-			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 0, 1),
+		    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 		};
 		struct sock_fprog prog = {.len = 4, .filter = insns};
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
@@ -52,7 +52,7 @@ static int probe(struct vj_probe *out)
 	unsigned action = SECCOMP_RET_KILL_PROCESS;
 	if (sys_seccomp(SECCOMP_GET_ACTION_AVAIL, 0, &action) < 0) {
 		vj_fmt(out->reason, sizeof(out->reason),
-			 "seccomp filters with kill-process are not supported");
+		       "seccomp filters with kill-process are not supported");
 		return 0;
 	}
 	if (canary() < 0) {
@@ -61,7 +61,7 @@ static int probe(struct vj_probe *out)
 	}
 	out->available = true;
 	vj_fmt(out->features, sizeof(out->features),
-		 "filter mode, kill-process, user-notif, log; x86_64");
+	       "filter mode, kill-process, user-notif, log; x86_64");
 	return 0;
 }
 
@@ -74,13 +74,13 @@ static void describe(const struct vj_plan *p, FILE *out)
 {
 	char buf[64];
 	fprintf(out, "seccomp: %zu rule(s), default %s, %zu BPF instructions, installed last\n",
-		p->policy->seccomp.nrules, vj_action_name(&p->policy->seccomp.def, buf, sizeof(buf)),
-		p->seccomp.len);
+	        p->policy->seccomp.nrules,
+	        vj_action_name(&p->policy->seccomp.def, buf, sizeof(buf)), p->seccomp.len);
 }
 
 const struct vj_layer_ops vj_layer_seccomp = {
-	.id = VJ_LAYER_SECCOMP,
-	.probe = probe,
-	.apply = apply,
-	.describe = describe,
+    .id = VJ_LAYER_SECCOMP,
+    .probe = probe,
+    .apply = apply,
+    .describe = describe,
 };

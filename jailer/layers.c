@@ -21,8 +21,8 @@
 #include "jailer/plan.h"
 
 const struct vj_layer_ops *const vj_layers[VJ_LAYER__COUNT] = {
-	&vj_layer_cgroup_limits, &vj_layer_cgroup_bpf, &vj_layer_bpf_lsm, &vj_layer_apparmor,
-	&vj_layer_landlock,      &vj_layer_exec_once,  &vj_layer_seccomp,
+    &vj_layer_cgroup_limits, &vj_layer_cgroup_bpf, &vj_layer_bpf_lsm, &vj_layer_apparmor,
+    &vj_layer_landlock,      &vj_layer_exec_once,  &vj_layer_seccomp,
 };
 
 const struct vj_layer_ops *vj_layer_ops(enum vj_layer id)
@@ -86,7 +86,8 @@ static int cache_read(struct vj_probe out[VJ_LAYER__COUNT])
 		char *f[4];
 		char *s2 = NULL;
 		int nf = 0;
-		for (char *t = strtok_r(line, "\t", &s2); t && nf < 4; t = strtok_r(NULL, "\t", &s2))
+		for (char *t = strtok_r(line, "\t", &s2); t && nf < 4;
+		     t = strtok_r(NULL, "\t", &s2))
 			f[nf++] = t;
 		if (nf < 2)
 			return -EINVAL;
@@ -97,10 +98,10 @@ static int cache_read(struct vj_probe out[VJ_LAYER__COUNT])
 		out[id].available = strcmp(f[1], "1") == 0;
 		if (nf > 2)
 			vj_fmt(out[id].features, sizeof(out[id].features), "%s",
-				 strcmp(f[2], "-") ? f[2] : "");
+			       strcmp(f[2], "-") ? f[2] : "");
 		if (nf > 3)
 			vj_fmt(out[id].reason, sizeof(out[id].reason), "%s",
-				 strcmp(f[3], "-") ? f[3] : "");
+			       strcmp(f[3], "-") ? f[3] : "");
 		seen |= 1u << id;
 	}
 	return seen == (1u << VJ_LAYER__COUNT) - 1 ? 0 : -EINVAL;
@@ -122,7 +123,7 @@ static void cache_write(const struct vj_probe in[VJ_LAYER__COUNT])
 		sanitize(p.features);
 		sanitize(p.reason);
 		dprintf(fd, "%s\t%d\t%s\t%s\n", vj_layer_name((enum vj_layer)i), p.available,
-			p.features[0] ? p.features : "-", p.reason[0] ? p.reason : "-");
+		        p.features[0] ? p.features : "-", p.reason[0] ? p.reason : "-");
 	}
 	fchmod(fd, 0600);
 	close(fd);
@@ -145,7 +146,7 @@ int vj_probe_all(struct vj_probe out[VJ_LAYER__COUNT], bool use_cache)
 		if (rc < 0) {
 			out[i].available = false;
 			vj_fmt(out[i].reason, sizeof(out[i].reason), "probe failed: %s",
-				 strerror(-rc));
+			       strerror(-rc));
 		}
 	}
 	cache_write(out);
@@ -161,7 +162,8 @@ int vj_probe_print(FILE *out, bool json)
 		for (int i = 0; i < VJ_LAYER__COUNT; i++) {
 			fprintf(out, "%s{\"layer\":", i ? "," : "");
 			vj_json_str(out, vj_layer_name((enum vj_layer)i));
-			fprintf(out, ",\"available\":%s,\"features\":", p[i].available ? "true" : "false");
+			fprintf(out, ",\"available\":%s,\"features\":",
+			        p[i].available ? "true" : "false");
 			vj_json_str(out, p[i].features);
 			fprintf(out, ",\"reason\":");
 			vj_json_str(out, p[i].reason);
@@ -173,6 +175,7 @@ int vj_probe_print(FILE *out, bool json)
 	fprintf(out, "%-14s %-11s %s\n", "LAYER", "AVAILABLE", "DETAILS");
 	for (int i = 0; i < VJ_LAYER__COUNT; i++)
 		fprintf(out, "%-14s %-11s %s\n", vj_layer_name((enum vj_layer)i),
-			p[i].available ? "yes" : "no", p[i].available ? p[i].features : p[i].reason);
+		        p[i].available ? "yes" : "no",
+		        p[i].available ? p[i].features : p[i].reason);
 	return 0;
 }

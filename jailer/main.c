@@ -33,7 +33,7 @@ static void print_error(const char *id, const struct vj_err *e)
 {
 	char buf[700];
 	fprintf(stderr, "vmjail: %s%s%s\n", id && *id ? id : "", id && *id ? ": " : "",
-		vj_err_str(e, buf, sizeof(buf)));
+	        vj_err_str(e, buf, sizeof(buf)));
 }
 
 /*
@@ -103,11 +103,11 @@ static struct vj_audit *open_audit(const struct vj_cli *cli, const struct vj_pla
 	char tmp[PATH_MAX];
 	vj_fmt(tmp, sizeof(tmp), "%s", cli->exec_file ? cli->exec_file : "");
 	struct vj_audit_cfg cfg = {
-		.log_path = cli->audit_log,
-		.tenant = cli->id,
-		.vmm = p && p->exec_base[0] ? p->exec_base : basename(tmp),
-		.policy = p && p->policy ? p->policy->name : NULL,
-		.policy_hash = p && p->policy ? p->policy_hash : NULL,
+	    .log_path = cli->audit_log,
+	    .tenant = cli->id,
+	    .vmm = p && p->exec_base[0] ? p->exec_base : basename(tmp),
+	    .policy = p && p->policy ? p->policy->name : NULL,
+	    .policy_hash = p && p->policy ? p->policy_hash : NULL,
 	};
 	struct vj_audit *a = NULL;
 	struct vj_err e = {0};
@@ -163,8 +163,9 @@ static void say_skipped(const struct vj_plan *p)
 {
 	for (int i = 0; i < VJ_LAYER__COUNT; i++)
 		if (p->layer[i].req == VJ_REQ_IF_AVAILABLE && !p->layer[i].apply)
-			fprintf(stderr, "vmjail: %s: layer %s skipped (if-available): %s\n", p->cli->id,
-				vj_layer_name((enum vj_layer)i), p->layer[i].probe.reason);
+			fprintf(stderr, "vmjail: %s: layer %s skipped (if-available): %s\n",
+			        p->cli->id, vj_layer_name((enum vj_layer)i),
+			        p->layer[i].probe.reason);
 }
 
 /*
@@ -243,7 +244,7 @@ static int run_launch(const struct vj_cli *cli)
 		if (report_fd >= 0) {
 			char buf[720];
 			int n = snprintf(buf, sizeof(buf), "1vmjail: %s: %s: %s\n", cli->id,
-					 e.step ? e.step : "launch", e.msg);
+			                 e.step ? e.step : "launch", e.msg);
 			if (write(report_fd, buf, (size_t)n) < 0)
 				n = 0;
 		}
@@ -290,7 +291,7 @@ int main(int argc, char **argv)
 	}
 	if (geteuid() != 0) {
 		fprintf(stderr, "vmjail: must run as root (it creates namespaces, cgroups and "
-				"device nodes, then drops every privilege for the VMM)\n");
+		                "device nodes, then drops every privilege for the VMM)\n");
 		return EXIT_REFUSED;
 	}
 	if (sanitize_process(&cli, &e) < 0) {

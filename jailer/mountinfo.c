@@ -77,7 +77,8 @@ int vj_mountinfo_parse_line(char *line, struct vj_mountinfo *out)
 	if (parse_uint(id, &out->id, '\0') || parse_uint(parent, &out->parent, '\0'))
 		return -EINVAL;
 	char *colon = strchr(devno, ':');
-	if (!colon || parse_uint(devno, &out->major, ':') || parse_uint(colon + 1, &out->minor, '\0'))
+	if (!colon || parse_uint(devno, &out->major, ':') ||
+	    parse_uint(colon + 1, &out->minor, '\0'))
 		return -EINVAL;
 	/* optional fields until a lone "-" */
 	char *f;
@@ -110,7 +111,7 @@ int vj_mount_has_option(const char *options, const char *opt)
 }
 
 int vj_mountinfo_each(const char *path, int (*cb)(const struct vj_mountinfo *m, void *ctx),
-		      void *ctx)
+                      void *ctx)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)

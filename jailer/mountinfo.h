@@ -16,7 +16,7 @@ struct vj_mountinfo {
 	char *mountpoint; /* unescaped */
 	char *options;    /* per-mount options */
 	char *fstype;
-	char *source;     /* unescaped */
+	char *source; /* unescaped */
 	char *super_options;
 };
 
@@ -32,6 +32,6 @@ int vj_mount_has_option(const char *options, const char *opt);
  * (-EINVAL): the kernel does not write them, so one means we misread.
  */
 int vj_mountinfo_each(const char *path, int (*cb)(const struct vj_mountinfo *m, void *ctx),
-		      void *ctx);
+                      void *ctx);
 
 #endif

@@ -33,7 +33,7 @@ static int sys_open_tree(int dfd, const char *path, unsigned flags)
 }
 
 static int sys_move_mount(int from_dfd, const char *from, int to_dfd, const char *to,
-			  unsigned flags)
+                          unsigned flags)
 {
 	return (int)syscall(SYS_move_mount, from_dfd, from, to_dfd, to, flags);
 }
@@ -67,11 +67,12 @@ static int sys_pivot_root(const char *new_root, const char *put_old)
 static int attach_at(int tree, int root_fd, const char *dst, bool is_dir, struct vj_err *e)
 {
 	int tfd = vj_open_beneath(root_fd, dst[0] == '/' ? dst + 1 : dst,
-				  O_PATH | (is_dir ? O_DIRECTORY : 0), 0);
+	                          O_PATH | (is_dir ? O_DIRECTORY : 0), 0);
 	if (tfd < 0)
 		return vj_failx(e, tfd, "mount target %s in the jail", dst);
 	int rc = 0;
-	if (sys_move_mount(tree, "", tfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+	if (sys_move_mount(tree, "", tfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
+	    0)
 		rc = vj_failx(e, errno, "move_mount onto %s", dst);
 	close(tfd);
 	return rc;
@@ -93,11 +94,12 @@ static int bind_one(const struct vj_mount *m, int root_fd, struct vj_err *e)
 		tree = sys_open_tree(AT_FDCWD, m->src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	}
 	if (tree < 0)
-		return vj_failx(e, errno, "open_tree %s", m->kind == VJ_MNT_DIR_SELF ? m->dst : m->src);
+		return vj_failx(e, errno, "open_tree %s",
+		                m->kind == VJ_MNT_DIR_SELF ? m->dst : m->src);
 
 	struct mount_attr attr = {
-		.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
-		.propagation = MS_PRIVATE,
+	    .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+	    .propagation = MS_PRIVATE,
 	};
 	/* Read-only trees (firmware dirs) may hold relative symlinks that must
 	 * keep working; writable ones are the tenant's and never executable. */
@@ -115,7 +117,7 @@ static int bind_one(const struct vj_mount *m, int root_fd, struct vj_err *e)
 }
 
 static int mount_pseudo(const char *fstype, const char *opt_key, const char *opt_val,
-			unsigned attrs, int root_fd, const char *dst, struct vj_err *e)
+                        unsigned attrs, int root_fd, const char *dst, struct vj_err *e)
 {
 	int fs = sys_fsopen(fstype, FSOPEN_CLOEXEC);
 	if (fs < 0)
@@ -165,7 +167,8 @@ int vj_mounts_enter_jail(const struct vj_plan *p, int root_fd, struct vj_err *e)
 		close(here);
 		return vj_failx(e, err, "open_tree of the jail root");
 	}
-	int mrc = sys_move_mount(tree, "", here, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+	int mrc =
+	    sys_move_mount(tree, "", here, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
 	int merr = errno;
 	close(here);
 	if (mrc < 0) {
@@ -178,16 +181,16 @@ int vj_mounts_enter_jail(const struct vj_plan *p, int root_fd, struct vj_err *e)
 		rc = bind_one(&p->mounts[i], tree, e);
 	if (rc == 0 && p->mount_proc)
 		rc = mount_pseudo("proc", "hidepid", "invisible",
-				  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, tree,
-				  "/proc", e);
+		                  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, tree,
+		                  "/proc", e);
 	if (rc == 0 && p->mount_sys)
 		rc = mount_pseudo("sysfs", NULL, NULL,
-				  MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-					  MOUNT_ATTR_NOEXEC,
-				  tree, "/sys", e);
+		                  MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+		                      MOUNT_ATTR_NOEXEC,
+		                  tree, "/sys", e);
 	if (rc == 0) {
 		struct mount_attr ro = {
-			.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOSYMFOLLOW,
+		    .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOSYMFOLLOW,
 		};
 		if (sys_mount_setattr(tree, "", AT_EMPTY_PATH, &ro) < 0)
 			rc = vj_failx(e, errno, "making the jail root read-only");

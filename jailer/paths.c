@@ -18,9 +18,9 @@
 static int sys_openat2(int dirfd, const char *path, int flags, mode_t mode, unsigned long resolve)
 {
 	struct open_how how = {
-		.flags = (unsigned long long)flags,
-		.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
-		.resolve = resolve,
+	    .flags = (unsigned long long)flags,
+	    .mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
+	    .resolve = resolve,
 	};
 	long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
 	return fd < 0 ? -errno : (int)fd;
@@ -34,7 +34,7 @@ int vj_open_beneath(int dirfd, const char *rel, int flags, mode_t mode)
 int vj_open_dir_nofollow(const char *abs, struct vj_err *e)
 {
 	int fd = sys_openat2(AT_FDCWD, abs, O_PATH | O_DIRECTORY | O_CLOEXEC, 0,
-			     RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+	                     RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
 	if (fd == -ELOOP || fd == -EXDEV)
 		return vj_fail(e, ELOOP, "%s: a component is a symlink (refused)", abs);
 	if (fd < 0)
@@ -83,7 +83,7 @@ int vj_path_normalize(const char *in, char *out, size_t len)
 /* Walk rel component by component so every directory on the way can be
  * checked (real dir, not a symlink) and created when missing. */
 int vj_mkdirs_beneath(int dirfd, const char *rel, mode_t mode, uid_t uid, gid_t gid, bool excl,
-		      struct vj_err *e)
+                      struct vj_err *e)
 {
 	char buf[PATH_MAX];
 	while (*rel == '/')
@@ -124,9 +124,10 @@ int vj_mkdirs_beneath(int dirfd, const char *rel, mode_t mode, uid_t uid, gid_t 
 		close(cur);
 		if (next < 0) {
 			if (next == -ELOOP || next == -ENOTDIR || next == -EXDEV)
-				return vj_fail(e, ELOOP,
-					       "'%s' in '%s' is a symlink or not a directory (refused)",
-					       comp, rel);
+				return vj_fail(
+				    e, ELOOP,
+				    "'%s' in '%s' is a symlink or not a directory (refused)", comp,
+				    rel);
 			return vj_failx(e, next, "open '%s'", comp);
 		}
 		cur = next;
@@ -165,7 +166,7 @@ int vj_mkfile_beneath(int dirfd, const char *rel, mode_t mode, struct vj_err *e)
 	close(pfd);
 	if (fd < 0)
 		return fd == -EEXIST ? vj_fail(e, EEXIST, "'%s' already exists", rel)
-				     : vj_failx(e, fd, "create '%s'", rel);
+		                     : vj_failx(e, fd, "create '%s'", rel);
 	if (fchmod(fd, mode) < 0) {
 		int err = errno;
 		close(fd);
@@ -176,7 +177,7 @@ int vj_mkfile_beneath(int dirfd, const char *rel, mode_t mode, struct vj_err *e)
 }
 
 int vj_mknod_beneath(int dirfd, const char *rel, unsigned major, unsigned minor, mode_t mode,
-		     uid_t uid, gid_t gid, struct vj_err *e)
+                     uid_t uid, gid_t gid, struct vj_err *e)
 {
 	char name[NAME_MAX + 1];
 	int pfd = split_parent(dirfd, rel, name, sizeof(name), e);
@@ -191,7 +192,7 @@ int vj_mknod_beneath(int dirfd, const char *rel, unsigned major, unsigned minor,
 	if (mknodat(dfd, name, S_IFCHR | mode, makedev(major, minor)) < 0)
 		rc = vj_failx(e, errno, "mknod '%s'", rel);
 	else if (fchownat(dfd, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0 ||
-		 fchmodat(dfd, name, mode, 0) < 0)
+	         fchmodat(dfd, name, mode, 0) < 0)
 		rc = vj_failx(e, errno, "owner/mode of '%s'", rel);
 	close(dfd);
 	return rc;
@@ -223,11 +224,11 @@ static int remove_dir_contents(int dfd, dev_t dev, int depth, struct vj_err *e)
 		if (S_ISDIR(st.st_mode)) {
 			if (st.st_dev != dev) {
 				rc = vj_fail(e, EBUSY, "'%s' is a mount point; not removing",
-					     de->d_name);
+				             de->d_name);
 				break;
 			}
 			int sub = openat(dfd, de->d_name,
-					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			                 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (sub < 0) {
 				rc = vj_failx(e, errno, "open %s", de->d_name);
 				break;

@@ -29,7 +29,7 @@ int vj_open_dir_nofollow(const char *abs, struct vj_err *e);
  * exist when excl is true.  Returns an O_PATH|O_DIRECTORY fd of the last one.
  */
 int vj_mkdirs_beneath(int dirfd, const char *rel, mode_t mode, uid_t uid, gid_t gid, bool excl,
-		      struct vj_err *e);
+                      struct vj_err *e);
 
 /* Create an empty regular file (a bind-mount target) at rel, parents made
  * root-owned 0755.  Fails if anything exists there. */
@@ -37,7 +37,7 @@ int vj_mkfile_beneath(int dirfd, const char *rel, mode_t mode, struct vj_err *e)
 
 /* mknod a char device at rel (parents must exist), owned uid:gid with mode. */
 int vj_mknod_beneath(int dirfd, const char *rel, unsigned major, unsigned minor, mode_t mode,
-		     uid_t uid, gid_t gid, struct vj_err *e);
+                     uid_t uid, gid_t gid, struct vj_err *e);
 
 /*
  * Remove the tree below dirfd/name without following symlinks and without

@@ -18,8 +18,8 @@
 #define NSFS_MAGIC 0x6e736673
 #endif
 
-int vj_policy_for_cli(const struct vj_cli *cli, struct vj_policy **out, char *source,
-		      size_t srclen, struct vj_err *e)
+int vj_policy_for_cli(const struct vj_cli *cli, struct vj_policy **out, char *source, size_t srclen,
+                      struct vj_err *e)
 {
 	vj_err_step(e, "policy");
 	struct vj_diag diag = {0};
@@ -30,7 +30,7 @@ int vj_policy_for_cli(const struct vj_cli *cli, struct vj_policy **out, char *so
 	} else {
 		vj_fmt(source, srclen, "(built-in default)");
 		rc = vj_policy_load_buffer("default.policy", vj_default_policy_text,
-					   vj_default_policy_len, NULL, out, &diag);
+		                           vj_default_policy_len, NULL, out, &diag);
 	}
 	if (rc < 0) {
 		vj_diag_print(&diag, stderr);
@@ -40,7 +40,7 @@ int vj_policy_for_cli(const struct vj_cli *cli, struct vj_policy **out, char *so
 				first = &diag.v[i];
 		if (first)
 			vj_fail(e, EINVAL, "%s:%u:%u: %s", first->file, first->line, first->col,
-				first->msg);
+			        first->msg);
 		else
 			vj_failx(e, rc, "loading policy %s", source);
 	}
@@ -49,16 +49,18 @@ int vj_policy_for_cli(const struct vj_cli *cli, struct vj_policy **out, char *so
 }
 
 static int add_mount(struct vj_plan *p, enum vj_mount_kind kind, const char *src, const char *dst,
-		     bool is_dir, struct vj_err *e)
+                     bool is_dir, struct vj_err *e)
 {
 	for (size_t i = 0; i < p->nmounts; i++)
 		if (strcmp(p->mounts[i].dst, dst) == 0) {
-			if (kind == p->mounts[i].kind && strcmp(p->mounts[i].src, src ? src : "") == 0)
+			if (kind == p->mounts[i].kind &&
+			    strcmp(p->mounts[i].src, src ? src : "") == 0)
 				return 0; /* the same library reached twice */
 			return vj_fail(e, EINVAL, "two mounts at %s in the jail", dst);
 		}
-	if (strcmp(dst, "/") == 0 || strcmp(dst, p->exec_jail) == 0 || strncmp(dst, "/dev/", 5) == 0 ||
-	    strcmp(dst, "/dev") == 0 || strcmp(dst, "/proc") == 0 || strcmp(dst, "/sys") == 0)
+	if (strcmp(dst, "/") == 0 || strcmp(dst, p->exec_jail) == 0 ||
+	    strncmp(dst, "/dev/", 5) == 0 || strcmp(dst, "/dev") == 0 ||
+	    strcmp(dst, "/proc") == 0 || strcmp(dst, "/sys") == 0)
 		return vj_fail(e, EINVAL, "%s cannot be a mount target in the jail", dst);
 	struct vj_mount *m = realloc(p->mounts, (p->nmounts + 1) * sizeof(*m));
 	if (!m)
@@ -77,9 +79,9 @@ static int plan_exec(const struct vj_cli *cli, struct vj_plan *p, struct vj_err 
 {
 	vj_err_step(e, "exec file");
 	if (!realpath(cli->exec_file, p->exec_host))
-		return errno == ENOENT ? vj_fail(e, ENOENT, "exec file %s does not exist",
-						 cli->exec_file)
-				       : vj_failx(e, errno, "exec file %s", cli->exec_file);
+		return errno == ENOENT
+		           ? vj_fail(e, ENOENT, "exec file %s does not exist", cli->exec_file)
+		           : vj_failx(e, errno, "exec file %s", cli->exec_file);
 	struct stat st;
 	if (stat(p->exec_host, &st) < 0)
 		return vj_failx(e, errno, "exec file %s", p->exec_host);
@@ -102,11 +104,11 @@ static int plan_paths(const struct vj_cli *cli, struct vj_plan *p, struct vj_err
 	vj_err_step(e, "paths");
 	if (vj_path_normalize(cli->base_dir, p->base_dir, sizeof(p->base_dir)) < 0)
 		return vj_fail(e, EINVAL, "--chroot-base-dir '%s' is not a clean absolute path",
-			       cli->base_dir);
+		               cli->base_dir);
 	if (strcmp(p->base_dir, "/") == 0)
 		return vj_fail(e, EINVAL, "--chroot-base-dir cannot be /");
 	if ((size_t)snprintf(p->jail_dir, sizeof(p->jail_dir), "%s/%s/%s", p->base_dir,
-			     p->exec_base, cli->id) >= sizeof(p->jail_dir) - 8)
+	                     p->exec_base, cli->id) >= sizeof(p->jail_dir) - 8)
 		return vj_fail(e, ENAMETOOLONG, "jail path too long");
 	vj_fmt(p->root_dir, sizeof(p->root_dir), "%s/root", p->jail_dir);
 	p->uid = cli->uid;
@@ -139,13 +141,14 @@ static int plan_files(struct vj_plan *p, struct vj_err *e)
 			if (errno == ENOENT && b->optional)
 				continue;
 			return vj_failx(e, errno, "%s:%u: bind source %s", b->loc.file, b->loc.line,
-					b->src);
+			                b->src);
 		}
 		if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode) && !S_ISSOCK(st.st_mode))
-			return vj_fail(e, EINVAL, "%s:%u: bind source %s is not a file or directory",
-				       b->loc.file, b->loc.line, b->src);
+			return vj_fail(e, EINVAL,
+			               "%s:%u: bind source %s is not a file or directory",
+			               b->loc.file, b->loc.line, b->src);
 		rc = add_mount(p, b->writable ? VJ_MNT_BIND_RW : VJ_MNT_BIND_RO, src, b->dst,
-			       S_ISDIR(st.st_mode), e);
+		               S_ISDIR(st.st_mode), e);
 		if (rc < 0)
 			return rc;
 	}
@@ -157,11 +160,13 @@ static int plan_files(struct vj_plan *p, struct vj_err *e)
 		if (!realpath(b->src, src) || stat(src, &st) < 0)
 			return vj_failx(e, errno, "--bind source %s", b->src);
 		if (vj_path_normalize(b->dst, dst, sizeof(dst)) < 0)
-			return vj_fail(e, EINVAL, "--bind destination %s is not a clean path", b->dst);
+			return vj_fail(e, EINVAL, "--bind destination %s is not a clean path",
+			               b->dst);
 		if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
-			return vj_fail(e, EINVAL, "--bind source %s is not a file or directory", b->src);
+			return vj_fail(e, EINVAL, "--bind source %s is not a file or directory",
+			               b->src);
 		rc = add_mount(p, b->rw ? VJ_MNT_BIND_RW : VJ_MNT_BIND_RO, src, dst,
-			       S_ISDIR(st.st_mode), e);
+		               S_ISDIR(st.st_mode), e);
 		if (rc < 0)
 			return rc;
 	}
@@ -182,8 +187,9 @@ static int plan_namespaces(const struct vj_cli *cli, struct vj_plan *p, struct v
 	p->pidns = cli->new_pid_ns || p->policy->pidns;
 	p->userns = p->policy->userns;
 	if (p->userns)
-		return vj_fail(e, ENOTSUP, "the policy asks for a user namespace; this vmjail does "
-					   "not support one yet (set 'namespace user off')");
+		return vj_fail(e, ENOTSUP,
+		               "the policy asks for a user namespace; this vmjail does "
+		               "not support one yet (set 'namespace user off')");
 	if (cli->netns) {
 		int fd = open(cli->netns, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
@@ -193,7 +199,7 @@ static int plan_namespaces(const struct vj_cli *cli, struct vj_plan *p, struct v
 		close(fd);
 		if (!ok)
 			return vj_fail(e, EINVAL, "--netns %s is not a network namespace file",
-				       cli->netns);
+			               cli->netns);
 		p->netns = cli->netns;
 	}
 	return 0;
@@ -208,7 +214,7 @@ static void plan_rlimits(const struct vj_cli *cli, struct vj_plan *p)
 			p->rlimits[i] = p->policy->rlimits[i];
 	for (unsigned i = 0; i < cli->nrlimits; i++)
 		p->rlimits[cli->rlimits[i].resource] = (struct vj_rlimit){
-			.set = true, .cur = cli->rlimits[i].cur, .max = cli->rlimits[i].max};
+		    .set = true, .cur = cli->rlimits[i].cur, .max = cli->rlimits[i].max};
 }
 
 static int plan_layers(const struct vj_cli *cli, struct vj_plan *p, struct vj_err *e)
@@ -225,20 +231,21 @@ static int plan_layers(const struct vj_cli *cli, struct vj_plan *p, struct vj_er
 		if (i == VJ_LAYER_CGROUP_BPF && p->cg.v2_dir < 0) {
 			d->probe.available = false;
 			vj_fmt(d->probe.reason, sizeof(d->probe.reason),
-				 "cgroup-BPF needs cgroup2, which is not mounted");
+			       "cgroup-BPF needs cgroup2, which is not mounted");
 		}
 		if (d->probe.available) {
 			d->apply = true;
 		} else if (d->req == VJ_REQ_REQUIRED) {
-			return vj_fail(e, ENOTSUP,
-				       "layer %s is required by the policy but unavailable here: %s",
-				       vj_layer_name((enum vj_layer)i), d->probe.reason);
+			return vj_fail(
+			    e, ENOTSUP,
+			    "layer %s is required by the policy but unavailable here: %s",
+			    vj_layer_name((enum vj_layer)i), d->probe.reason);
 		}
 	}
 	if (p->layer[VJ_LAYER_SECCOMP].apply) {
 		vj_err_step(e, "seccomp compile");
-		const char *cache = cli->cache_dir ? (cli->cache_dir[0] ? cli->cache_dir : NULL)
-						   : VJ_CACHE_DIR;
+		const char *cache =
+		    cli->cache_dir ? (cli->cache_dir[0] ? cli->cache_dir : NULL) : VJ_CACHE_DIR;
 		int rc = vj_seccomp_load_cached(p->policy, cache, &p->seccomp, e);
 		if (rc < 0)
 			return rc;
@@ -265,7 +272,7 @@ static int plan_process(const struct vj_cli *cli, struct vj_plan *p, struct vj_e
 	for (unsigned i = 0; i < cli->nkeep_fds; i++) {
 		if (fcntl(cli->keep_fds[i], F_GETFD) < 0)
 			return vj_fail(e, EBADF, "--keep-fd %d is not an open file descriptor",
-				       cli->keep_fds[i]);
+			               cli->keep_fds[i]);
 		p->keep_fds[p->nkeep_fds++] = cli->keep_fds[i];
 	}
 	p->ttl_sec = cli->ttl_sec == 0 ? VJ_DEFAULT_TTL_SEC : cli->ttl_sec < 0 ? 0 : cli->ttl_sec;
@@ -284,9 +291,9 @@ static int plan_restore(const struct vj_cli *cli, struct vj_plan *p, struct vj_e
 	vj_err_step(e, "restore");
 	int fd = vj_open_dir_nofollow(p->jail_dir, e);
 	if (fd < 0)
-		return fd == -ENOENT ? vj_fail(e, ENOENT, "no suspended jail %s to restore",
-					       cli->id)
-				     : fd;
+		return fd == -ENOENT
+		           ? vj_fail(e, ENOENT, "no suspended jail %s to restore", cli->id)
+		           : fd;
 	struct vj_state st;
 	int rc = vj_state_read(fd, &st, e);
 	if (rc == 0) {
@@ -296,11 +303,12 @@ static int plan_restore(const struct vj_cli *cli, struct vj_plan *p, struct vj_e
 			rc = vj_fail(e, EINVAL, "jail %s is %s, not suspended", cli->id, st.status);
 		else if (st.uid != p->uid || st.gid != p->gid)
 			rc = vj_fail(e, EPERM, "jail %s belongs to uid %u gid %u", cli->id,
-				     (unsigned)st.uid, (unsigned)st.gid);
+			             (unsigned)st.uid, (unsigned)st.gid);
 		else if (st.ttl_deadline && time(NULL) >= st.ttl_deadline)
-			rc = vj_fail(e, ETIME, "jail %s outlived its time-to-live; it is reclaimed by "
-					       "vmjail --reap",
-				     cli->id);
+			rc = vj_fail(e, ETIME,
+			             "jail %s outlived its time-to-live; it is reclaimed by "
+			             "vmjail --reap",
+			             cli->id);
 		vj_state_free(&st);
 	}
 	if (rc == 0) {
@@ -313,8 +321,9 @@ static int plan_restore(const struct vj_cli *cli, struct vj_plan *p, struct vj_e
 	close(fd);
 	if (rc == 0) {
 		if (!p->qmp_jail[0])
-			return vj_fail(e, EINVAL, "--restore is for QEMU: pass the same -qmp and "
-						  "machine flags as the first launch");
+			return vj_fail(e, EINVAL,
+			               "--restore is for QEMU: pass the same -qmp and "
+			               "machine flags as the first launch");
 		p->restore = true;
 	}
 	return rc;
@@ -341,10 +350,10 @@ int vj_plan_build(const struct vj_cli *cli, struct vj_plan *p, struct vj_err *e)
 		rc = vj_cg_discover("/proc/self/mountinfo", &p->cg_layout, e);
 	}
 	if (!rc)
-		rc = vj_cg_plan_build(&p->cg_layout, cli,
-				      p->policy->layer[VJ_LAYER_CGROUP_LIMITS] != VJ_REQ_OFF ? p->policy
-											    : NULL,
-				      p->exec_base, &p->cg, e);
+		rc = vj_cg_plan_build(
+		    &p->cg_layout, cli,
+		    p->policy->layer[VJ_LAYER_CGROUP_LIMITS] != VJ_REQ_OFF ? p->policy : NULL,
+		    p->exec_base, &p->cg, e);
 	if (!rc)
 		plan_rlimits(cli, p);
 	if (!rc)

@@ -46,8 +46,8 @@ struct vj_mount {
 
 struct vj_layer_decision {
 	enum vj_req req;
-	bool apply;             /* this launch applies the layer */
-	struct vj_probe probe;  /* what the probe found */
+	bool apply;            /* this launch applies the layer */
+	struct vj_probe probe; /* what the probe found */
 };
 
 struct vj_plan {
@@ -91,8 +91,8 @@ struct vj_plan {
 	char **vmm_argv; /* argv for the VMM: [exec_base, args..., NULL] */
 	int keep_fds[VJ_MAX_KEEP_FDS];
 	unsigned nkeep_fds;
-	int64_t ttl_sec; /* 0: none */
-	bool restore;    /* --restore: the jail exists, suspended; QEMU reads its state */
+	int64_t ttl_sec;         /* 0: none */
+	bool restore;            /* --restore: the jail exists, suspended; QEMU reads its state */
 	char qmp_jail[PATH_MAX]; /* QMP unix socket path in the jail, "" if none */
 };
 
@@ -104,7 +104,7 @@ void vj_plan_free(struct vj_plan *p);
 void vj_plan_print(const struct vj_plan *p, FILE *out, bool json);
 
 /* Load the policy a command line asks for (the built-in default if none). */
-int vj_policy_for_cli(const struct vj_cli *cli, struct vj_policy **out, char *source,
-		      size_t srclen, struct vj_err *e);
+int vj_policy_for_cli(const struct vj_cli *cli, struct vj_policy **out, char *source, size_t srclen,
+                      struct vj_err *e);
 
 #endif

@@ -22,14 +22,15 @@ static long long now_ms(void)
 
 /* One line (QMP frames are '\n'-terminated JSON objects) into line. */
 static int read_line(struct vj_qmp *q, char *line, size_t linelen, long long deadline,
-		     struct vj_err *e)
+                     struct vj_err *e)
 {
 	for (;;) {
 		char *nl = memchr(q->buf, '\n', q->len);
 		if (nl) {
 			size_t n = (size_t)(nl - q->buf);
 			if (n >= linelen)
-				return vj_fail(e, EMSGSIZE, "QMP reply longer than %zu bytes", linelen);
+				return vj_fail(e, EMSGSIZE, "QMP reply longer than %zu bytes",
+				               linelen);
 			memcpy(line, q->buf, n);
 			line[n] = '\0';
 			q->len -= n + 1;
@@ -47,7 +48,7 @@ static int read_line(struct vj_qmp *q, char *line, size_t linelen, long long dea
 			continue;
 		if (r <= 0)
 			return r == 0 ? vj_fail(e, ETIMEDOUT, "QMP: no reply in time")
-				      : vj_failx(e, errno, "QMP poll");
+			              : vj_failx(e, errno, "QMP poll");
 		ssize_t n = read(q->fd, q->buf + q->len, sizeof(q->buf) - q->len);
 		if (n == 0)
 			return vj_fail(e, ECONNRESET, "QMP: the VMM closed the monitor");
@@ -108,7 +109,7 @@ static int send_all(int fd, const char *s, int pass_fd)
 }
 
 int vj_qmp_cmd(struct vj_qmp *q, const char *cmd, int pass_fd, char *reply, size_t replylen,
-	       int timeout_ms, struct vj_err *e)
+               int timeout_ms, struct vj_err *e)
 {
 	char line[8192];
 	int rc = send_all(q->fd, cmd, pass_fd);
@@ -135,8 +136,8 @@ int vj_qmp_cmd(struct vj_qmp *q, const char *cmd, int pass_fd, char *reply, size
 	}
 }
 
-int vj_qmp_open(struct vj_qmp *q, int root_fd, const char *jail_path, uid_t owner,
-		int timeout_ms, struct vj_err *e)
+int vj_qmp_open(struct vj_qmp *q, int root_fd, const char *jail_path, uid_t owner, int timeout_ms,
+                struct vj_err *e)
 {
 	memset(q, 0, sizeof(*q));
 	q->fd = -1;
@@ -144,8 +145,8 @@ int vj_qmp_open(struct vj_qmp *q, int root_fd, const char *jail_path, uid_t owne
 	int sfd;
 	/* The VMM creates the socket some time after it starts. */
 	for (;;) {
-		sfd = vj_open_beneath(root_fd, jail_path[0] == '/' ? jail_path + 1 : jail_path, O_PATH,
-				      0);
+		sfd = vj_open_beneath(root_fd, jail_path[0] == '/' ? jail_path + 1 : jail_path,
+		                      O_PATH, 0);
 		if (sfd >= 0 || sfd != -ENOENT || now_ms() >= deadline)
 			break;
 		usleep(20000);
@@ -156,7 +157,7 @@ int vj_qmp_open(struct vj_qmp *q, int root_fd, const char *jail_path, uid_t owne
 	if (fstat(sfd, &st) < 0 || !S_ISSOCK(st.st_mode) || st.st_uid != owner) {
 		close(sfd);
 		return vj_fail(e, EPERM, "QMP socket %s is not a socket owned by the tenant",
-			       jail_path);
+		               jail_path);
 	}
 	/* Connect through the fd we checked, never through a path again. */
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
@@ -180,7 +181,7 @@ int vj_qmp_open(struct vj_qmp *q, int root_fd, const char *jail_path, uid_t owne
 		rc = vj_fail(e, EPROTO, "QMP: unexpected greeting");
 	if (!rc)
 		rc = vj_qmp_cmd(q, "{\"execute\":\"qmp_capabilities\"}", -1, NULL, 0,
-				(int)(deadline - now_ms() > 1000 ? deadline - now_ms() : 1000), e);
+		                (int)(deadline - now_ms() > 1000 ? deadline - now_ms() : 1000), e);
 	if (rc < 0)
 		vj_qmp_close(q);
 	return rc;

@@ -25,14 +25,14 @@ struct vj_qmp {
 
 /* Connect to jail_path (absolute, inside the jail) beneath root_fd, check it
  * is a socket owned by owner, read the greeting, negotiate capabilities. */
-int vj_qmp_open(struct vj_qmp *q, int root_fd, const char *jail_path, uid_t owner,
-		int timeout_ms, struct vj_err *e);
+int vj_qmp_open(struct vj_qmp *q, int root_fd, const char *jail_path, uid_t owner, int timeout_ms,
+                struct vj_err *e);
 
 /* Run one command (a JSON object), optionally passing fd with SCM_RIGHTS.
  * Copies the reply line into reply (may be NULL).  Returns 0 on "return",
  * -EREMOTEIO on "error" (the reply says why), -errno otherwise. */
 int vj_qmp_cmd(struct vj_qmp *q, const char *cmd, int pass_fd, char *reply, size_t replylen,
-	       int timeout_ms, struct vj_err *e);
+               int timeout_ms, struct vj_err *e);
 
 void vj_qmp_close(struct vj_qmp *q);
 

@@ -79,14 +79,17 @@ int vj_state_write(int jail_fd, const struct vj_state *s, struct vj_err *e)
 	}
 	fprintf(f, "version=1\nid=%s\nvmm=%s\nbase=", s->id, s->vmm);
 	put_escaped(f, s->base_dir);
-	fprintf(f, "\nstatus=%s\nsupervisor=%d\nvmm_pid=%d\nuid=%u\ngid=%u\ncreated=%" PRId64
-		   "\nttl_deadline=%" PRId64 "\ncgid=%" PRIu64 "\npidns=%d\npolicy_hash=%s\n",
-		s->status, (int)s->supervisor, (int)s->vmm_pid, (unsigned)s->uid, (unsigned)s->gid,
-		s->created, s->ttl_deadline, s->cgid, s->pidns, s->policy_hash);
+	fprintf(f,
+	        "\nstatus=%s\nsupervisor=%d\nvmm_pid=%d\nuid=%u\ngid=%u\ncreated=%" PRId64
+	        "\nttl_deadline=%" PRId64 "\ncgid=%" PRIu64 "\npidns=%d\npolicy_hash=%s\n",
+	        s->status, (int)s->supervisor, (int)s->vmm_pid, (unsigned)s->uid, (unsigned)s->gid,
+	        s->created, s->ttl_deadline, s->cgid, s->pidns, s->policy_hash);
 	const struct {
 		const char *k, *v;
-	} paths[] = {{"policy", s->policy_source}, {"audit_log", s->audit_log},
-		     {"qmp", s->qmp},              {"saved_state", s->saved_state}};
+	} paths[] = {{"policy", s->policy_source},
+	             {"audit_log", s->audit_log},
+	             {"qmp", s->qmp},
+	             {"saved_state", s->saved_state}};
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		fprintf(f, "%s=", paths[i].k);
 		put_escaped(f, paths[i].v);
@@ -218,7 +221,8 @@ int vj_state_parse_buffer(const char *data, size_t len, struct vj_state *s, stru
 		}
 		*eq = '\0';
 		if (parse_kv(s, line, eq + 1) < 0)
-			rc = vj_fail(e, EINVAL, "jail state line %d (%s) is malformed", lineno, line);
+			rc = vj_fail(e, EINVAL, "jail state line %d (%s) is malformed", lineno,
+			             line);
 		line = end + 1;
 	}
 	free(buf);

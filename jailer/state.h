@@ -20,8 +20,8 @@
 #include "jailer/cgroup.h"
 #include "jailer/err.h"
 
-#define VJ_STATE_FILE "vmjail.state"
-#define VJ_LOCK_FILE  "vmjail.lock"
+#define VJ_STATE_FILE     "vmjail.state"
+#define VJ_LOCK_FILE      "vmjail.lock"
 #define VJ_MAX_SAVED_ARGS 256
 
 struct vj_state {
@@ -39,7 +39,7 @@ struct vj_state {
 	char policy_source[PATH_MAX];
 	char policy_hash[65];
 	char audit_log[PATH_MAX];
-	char qmp[PATH_MAX];        /* QMP socket path inside the jail */
+	char qmp[PATH_MAX];         /* QMP socket path inside the jail */
 	char saved_state[PATH_MAX]; /* suspend-to-disk file inside the jail */
 	bool pidns;
 	struct vj_cg_plan cg;

@@ -131,7 +131,7 @@ static void check_counters(struct sup *s)
 	if (now.oom_kill > s->counters.oom_kill) {
 		char msg[96];
 		vj_fmt(msg, sizeof(msg), "memory limit reached: %" PRIu64 " task(s) OOM-killed",
-			 now.oom_kill - s->counters.oom_kill);
+		       now.oom_kill - s->counters.oom_kill);
 		struct vj_event ev;
 		vj_event_init(&ev, VJ_EV_LIFECYCLE, "oom-killed");
 		ev.enforcer = "cgroup";
@@ -143,7 +143,7 @@ static void check_counters(struct sup *s)
 	if (now.pids_max > s->counters.pids_max) {
 		char msg[96];
 		vj_fmt(msg, sizeof(msg), "pids limit reached: %" PRIu64 " fork(s) refused",
-			 now.pids_max - s->counters.pids_max);
+		       now.pids_max - s->counters.pids_max);
 		struct vj_event ev;
 		vj_event_init(&ev, VJ_EV_LIFECYCLE, "pids-limit");
 		ev.enforcer = "cgroup";
@@ -196,7 +196,7 @@ static void on_timer(struct sup *s)
 		s->ttl_expired = true;
 		char msg[96];
 		vj_fmt(msg, sizeof(msg), "time-to-live of %" PRId64 " s expired",
-			 s->l->plan->ttl_sec);
+		       s->l->plan->ttl_sec);
 		emit_lifecycle(s, "ttl-expired", msg);
 		kill_tenant(s);
 	}
@@ -275,8 +275,9 @@ static void cleanup(struct sup *s)
 	if (suspended || p->cli->keep_jail) {
 		if (!suspended)
 			vj_launch_save_state(l, "exited", &scratch);
-		emit_lifecycle(s, "cleaned", suspended ? "cgroups removed; jail dir kept: suspended"
-						       : "cgroups removed; jail dir kept (--keep)");
+		emit_lifecycle(s, "cleaned",
+		               suspended ? "cgroups removed; jail dir kept: suspended"
+		                         : "cgroups removed; jail dir kept (--keep)");
 		l->jail_created = false; /* vj_launch_undo must leave it */
 	} else {
 		emit_lifecycle(s, "cleaned", "jail dir and cgroups removed");
@@ -308,12 +309,12 @@ int vj_supervise(struct vj_launch *l)
 
 	while (!s.exited) {
 		struct pollfd fds[6] = {
-			{.fd = l->pidfd, .events = POLLIN},
-			{.fd = s.sigfd, .events = POLLIN},
-			{.fd = l->notif_fd, .events = POLLIN},
-			{.fd = s.timerfd, .events = POLLIN},
-			{.fd = l->bpf_events ? vjbpf_events_fd(l->bpf_events) : -1, .events = POLLIN},
-			{.fd = l->kaudit ? vj_kaudit_fd(l->kaudit) : -1, .events = POLLIN},
+		    {.fd = l->pidfd, .events = POLLIN},
+		    {.fd = s.sigfd, .events = POLLIN},
+		    {.fd = l->notif_fd, .events = POLLIN},
+		    {.fd = s.timerfd, .events = POLLIN},
+		    {.fd = l->bpf_events ? vjbpf_events_fd(l->bpf_events) : -1, .events = POLLIN},
+		    {.fd = l->kaudit ? vj_kaudit_fd(l->kaudit) : -1, .events = POLLIN},
 		};
 		int n = poll(fds, 6, l->kaudit ? vj_kaudit_timeout_ms(l->kaudit) : -1);
 		if (n < 0) {

@@ -35,7 +35,7 @@ static int create_state_file(const struct vj_jail_ref *j, struct vj_err *e)
 		return vj_failx(e, err, "removing an older %s", VJ_SUSPEND_FILE);
 	}
 	int fd = openat(dfd, VJ_SUSPEND_FILE, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-			0600);
+	                0600);
 	int err = errno;
 	close(dfd);
 	if (fd < 0)
@@ -63,14 +63,14 @@ static int wait_migration(struct vj_qmp *q, struct vj_err *e)
 	char reply[8192];
 	for (int i = 0; i < 6000; i++) { /* 10 min: a large guest on a slow disk */
 		int rc = vj_qmp_cmd(q, "{\"execute\":\"query-migrate\"}", -1, reply, sizeof(reply),
-				    5000, e);
+		                    5000, e);
 		if (rc < 0)
 			return rc;
 		if (strstr(reply, "\"completed\""))
 			return 0;
 		if (strstr(reply, "\"failed\"") || strstr(reply, "\"cancelled\""))
 			return vj_fail(e, EIO, "QEMU's migration to the state file failed: %.300s",
-				       reply);
+			               reply);
 		usleep(100000);
 	}
 	return vj_fail(e, ETIMEDOUT, "the migration did not complete within 10 minutes");
@@ -81,9 +81,10 @@ static int suspend(struct vj_jail_ref *j, struct vj_err *e)
 	if (!j->running || !j->have_state)
 		return vj_fail(e, ESRCH, "jail %s is not running", j->id);
 	if (!j->st.qmp[0])
-		return vj_fail(e, ENOTSUP, "jail %s has no QMP socket (-qmp unix:PATH): only QEMU "
-					   "can be suspended to disk",
-			       j->id);
+		return vj_fail(e, ENOTSUP,
+		               "jail %s has no QMP socket (-qmp unix:PATH): only QEMU "
+		               "can be suspended to disk",
+		               j->id);
 	int root = vj_open_beneath(j->jail_fd, "root", O_PATH | O_DIRECTORY, 0);
 	if (root < 0)
 		return vj_failx(e, root, "opening the jail root");
@@ -101,11 +102,11 @@ static int suspend(struct vj_jail_ref *j, struct vj_err *e)
 		return fd;
 	}
 	rc = vj_qmp_cmd(&q, "{\"execute\":\"getfd\",\"arguments\":{\"fdname\":\"vmjail-suspend\"}}",
-			fd, NULL, 0, 5000, e);
+	                fd, NULL, 0, 5000, e);
 	if (!rc)
-		rc = vj_qmp_cmd(&q,
-				"{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"fd:vmjail-suspend\"}}",
-				-1, NULL, 0, 5000, e);
+		rc = vj_qmp_cmd(
+		    &q, "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"fd:vmjail-suspend\"}}",
+		    -1, NULL, 0, 5000, e);
 	if (!rc)
 		rc = wait_migration(&q, e);
 	if (!rc && fsync(fd) < 0)

@@ -62,7 +62,7 @@ static const char *errname(int err)
 	return n ? n : "E?";
 }
 
-static int quiet;     /* inside `loop`: count results instead of printing them */
+static int quiet;    /* inside `loop`: count results instead of printing them */
 static int last_err; /* errno of the last result, 0 for ok */
 
 static int result(int rc)
@@ -151,14 +151,13 @@ static void facts(void)
 			printf("%s%s", i ? "," : "", names[i]);
 	}
 	printf("\n");
-	static const char *const res[] = {"as",    "core",   "cpu",     "data",   "fsize",
-					  "locks", "memlock", "msgqueue", "nice", "nofile",
-					  "nproc", "rss",    "rtprio",  "rttime", "sigpending",
-					  "stack"};
-	static const int ids[] = {RLIMIT_AS,     RLIMIT_CORE,    RLIMIT_CPU,      RLIMIT_DATA,
-				  RLIMIT_FSIZE,  RLIMIT_LOCKS,   RLIMIT_MEMLOCK,  RLIMIT_MSGQUEUE,
-				  RLIMIT_NICE,   RLIMIT_NOFILE,  RLIMIT_NPROC,    RLIMIT_RSS,
-				  RLIMIT_RTPRIO, RLIMIT_RTTIME,  RLIMIT_SIGPENDING, RLIMIT_STACK};
+	static const char *const res[] = {
+	    "as",   "core",   "cpu",   "data", "fsize",  "locks",  "memlock",    "msgqueue",
+	    "nice", "nofile", "nproc", "rss",  "rtprio", "rttime", "sigpending", "stack"};
+	static const int ids[] = {RLIMIT_AS,     RLIMIT_CORE,   RLIMIT_CPU,        RLIMIT_DATA,
+	                          RLIMIT_FSIZE,  RLIMIT_LOCKS,  RLIMIT_MEMLOCK,    RLIMIT_MSGQUEUE,
+	                          RLIMIT_NICE,   RLIMIT_NOFILE, RLIMIT_NPROC,      RLIMIT_RSS,
+	                          RLIMIT_RTPRIO, RLIMIT_RTTIME, RLIMIT_SIGPENDING, RLIMIT_STACK};
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
 		struct rlimit rl;
 		getrlimit(ids[i], &rl);
@@ -211,13 +210,14 @@ static int cmd_listen(bool abstract, const char *where)
 			n = sizeof(sun.sun_path) - 2;
 		memcpy(sun.sun_path + 1, where, n);
 		if (fd < 0 || bind(fd, (struct sockaddr *)&sun,
-				   (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n)) < 0)
+		                   (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n)) < 0)
 			return result(-1);
 	} else {
 		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		int one = 1;
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)num(where))};
+		struct sockaddr_in sin = {.sin_family = AF_INET,
+		                          .sin_port = htons((uint16_t)num(where))};
 		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 		if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
 			return result(-1);
@@ -274,15 +274,16 @@ static int run(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(cmd, "open") && argc > 2) {
-		int fd = open(argv[2], (argc > 3 && !strcmp(argv[3], "rw") ? O_RDWR : O_RDONLY) |
-					       O_CLOEXEC);
+		int fd = open(argv[2],
+		              (argc > 3 && !strcmp(argv[3], "rw") ? O_RDWR : O_RDONLY) | O_CLOEXEC);
 		result(fd);
 		if (fd >= 0)
 			close(fd);
 		return 0;
 	}
 	if (!strcmp(cmd, "socket") && argc > 3) {
-		int fd = socket((int)num(argv[2]), (int)num(argv[3]), argc > 4 ? (int)num(argv[4]) : 0);
+		int fd =
+		    socket((int)num(argv[2]), (int)num(argv[3]), argc > 4 ? (int)num(argv[4]) : 0);
 		result(fd);
 		if (fd >= 0)
 			close(fd);
@@ -292,7 +293,8 @@ static int run(int argc, char **argv)
 		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (fd < 0)
 			return result(fd);
-		struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)num(argv[3]))};
+		struct sockaddr_in sin = {.sin_family = AF_INET,
+		                          .sin_port = htons((uint16_t)num(argv[3]))};
 		inet_pton(AF_INET, argv[2], &sin.sin_addr);
 		result(connect(fd, (struct sockaddr *)&sin, sizeof(sin)));
 		close(fd);
@@ -308,7 +310,7 @@ static int run(int argc, char **argv)
 			n = sizeof(sun.sun_path) - 2;
 		memcpy(sun.sun_path + 1, argv[2], n);
 		result(connect(fd, (struct sockaddr *)&sun,
-			       (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n)));
+		               (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n)));
 		close(fd);
 		return 0;
 	}
