@@ -45,17 +45,23 @@ void vj_jail_ref_close(struct vj_jail_ref *j)
  * one directory under base that holds this id. */
 int vj_jail_find(const struct vj_cli *cli, struct vj_jail_ref *j, struct vj_err *e)
 {
+	return vj_jail_find_in(cli->base_dir, cli->exec_file, cli->id, j, e);
+}
+
+int vj_jail_find_in(const char *base_dir, const char *exec_file, const char *id,
+                    struct vj_jail_ref *j, struct vj_err *e)
+{
 	memset(j, 0, sizeof(*j));
 	j->jail_fd = j->vmmdir_fd = j->base_fd = -1;
 	char base[PATH_MAX];
-	if (vj_path_normalize(cli->base_dir, base, sizeof(base)) < 0)
+	if (vj_path_normalize(base_dir, base, sizeof(base)) < 0)
 		return vj_fail(e, EINVAL, "bad --chroot-base-dir");
 	j->base_fd = vj_open_dir_nofollow(base, e);
 	if (j->base_fd < 0)
 		return j->base_fd;
-	if (cli->exec_file) {
+	if (exec_file) {
 		char tmp[PATH_MAX];
-		vj_fmt(tmp, sizeof(tmp), "%s", cli->exec_file);
+		vj_fmt(tmp, sizeof(tmp), "%s", exec_file);
 		vj_fmt(j->vmm, sizeof(j->vmm), "%s", basename(tmp));
 	} else {
 		int dfd = vj_open_beneath(j->base_fd, ".", O_RDONLY | O_DIRECTORY, 0);
@@ -71,7 +77,7 @@ int vj_jail_find(const struct vj_cli *cli, struct vj_jail_ref *j, struct vj_err 
 			if (de->d_name[0] == '.' || !vj_name_ok(de->d_name))
 				continue;
 			char rel[PATH_MAX];
-			vj_fmt(rel, sizeof(rel), "%s/%s", de->d_name, cli->id);
+			vj_fmt(rel, sizeof(rel), "%s/%s", de->d_name, id);
 			int fd = vj_open_beneath(j->base_fd, rel, O_PATH | O_DIRECTORY, 0);
 			if (fd < 0)
 				continue;
@@ -84,19 +90,19 @@ int vj_jail_find(const struct vj_cli *cli, struct vj_jail_ref *j, struct vj_err 
 			return vj_fail(e, EEXIST,
 			               "jail id %s exists for several VMMs; name one with "
 			               "--exec-file",
-			               cli->id);
+			               id);
 		if (!found)
-			return vj_fail(e, ENOENT, "no jail %s under %s", cli->id, base);
+			return vj_fail(e, ENOENT, "no jail %s under %s", id, base);
 	}
 	if (!vj_name_ok(j->vmm))
 		return vj_fail(e, EINVAL, "bad VMM name");
 	j->vmmdir_fd = vj_open_beneath(j->base_fd, j->vmm, O_PATH | O_DIRECTORY, 0);
 	if (j->vmmdir_fd < 0)
-		return vj_fail(e, ENOENT, "no jail %s/%s under %s", j->vmm, cli->id, base);
-	j->jail_fd = vj_open_beneath(j->vmmdir_fd, cli->id, O_PATH | O_DIRECTORY, 0);
+		return vj_fail(e, ENOENT, "no jail %s/%s under %s", j->vmm, id, base);
+	j->jail_fd = vj_open_beneath(j->vmmdir_fd, id, O_PATH | O_DIRECTORY, 0);
 	if (j->jail_fd < 0)
-		return vj_fail(e, ENOENT, "no jail %s/%s under %s", j->vmm, cli->id, base);
-	vj_fmt(j->id, sizeof(j->id), "%s", cli->id);
+		return vj_fail(e, ENOENT, "no jail %s/%s under %s", j->vmm, id, base);
+	vj_fmt(j->id, sizeof(j->id), "%s", id);
 	vj_fmt(j->base, sizeof(j->base), "%s", base);
 	struct vj_err soft = {0};
 	j->have_state = vj_state_read(j->jail_fd, &j->st, &soft) == 0;
@@ -148,19 +154,19 @@ static void fallback_cg(const struct vj_jail_ref *j, struct vj_cg_plan *cg)
 		vj_cg_plan_build(&lay, &cli, NULL, j->vmm, cg, &e);
 }
 
-static int do_cleanup(const struct vj_cli *cli, bool ttl_reap)
+static int do_cleanup(const char *base, const char *exec, const char *id, bool ttl_reap)
 {
 	struct vj_err e = {0};
 	struct vj_jail_ref j;
-	int rc = vj_jail_find(cli, &j, &e);
+	int rc = vj_jail_find_in(base, exec, id, &j, &e);
 	if (rc == -ENOENT) {
 		vj_jail_ref_close(&j);
 		if (!ttl_reap)
-			printf("vmjail: %s: nothing to clean up\n", cli->id);
+			printf("vmjail: %s: nothing to clean up\n", id);
 		return 0; /* idempotent */
 	}
 	if (rc < 0) {
-		fprintf(stderr, "vmjail: %s: %s\n", cli->id, e.msg);
+		fprintf(stderr, "vmjail: %s: %s\n", id, e.msg);
 		vj_jail_ref_close(&j);
 		return 1;
 	}
@@ -168,7 +174,7 @@ static int do_cleanup(const struct vj_cli *cli, bool ttl_reap)
 		fprintf(stderr,
 		        "vmjail: %s: the jail is running (supervisor pid %d); stop it with "
 		        "--kill first\n",
-		        cli->id, j.have_state ? (int)j.st.supervisor : 0);
+		        id, j.have_state ? (int)j.st.supervisor : 0);
 		vj_jail_ref_close(&j);
 		return 1;
 	}
@@ -176,7 +182,7 @@ static int do_cleanup(const struct vj_cli *cli, bool ttl_reap)
 	bool expired = j.have_state && j.st.ttl_deadline && time(NULL) >= j.st.ttl_deadline;
 	if (suspended && !expired && !ttl_reap) {
 		printf("vmjail: %s: suspended to disk; kept until restore or its time-to-live\n",
-		       cli->id);
+		       id);
 		vj_jail_ref_close(&j);
 		return 0;
 	}
@@ -191,20 +197,20 @@ static int do_cleanup(const struct vj_cli *cli, bool ttl_reap)
 	/* A VMM that outlived its supervisor (it should not: PDEATHSIG) dies here. */
 	int left = vj_cg_count_tasks(&cg);
 	if (left > 0 && vj_cg_kill_all(&cg, &e) < 0)
-		fprintf(stderr, "vmjail: %s: %s\n", cli->id, e.msg);
+		fprintf(stderr, "vmjail: %s: %s\n", id, e.msg);
 	if (j.have_state && j.st.cgid)
 		vjbpf_tenant_del(j.st.cgid);
 	vj_err_clear(&e);
 	int failed = 0;
 	if (vj_cg_remove(&cg, &e) < 0) {
-		fprintf(stderr, "vmjail: %s: %s\n", cli->id, e.msg);
+		fprintf(stderr, "vmjail: %s: %s\n", id, e.msg);
 		failed = 1;
 	}
 	close(j.jail_fd);
 	j.jail_fd = -1;
 	vj_err_clear(&e);
-	if (vj_remove_tree(j.vmmdir_fd, cli->id, &e) < 0) {
-		fprintf(stderr, "vmjail: %s: %s\n", cli->id, e.msg);
+	if (vj_remove_tree(j.vmmdir_fd, id, &e) < 0) {
+		fprintf(stderr, "vmjail: %s: %s\n", id, e.msg);
 		failed = 1;
 	}
 	unlinkat(j.base_fd, j.vmm, AT_REMOVEDIR); /* only when no other jail is left */
@@ -216,7 +222,7 @@ static int do_cleanup(const struct vj_cli *cli, bool ttl_reap)
 	if (a)
 		vj_audit_close(a);
 	if (!ttl_reap)
-		printf("vmjail: %s: cleaned up\n", cli->id);
+		printf("vmjail: %s: cleaned up\n", id);
 	vj_jail_ref_close(&j);
 	return failed;
 }
@@ -351,14 +357,9 @@ struct list_ctx {
 static int list_one(const char *vmm, const char *id, void *ctx_)
 {
 	struct list_ctx *ctx = ctx_;
-	struct vj_cli c = *ctx->cli;
-	vj_fmt(c.id, sizeof(c.id), "%s", id);
-	char exec[PATH_MAX];
-	vj_fmt(exec, sizeof(exec), "/%s", vmm);
-	c.exec_file = exec;
 	struct vj_err e = {0};
 	struct vj_jail_ref j;
-	if (vj_jail_find(&c, &j, &e) < 0) {
+	if (vj_jail_find_in(ctx->cli->base_dir, vmm, id, &j, &e) < 0) {
 		vj_jail_ref_close(&j);
 		return 0;
 	}
@@ -404,20 +405,15 @@ static int do_list(const struct vj_cli *cli)
 static int reap_one(const char *vmm, const char *id, void *ctx)
 {
 	const struct vj_cli *cli = ctx;
-	struct vj_cli c = *cli;
-	vj_fmt(c.id, sizeof(c.id), "%s", id);
-	char exec[PATH_MAX];
-	vj_fmt(exec, sizeof(exec), "/%s", vmm);
-	c.exec_file = exec;
 	struct vj_err e = {0};
 	struct vj_jail_ref j;
 	bool expired = false;
-	if (vj_jail_find(&c, &j, &e) == 0 && j.have_state && !j.running)
+	if (vj_jail_find_in(cli->base_dir, vmm, id, &j, &e) == 0 && j.have_state && !j.running)
 		expired = j.st.ttl_deadline && time(NULL) >= j.st.ttl_deadline;
 	vj_jail_ref_close(&j);
 	if (expired) {
 		printf("vmjail: %s/%s: time-to-live expired, reclaimed\n", vmm, id);
-		do_cleanup(&c, true);
+		do_cleanup(cli->base_dir, vmm, id, true);
 	}
 	return 0;
 }
@@ -427,7 +423,7 @@ int vj_jails_command(const struct vj_cli *cli)
 	struct vj_err e = {0};
 	switch (cli->mode) {
 	case VJ_MODE_CLEANUP:
-		return do_cleanup(cli, false);
+		return do_cleanup(cli->base_dir, cli->exec_file, cli->id, false);
 	case VJ_MODE_PAUSE:
 		return do_freeze(cli, true);
 	case VJ_MODE_RESUME:

@@ -22,6 +22,9 @@ struct vj_jail_ref {
 };
 
 int vj_jail_find(const struct vj_cli *cli, struct vj_jail_ref *j, struct vj_err *e);
+/* exec_file: its basename names the VMM dir; NULL: the one dir holding id. */
+int vj_jail_find_in(const char *base_dir, const char *exec_file, const char *id,
+                    struct vj_jail_ref *j, struct vj_err *e);
 void vj_jail_ref_close(struct vj_jail_ref *j);
 struct vj_audit *vj_jail_audit(const struct vj_jail_ref *j);
 void vj_jail_emit(struct vj_audit *a, const char *type, int pid, const char *msg);

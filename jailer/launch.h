@@ -9,6 +9,7 @@
 #define VMJAIL_LAUNCH_H
 
 #include <stdbool.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -90,6 +91,10 @@ __attribute__((noreturn)) void vj_child_main(struct vj_launch *l);
 struct vj_event;
 struct vj_kaudit_attr;
 void vj_supervisor_kaudit_cb(void *ctx, struct vj_event *ev, const struct vj_kaudit_attr *who);
+
+/* The signals the supervisor takes through its signalfd (blocked from the
+ * start of a launch, so none is lost in between, and forwarded). */
+void vj_supervisor_signals(sigset_t *set);
 
 /* Supervise the running VMM until it ends; returns the exit status vmjail
  * itself should exit with (the VMM's code, or 128 + signal). */

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "jailer/canary.h"
 #include "jailer/cgroup.h"
 #include "jailer/layer.h"
 #include "jailer/plan.h"
@@ -30,6 +31,19 @@ static int write_str(const char *dir, const char *file, const char *v)
 	return n < 0 ? -err : 0;
 }
 
+/* In the canary cgroup (pids.max = 1), a second task must be refused. */
+static int pids_canary_child(void *dir)
+{
+	char me[32];
+	vj_fmt(me, sizeof(me), "%d", (int)getpid());
+	if (write_str(dir, "cgroup.procs", me) < 0)
+		return 2;
+	pid_t c = fork();
+	if (c == 0)
+		_exit(0);
+	return c < 0 && errno == EAGAIN ? 0 : 1;
+}
+
 static int pids_canary(const char *mnt)
 {
 	char dir[PATH_MAX];
@@ -37,25 +51,8 @@ static int pids_canary(const char *mnt)
 	if (mkdir(dir, 0700) < 0)
 		return -errno;
 	int rc = write_str(dir, "pids.max", "1");
-	pid_t pid = rc ? -1 : fork();
-	if (pid == 0) {
-		char me[32];
-		vj_fmt(me, sizeof(me), "%d", (int)getpid());
-		if (write_str(dir, "cgroup.procs", me) < 0)
-			_exit(2);
-		pid_t c = fork();
-		if (c == 0)
-			_exit(0);
-		_exit(c < 0 && errno == EAGAIN ? 0 : 1);
-	}
-	if (pid > 0) {
-		int st;
-		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-			;
-		rc = WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -EPERM;
-	} else if (!rc) {
-		rc = -errno;
-	}
+	if (rc == 0)
+		rc = vj_canary_run(pids_canary_child, dir);
 	rmdir(dir);
 	return rc;
 }

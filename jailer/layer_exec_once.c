@@ -31,6 +31,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "jailer/canary.h"
 #include "jailer/execonce.h"
 #include "jailer/launch.h"
 #include "jailer/layer.h"
@@ -135,7 +136,6 @@ static int canary(void)
 		_exit(r < 0 && errno == EPERM ? 0 : 1);
 	}
 	close(sv[1]);
-	int rc = -EPERM;
 	int lfd = vj_recv_fd(sv[0]);
 	if (lfd >= 0) {
 		struct seccomp_notif req;
@@ -147,13 +147,8 @@ static int canary(void)
 		close(lfd);
 	}
 	close(sv[0]);
-	int st;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
-		rc = 0;
-	return rc;
+	/* the child exits 0 only if its getppid got our EPERM */
+	return vj_canary_wait(pid);
 }
 
 static int probe(struct vj_probe *out)

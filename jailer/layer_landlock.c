@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "audit/kaudit.h"
+#include "jailer/canary.h"
 #include "jailer/landlock_abi.h"
 #include "jailer/launch.h"
 #include "jailer/layer.h"
@@ -40,25 +41,20 @@ static int landlock_abi(void)
 }
 
 /* Canary: a child that handles READ_FILE with no rule must get EACCES. */
+static int canary_child(void *unused)
+{
+	(void)unused;
+	struct vj_ll_ruleset_attr attr = {.handled_access_fs = VJ_LL_FS_READ_FILE};
+	int fd = vj_ll_create_ruleset(&attr, sizeof(attr.handled_access_fs), 0);
+	if (fd < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || vj_ll_restrict_self(fd, 0) < 0)
+		return 2;
+	int f = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	return f < 0 && errno == EACCES ? 0 : 1;
+}
+
 static int canary(void)
 {
-	pid_t pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		struct vj_ll_ruleset_attr attr = {.handled_access_fs = VJ_LL_FS_READ_FILE};
-		int fd = vj_ll_create_ruleset(&attr, sizeof(attr.handled_access_fs), 0);
-		if (fd < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-		    vj_ll_restrict_self(fd, 0) < 0)
-			_exit(2);
-		int f = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-		_exit(f < 0 && errno == EACCES ? 0 : 1);
-	}
-	int st;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -EPERM;
+	return vj_canary_run(canary_child, NULL);
 }
 
 static int probe(struct vj_probe *out)

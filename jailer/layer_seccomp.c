@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "jailer/canary.h"
 #include "jailer/launch.h"
 #include "jailer/layer.h"
 
@@ -21,30 +22,26 @@ static int sys_seccomp(unsigned op, unsigned flags, void *args)
 }
 
 /* Canary: a filter that makes getppid fail with EPERM must do so. */
+static int canary_child(void *unused)
+{
+	(void)unused;
+	struct sock_filter insns[] = {
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 0, 1),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = {.len = 4, .filter = insns};
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    sys_seccomp(SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+		return 2;
+	long r = syscall(SYS_getppid);
+	return r < 0 && errno == EPERM ? 0 : 1;
+}
+
 static int canary(void)
 {
-	pid_t pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		struct sock_filter insns[] = {
-		    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 0, 1),
-		    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
-		    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		};
-		struct sock_fprog prog = {.len = 4, .filter = insns};
-		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-		    sys_seccomp(SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
-			_exit(2);
-		long r = syscall(SYS_getppid);
-		_exit(r < 0 && errno == EPERM ? 0 : 1);
-	}
-	int st;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -EPERM;
+	return vj_canary_run(canary_child, NULL);
 }
 
 static int probe(struct vj_probe *out)

@@ -86,11 +86,7 @@ static int sanitize_process(const struct vj_cli *cli, struct vj_err *e)
 static void block_signals(void)
 {
 	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGQUIT);
+	vj_supervisor_signals(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 }
 
@@ -269,7 +265,7 @@ static int run_launch(const struct vj_cli *cli)
 int main(int argc, char **argv)
 {
 	struct vj_err e = {0};
-	struct vj_cli cli;
+	static struct vj_cli cli; /* large (the --bind list): not on the stack */
 
 	/* An execve with an empty argv must not shift argv (our first flag would
 	 * be read as the program name).  Linux 5.18+ turns it into argv[0] == "". */

@@ -124,34 +124,32 @@ void vj_supervisor_kaudit_cb(void *ctx, struct vj_event *ev, const struct vj_kau
 	vj_audit_emit(l->audit, ev);
 }
 
+/* A cgroup counter that grew: one lifecycle record saying by how much. */
+static void counter_record(struct sup *s, const char *type, const char *what, uint64_t delta)
+{
+	if (!delta)
+		return;
+	char msg[96];
+	vj_fmt(msg, sizeof(msg), "%s: %" PRIu64, what, delta);
+	struct vj_event ev;
+	vj_event_init(&ev, VJ_EV_LIFECYCLE, type);
+	ev.enforcer = "cgroup";
+	ev.pid = s->l->pid;
+	ev.message = (struct vj_bytes){msg, strlen(msg)};
+	emit(s, &ev);
+}
+
 static void check_counters(struct sup *s)
 {
 	struct vj_cg_counters now;
 	vj_cg_read_counters(&s->l->plan->cg, &now);
-	if (now.oom_kill > s->counters.oom_kill) {
-		char msg[96];
-		vj_fmt(msg, sizeof(msg), "memory limit reached: %" PRIu64 " task(s) OOM-killed",
-		       now.oom_kill - s->counters.oom_kill);
-		struct vj_event ev;
-		vj_event_init(&ev, VJ_EV_LIFECYCLE, "oom-killed");
-		ev.enforcer = "cgroup";
-		ev.pid = s->l->pid;
-		ev.loss_count = now.oom_kill - s->counters.oom_kill;
-		ev.message = (struct vj_bytes){msg, strlen(msg)};
-		emit(s, &ev);
-	}
-	if (now.pids_max > s->counters.pids_max) {
-		char msg[96];
-		vj_fmt(msg, sizeof(msg), "pids limit reached: %" PRIu64 " fork(s) refused",
-		       now.pids_max - s->counters.pids_max);
-		struct vj_event ev;
-		vj_event_init(&ev, VJ_EV_LIFECYCLE, "pids-limit");
-		ev.enforcer = "cgroup";
-		ev.pid = s->l->pid;
-		ev.loss_count = now.pids_max - s->counters.pids_max;
-		ev.message = (struct vj_bytes){msg, strlen(msg)};
-		emit(s, &ev);
-	}
+	/* counters only grow; a smaller one (cannot happen) reports nothing */
+	counter_record(s, "oom-killed", "memory limit reached, tasks OOM-killed",
+	               now.oom_kill > s->counters.oom_kill ? now.oom_kill - s->counters.oom_kill
+	                                                   : 0);
+	counter_record(s, "pids-limit", "pids limit reached, forks refused",
+	               now.pids_max > s->counters.pids_max ? now.pids_max - s->counters.pids_max
+	                                                   : 0);
 	s->counters = now;
 }
 
@@ -285,16 +283,21 @@ static void cleanup(struct sup *s)
 	vj_launch_undo(l);
 }
 
+void vj_supervisor_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGQUIT);
+}
+
 int vj_supervise(struct vj_launch *l)
 {
 	struct sup s = {.l = l, .sigfd = -1, .timerfd = -1};
 
 	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGQUIT);
+	vj_supervisor_signals(&set);
 	s.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	s.timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	struct itimerspec its = {.it_interval = {0, 200 * 1000000}, .it_value = {0, 200 * 1000000}};
