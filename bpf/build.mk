@@ -28,7 +28,7 @@ $(BPF_VMLINUX):
 	@mkdir -p $(dir $@)
 	$(BPFTOOL) btf dump file $(BTF_VMLINUX) format c > $@.tmp && mv $@.tmp $@
 
-$(BPF_GEN)/bpf/%.bpf.o: bpf/%.bpf.c bpf/vjbpf_common.bpf.h bpf/vjbpf_abi.h $(BPF_VMLINUX)
+$(BPF_GEN)/bpf/%.bpf.o: bpf/%.bpf.c bpf/vjbpf_common.bpf.h bpf/vjbpf_abi.h $(BPF_VMLINUX) bpf/build.mk
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -c -o $@ $<
 
