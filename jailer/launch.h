@@ -59,12 +59,14 @@ struct vj_launch {
 	pid_t supervisor_pid;
 	pid_t pid;
 	int pidfd;
-	int go_pipe[2];     /* parent -> child: cgroups placed, go on */
-	int err_pipe[2];    /* child -> parent: a vj_child_report, or EOF at exec */
-	int notif_sock[2];  /* child -> parent: the exec-once listener fd */
-	int notif_fd;       /* seccomp user-notification listener (exec-once) */
-	bool vmm_execd;     /* the one allowed exec happened */
-	unsigned audit_ses; /* kernel audit session id of the tenant, 0 if unknown */
+	int go_pipe[2];           /* parent -> child: cgroups placed, go on */
+	int err_pipe[2];          /* child -> parent: a vj_child_report, or EOF at exec */
+	int notif_sock[2];        /* child -> parent: the exec-once listener fd */
+	int notif_fd;             /* seccomp user-notification listener (exec-once) */
+	bool vmm_execd;           /* the one allowed exec happened */
+	unsigned audit_ses;       /* kernel audit session id of the tenant, 0 if unknown */
+	bool seccomp_killed;      /* a kernel record said seccomp killed a tenant task */
+	char seccomp_syscall[48]; /* ... in this syscall */
 
 	struct timespec started;
 };

@@ -118,7 +118,18 @@ void vj_supervisor_kaudit_cb(void *ctx, struct vj_event *ev, const struct vj_kau
 		mine = true;
 		ev->attribution = "uid";
 	}
-	if (!mine || !l->audit)
+	if (!mine)
+		return;
+	/* remembered for the exit report: which syscall the filter killed */
+	if (who && ev->enforcer && strcmp(ev->enforcer, "seccomp") == 0 && ev->action &&
+	    strcmp(ev->action, "kill") == 0) {
+		l->seccomp_killed = true;
+		vj_fmt(l->seccomp_syscall, sizeof(l->seccomp_syscall), "%s",
+		       ev->hook           ? ev->hook
+		       : ev->syscall_name ? ev->syscall_name
+		                          : "?");
+	}
+	if (!l->audit)
 		return;
 	ev->source = "kernel-audit";
 	vj_audit_emit(l->audit, ev);
@@ -226,7 +237,12 @@ static void report_exit(struct sup *s, int *status)
 	} else {
 		ev.exit_signal = si->si_status;
 		const char *why = "";
-		if (si->si_status == SIGSYS)
+		char sysbuf[96];
+		if (si->si_status == SIGSYS && s->l->seccomp_killed) {
+			vj_fmt(sysbuf, sizeof(sysbuf), ": %s is outside the seccomp policy",
+			       s->l->seccomp_syscall);
+			why = sysbuf;
+		} else if (si->si_status == SIGSYS)
 			why = ": a syscall outside the seccomp policy";
 		else if (si->si_status == SIGKILL && s->ttl_expired)
 			why = ": time-to-live expired";
@@ -343,13 +359,16 @@ int vj_supervise(struct vj_launch *l)
 				s.exited = true;
 		}
 	}
-	/* Records of the VMM's last moments (a seccomp kill) may still be in
-	 * flight in the kernel audit queue; give them a short while. */
-	for (int i = 0; i < 5; i++) {
-		struct timespec ts = {0, 20 * 1000000};
-		nanosleep(&ts, NULL);
-		drain_sources(&s);
-	}
+	/* A seccomp kill's record may still be on its way through the kernel's
+	 * audit thread: wait for it (briefly) so the report can name the
+	 * syscall.  Any other end needs no waiting. */
+	drain_sources(&s);
+	if (s.status.si_code != CLD_EXITED && s.status.si_status == SIGSYS && l->kaudit)
+		for (int i = 0; i < 25 && !l->seccomp_killed; i++) {
+			struct pollfd p = {.fd = vj_kaudit_fd(l->kaudit), .events = POLLIN};
+			poll(&p, 1, 10);
+			drain_sources(&s);
+		}
 	check_counters(&s);
 	int status = 1;
 	report_exit(&s, &status);
