@@ -36,6 +36,8 @@ LDLIBS   :=
 OBJ := $(BUILD)/obj
 
 .PHONY: all check check-quick clean install run deps fuzz bench lint format-check
+# keep intermediate objects (test and fuzz binaries are built through them)
+.SECONDARY:
 all:
 
 # Compile any project .c into $(BUILD)/obj/<same path>.o

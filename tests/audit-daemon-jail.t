@@ -58,6 +58,7 @@ ok "  the spool is drained" wait_for test -z "$(ls -A /run/vmjail/spool)"
 # a clean stop: no daemon expected any more, nothing spooled
 stop_daemon
 ok "after a clean stop the ingest socket is gone" test ! -e /run/vmjail/vmjaild.sock
-jail "$(new_id)" -- facts >/dev/null 2>&1
-is "$(ls -A /run/vmjail/spool | wc -l)" 0 "jails without a daemon spool nothing"
+id=$(new_id)
+jail "$id" -- facts >/dev/null 2>&1
+is "$(grep -rlF "$id" /run/vmjail/spool 2>/dev/null | wc -l)" 0 "jails without a daemon spool nothing"
 done_testing

@@ -143,4 +143,11 @@ ok "  (it does use bpf(2) for the tenant's maps)" grep -q BPF_MAP_UPDATE_ELEM "$
 # --- nothing left once the tenants are gone ---------------------------------
 left=$(bpftool map dump pinned /sys/fs/bpf/vmjail/maps/vj_tenants 2>/dev/null | grep -c '"key"')
 is "$left" 0 "no tenant entry is left in the pinned rules map"
+# What stays is the documented idle set (docs/bpf.md): programs, maps and
+# links pinned under /sys/fs/bpf/vmjail.  --bpf-unload removes even that.
+"$VMJAIL" --bpf-unload >/dev/null 2>"$VJ_TEST_TMP/unload"
+is "$?" 0 "--bpf-unload with no tenant left"
+ok "  nothing is pinned any more" test ! -e /sys/fs/bpf/vmjail
+is "$(bpftool cgroup tree 2>/dev/null | grep -c ' vj_')" 0 "  no vmjail program is attached to any cgroup"
+is "$(probe_in "$(new_id)" -- socket 10 1)" EPERM "the next launch loads them again and enforces"
 done_testing
