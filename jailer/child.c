@@ -11,6 +11,7 @@
  * exists (breakouts.md, class I), so this code may use libc freely.
  */
 #include <fcntl.h>
+#include <grp.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -82,6 +83,30 @@ static int set_hostname(const char *id, struct vj_err *e)
 	if (sethostname(id, strlen(id)) < 0)
 		return vj_failx(e, errno, "sethostname");
 	return 0;
+}
+
+/*
+ * `namespace user on`: the tenant continues in a user namespace of its own
+ * where only its uid and gid are mapped (to themselves), so root does not
+ * exist there and whatever capability a bug hands out is one in a namespace
+ * that owns nothing: the mount, net, ipc and uts namespaces were made before,
+ * by the init namespace's root.  Supplementary groups go first (setgroups is
+ * denied inside), rlimits were set while privileged; the supervisor writes
+ * the maps while we wait (only it can, from outside).
+ */
+static int enter_userns(struct vj_launch *l, struct vj_err *e)
+{
+	vj_err_step(e, "userns");
+	if (setgroups(0, NULL) < 0)
+		return vj_failx(e, errno, "setgroups(0) before the user namespace");
+	if (unshare(CLONE_NEWUSER) < 0)
+		return vj_failx(e, errno, "unshare(CLONE_NEWUSER)");
+	struct vj_child_report r;
+	memset(&r, 0, sizeof(r));
+	vj_fmt(r.step, sizeof(r.step), "%s", VJ_REPORT_USERNS);
+	if (write(l->err_pipe[1], &r, sizeof(r)) != (ssize_t)sizeof(r))
+		return vj_failx(e, errno, "asking for the user namespace maps");
+	return wait_for_go(l, e);
 }
 
 static int apply_layers(struct vj_launch *l, struct vj_err *e)
@@ -158,8 +183,10 @@ void vj_child_main(struct vj_launch *l)
 		rc = vj_mounts_enter_jail(p, l->root_fd, &e);
 	if (!rc)
 		rc = vj_set_rlimits(p->rlimits, &e);
+	if (!rc && p->userns)
+		rc = enter_userns(l, &e);
 	if (!rc)
-		rc = vj_drop_identity(p->uid, p->gid, &e);
+		rc = vj_drop_identity(p->uid, p->gid, p->userns, &e);
 	if (!rc)
 		rc = vj_fds_for_exec(p->keep_fds, p->nkeep_fds, &e);
 	if (!rc)

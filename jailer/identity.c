@@ -35,7 +35,7 @@ int vj_set_rlimits(const struct vj_rlimit r[RLIM_NLIMITS], struct vj_err *e)
 	return 0;
 }
 
-int vj_drop_identity(uid_t uid, gid_t gid, struct vj_err *e)
+int vj_drop_identity(uid_t uid, gid_t gid, bool in_userns, struct vj_err *e)
 {
 	vj_err_step(e, "identity");
 	/* A new session detaches any controlling terminal: no TIOCSTI into the
@@ -60,7 +60,8 @@ int vj_drop_identity(uid_t uid, gid_t gid, struct vj_err *e)
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
 		return vj_failx(e, errno, "clearing the ambient capabilities");
 
-	if (setgroups(0, NULL) < 0)
+	/* In a user namespace setgroups is denied; the groups went before. */
+	if (!in_userns && setgroups(0, NULL) < 0)
 		return vj_failx(e, errno, "setgroups(0)");
 	if (setresgid(gid, gid, gid) < 0)
 		return vj_failx(e, errno, "setresgid %u", (unsigned)gid);

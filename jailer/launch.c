@@ -336,6 +336,35 @@ static int step_clone(struct vj_launch *l, struct vj_err *e)
 	return 0;
 }
 
+/* The tenant's user namespace: its own uid and gid, mapped to themselves. */
+static int write_userns_maps(struct vj_launch *l, struct vj_err *e)
+{
+	const struct vj_plan *p = l->plan;
+	vj_err_step(e, "userns");
+	char path[64], buf[64];
+	const struct {
+		const char *file;
+		unsigned id;
+	} maps[] = {{"setgroups", 0}, {"gid_map", (unsigned)p->gid}, {"uid_map", (unsigned)p->uid}};
+	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+		vj_fmt(path, sizeof(path), "/proc/%d/%s", (int)l->pid, maps[i].file);
+		int n = i == 0 ? snprintf(buf, sizeof(buf), "deny")
+		               : snprintf(buf, sizeof(buf), "%u %u 1\n", maps[i].id, maps[i].id);
+		int fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, buf, (size_t)n) != n) {
+			int err = errno;
+			if (fd >= 0)
+				close(fd);
+			return vj_failx(e, err, "writing %s", path);
+		}
+		close(fd);
+	}
+	if (write(l->go_pipe[1], "G", 1) != 1)
+		return vj_failx(e, errno, "releasing the tenant process");
+	close_fd(&l->go_pipe[1]);
+	return 0;
+}
+
 static int read_report(struct vj_launch *l, struct vj_err *e)
 {
 	struct vj_child_report r;
@@ -349,6 +378,8 @@ static int read_report(struct vj_launch *l, struct vj_err *e)
 		return vj_fail(e, EPROTO, "the tenant process died during setup");
 	r.step[sizeof(r.step) - 1] = '\0';
 	r.msg[sizeof(r.msg) - 1] = '\0';
+	if (r.err == 0 && strcmp(r.step, VJ_REPORT_USERNS) == 0 && l->plan->userns)
+		return write_userns_maps(l, e) < 0 ? -EPROTO : 2;
 	e->step = NULL;
 	vj_fail(e, r.err, "%s", r.msg);
 	/* keep the tenant's step name (static storage for the error context) */
@@ -405,6 +436,8 @@ static int step_until_exec(struct vj_launch *l, struct vj_err *e)
 			int rc = read_report(l, e);
 			if (rc < 0)
 				return rc;
+			if (rc == 2)
+				continue; /* the user namespace request, answered */
 			if (p->layer[VJ_LAYER_EXEC_ONCE].apply && !l->vmm_execd)
 				return vj_fail(e, EPROTO,
 				               "the tenant exec'd without asking exec-once");
@@ -472,7 +505,8 @@ int vj_launch_start(struct vj_launch *l, struct vj_err *e)
 		vj_err_step(e, "release");
 		if (write(l->go_pipe[1], "G", 1) != 1)
 			rc = vj_failx(e, errno, "releasing the tenant process");
-		close_fd(&l->go_pipe[1]);
+		if (!l->plan->userns) /* else it waits once more, for its maps */
+			close_fd(&l->go_pipe[1]);
 	}
 	if (!rc)
 		rc = step_until_exec(l, e);

@@ -21,6 +21,10 @@ struct vjbpf_events;
 struct vj_kaudit;
 struct vj_kaudit_enable;
 
+/* A report with this step and err 0 is a request, not a failure: the tenant
+ * entered its user namespace and waits for its uid/gid maps. */
+#define VJ_REPORT_USERNS "userns-maps"
+
 /* What the tenant process reports when a step fails before exec. */
 struct vj_child_report {
 	char step[32];

@@ -186,10 +186,6 @@ static int plan_namespaces(const struct vj_cli *cli, struct vj_plan *p, struct v
 	vj_err_step(e, "namespaces");
 	p->pidns = cli->new_pid_ns || p->policy->pidns;
 	p->userns = p->policy->userns;
-	if (p->userns)
-		return vj_fail(e, ENOTSUP,
-		               "the policy asks for a user namespace; this vmjail does "
-		               "not support one yet (set 'namespace user off')");
 	if (cli->netns) {
 		int fd = open(cli->netns, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
