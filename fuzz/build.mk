@@ -16,7 +16,9 @@ FUZZ_REPLAY_BINS := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/replay/%)
 
 # Library sources every target may call (project libraries, rebuilt for
 # libFuzzer), plus the tool's JSON parser for the OCI-import target.
-FUZZ_LIB_SRCS := $(POLICY_LIB_SRCS) $(AUDIT_LIB_SRCS) jailer/err.c policies/tool/json.c
+FUZZ_JAILER_SRCS := jailer/cli.c jailer/mountinfo.c jailer/state.c jailer/paths.c jailer/cgroup.c
+FUZZ_LIB_SRCS := $(POLICY_LIB_SRCS) $(AUDIT_LIB_SRCS) jailer/err.c policies/tool/json.c \
+		 $(FUZZ_JAILER_SRCS)
 FUZZ_OBJ := $(BUILD)/fuzz/obj
 FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(FUZZ_OBJ)/%.o) $(FUZZ_OBJ)/policies/lang/default_policy.o
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Wno-unused-parameter \
@@ -40,7 +42,8 @@ $(BUILD)/fuzz/%: $(FUZZ_OBJ)/fuzz/%.o $(BUILD)/fuzz/libvjfuzz.a
 fuzz: $(FUZZ_BINS)
 
 # Replay binaries: the normal build (ASan+UBSan under SANITIZE=1).
-FUZZ_REPLAY_EXTRA := $(OBJ)/fuzz/replay.o $(OBJ)/policies/tool/json.o
+FUZZ_REPLAY_EXTRA := $(OBJ)/fuzz/replay.o $(OBJ)/policies/tool/json.o \
+		     $(FUZZ_JAILER_SRCS:%.c=$(OBJ)/%.o)
 $(BUILD)/fuzz/replay/%: $(OBJ)/fuzz/%.o $(FUZZ_REPLAY_EXTRA) $(VMJAIL_LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(FUZZ_REPLAY_EXTRA) $(VMJAIL_LIBS) $(VMJAIL_LDLIBS)

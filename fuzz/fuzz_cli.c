@@ -16,12 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/*
- * fuzz/build.mk links targets against the project libraries, and the jailer
- * is a program, not a library: its pure parser comes in as source.  If the
- * build ever links jailer objects into the fuzz targets, drop this include.
- */
-#include "jailer/cli.c"
+#include "jailer/cli.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

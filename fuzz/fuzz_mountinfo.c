@@ -24,15 +24,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-/*
- * fuzz/build.mk links targets against the project libraries, and the jailer
- * is a program, not a library: the parsers come in as source (cgroup.c needs
- * the id rule from cli.c).  If the build ever links jailer objects into the
- * fuzz targets, drop these includes.
- */
-#include "jailer/cgroup.c"
-#include "jailer/cli.c"
-#include "jailer/mountinfo.c"
+#include "jailer/cgroup.h"
+#include "jailer/cli.h"
+#include "jailer/mountinfo.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -15,22 +15,17 @@
  * their arrays; and writing it with vj_state_write and reading it back with
  * vj_state_read gives the same record (no value can forge another key).
  */
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-/*
- * fuzz/build.mk links targets against the project libraries, and the jailer
- * is a program, not a library: the parser and what it calls come in as
- * source.  If the build ever links jailer objects into the fuzz targets, drop
- * these includes.
- */
-#include "jailer/cgroup.c"
-#include "jailer/cli.c"
-#include "jailer/mountinfo.c"
-#include "jailer/paths.c"
-#include "jailer/state.c"
+#include "jailer/cgroup.h"
+#include "jailer/cli.h"
+#include "jailer/paths.h"
+#include "jailer/state.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
