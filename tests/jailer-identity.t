@@ -31,7 +31,8 @@ is "$(fact hostname <<<"$out")" "$id" "the uts namespace names the tenant, not t
 is "$(fact root_writable <<<"$out")" EROFS "the jail root is read-only"
 
 # The host is not visible: no host path resolves inside.
-for p in /etc/passwd /tmp /home /usr/bin/env "$VJ_TEST_BASE" /proc/1/root /sys/fs/cgroup; do
+for p in /etc/passwd /tmp /home /usr/bin/env "$VJ_TEST_BASE" /proc/1/root /sys/fs/cgroup \
+	/sys/fs/bpf/vmjail /run/vmjail; do
 	r=$(jail "$(new_id)" -- open "$p" 2>/dev/null | fact result)
 	is "$r" ENOENT "host path $p does not exist in the jail"
 done
