@@ -16,7 +16,8 @@ FUZZ_REPLAY_BINS := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/replay/%)
 
 # Library sources every target may call (project libraries, rebuilt for
 # libFuzzer), plus the tool's JSON parser for the OCI-import target.
-FUZZ_JAILER_SRCS := jailer/cli.c jailer/mountinfo.c jailer/state.c jailer/paths.c jailer/cgroup.c
+FUZZ_JAILER_SRCS := jailer/cli.c jailer/mountinfo.c jailer/state.c jailer/paths.c jailer/cgroup.c \
+		    jailer/cgroup_plan.c
 FUZZ_LIB_SRCS := $(POLICY_LIB_SRCS) $(AUDIT_LIB_SRCS) jailer/err.c policies/tool/json.c \
 		 $(FUZZ_JAILER_SRCS)
 FUZZ_OBJ := $(BUILD)/fuzz/obj
