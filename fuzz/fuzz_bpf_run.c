@@ -18,57 +18,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const uint16_t codes[] = {
-    BPF_LD | BPF_W | BPF_ABS,
-    BPF_LD | BPF_W | BPF_LEN,
-    BPF_LDX | BPF_W | BPF_LEN,
-    BPF_RET | BPF_K,
-    BPF_RET | BPF_A,
-    BPF_ALU | BPF_ADD | BPF_K,
-    BPF_ALU | BPF_ADD | BPF_X,
-    BPF_ALU | BPF_SUB | BPF_K,
-    BPF_ALU | BPF_SUB | BPF_X,
-    BPF_ALU | BPF_MUL | BPF_K,
-    BPF_ALU | BPF_MUL | BPF_X,
-    BPF_ALU | BPF_DIV | BPF_K,
-    BPF_ALU | BPF_DIV | BPF_X,
-    BPF_ALU | BPF_AND | BPF_K,
-    BPF_ALU | BPF_AND | BPF_X,
-    BPF_ALU | BPF_OR | BPF_K,
-    BPF_ALU | BPF_OR | BPF_X,
-    BPF_ALU | BPF_XOR | BPF_K,
-    BPF_ALU | BPF_XOR | BPF_X,
-    BPF_ALU | BPF_LSH | BPF_K,
-    BPF_ALU | BPF_LSH | BPF_X,
-    BPF_ALU | BPF_RSH | BPF_K,
-    BPF_ALU | BPF_RSH | BPF_X,
-    BPF_ALU | BPF_NEG,
-    BPF_LD | BPF_IMM,
-    BPF_LDX | BPF_IMM,
-    BPF_MISC | BPF_TAX,
-    BPF_MISC | BPF_TXA,
-    BPF_LD | BPF_MEM,
-    BPF_LDX | BPF_MEM,
-    BPF_ST,
-    BPF_STX,
-    BPF_JMP | BPF_JA,
-    BPF_JMP | BPF_JEQ | BPF_K,
-    BPF_JMP | BPF_JEQ | BPF_X,
-    BPF_JMP | BPF_JGE | BPF_K,
-    BPF_JMP | BPF_JGE | BPF_X,
-    BPF_JMP | BPF_JGT | BPF_K,
-    BPF_JMP | BPF_JGT | BPF_X,
-    BPF_JMP | BPF_JSET | BPF_K,
-    BPF_JMP | BPF_JSET | BPF_X,
-};
-
 /* Map raw instructions onto (mostly) valid ones, keeping the fuzzer's
  * control over constants. */
 static void structure(struct sock_filter *f, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		size_t left = n - i - 1;
-		f[i].code = codes[f[i].code % (sizeof(codes) / sizeof(codes[0]))];
+		f[i].code = vj_bpf_seccomp_opcodes[f[i].code % vj_bpf_seccomp_nopcodes];
 		if (f[i].code == (BPF_LD | BPF_W | BPF_ABS))
 			f[i].k = (f[i].k % 16) * 4;
 		if (BPF_CLASS(f[i].code) == BPF_LD || BPF_CLASS(f[i].code) == BPF_LDX ||

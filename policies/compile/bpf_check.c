@@ -14,52 +14,57 @@
 #include <stdbool.h>
 
 /* The opcodes seccomp admits (kernel/seccomp.c lists them explicitly). */
+const uint16_t vj_bpf_seccomp_opcodes[] = {
+    BPF_LD | BPF_W | BPF_ABS,
+    BPF_LD | BPF_W | BPF_LEN,
+    BPF_LDX | BPF_W | BPF_LEN,
+    BPF_RET | BPF_K,
+    BPF_RET | BPF_A,
+    BPF_ALU | BPF_ADD | BPF_K,
+    BPF_ALU | BPF_ADD | BPF_X,
+    BPF_ALU | BPF_SUB | BPF_K,
+    BPF_ALU | BPF_SUB | BPF_X,
+    BPF_ALU | BPF_MUL | BPF_K,
+    BPF_ALU | BPF_MUL | BPF_X,
+    BPF_ALU | BPF_DIV | BPF_K,
+    BPF_ALU | BPF_DIV | BPF_X,
+    BPF_ALU | BPF_AND | BPF_K,
+    BPF_ALU | BPF_AND | BPF_X,
+    BPF_ALU | BPF_OR | BPF_K,
+    BPF_ALU | BPF_OR | BPF_X,
+    BPF_ALU | BPF_XOR | BPF_K,
+    BPF_ALU | BPF_XOR | BPF_X,
+    BPF_ALU | BPF_LSH | BPF_K,
+    BPF_ALU | BPF_LSH | BPF_X,
+    BPF_ALU | BPF_RSH | BPF_K,
+    BPF_ALU | BPF_RSH | BPF_X,
+    BPF_ALU | BPF_NEG,
+    BPF_LD | BPF_IMM,
+    BPF_LDX | BPF_IMM,
+    BPF_MISC | BPF_TAX,
+    BPF_MISC | BPF_TXA,
+    BPF_LD | BPF_MEM,
+    BPF_LDX | BPF_MEM,
+    BPF_ST,
+    BPF_STX,
+    BPF_JMP | BPF_JA,
+    BPF_JMP | BPF_JEQ | BPF_K,
+    BPF_JMP | BPF_JEQ | BPF_X,
+    BPF_JMP | BPF_JGE | BPF_K,
+    BPF_JMP | BPF_JGE | BPF_X,
+    BPF_JMP | BPF_JGT | BPF_K,
+    BPF_JMP | BPF_JGT | BPF_X,
+    BPF_JMP | BPF_JSET | BPF_K,
+    BPF_JMP | BPF_JSET | BPF_X,
+};
+const size_t vj_bpf_seccomp_nopcodes =
+    sizeof(vj_bpf_seccomp_opcodes) / sizeof(vj_bpf_seccomp_opcodes[0]);
+
 static bool seccomp_opcode_ok(uint16_t code)
 {
-	switch (code) {
-	case BPF_LD | BPF_W | BPF_ABS:
-	case BPF_LD | BPF_W | BPF_LEN:
-	case BPF_LDX | BPF_W | BPF_LEN:
-	case BPF_RET | BPF_K:
-	case BPF_RET | BPF_A:
-	case BPF_ALU | BPF_ADD | BPF_K:
-	case BPF_ALU | BPF_ADD | BPF_X:
-	case BPF_ALU | BPF_SUB | BPF_K:
-	case BPF_ALU | BPF_SUB | BPF_X:
-	case BPF_ALU | BPF_MUL | BPF_K:
-	case BPF_ALU | BPF_MUL | BPF_X:
-	case BPF_ALU | BPF_DIV | BPF_K:
-	case BPF_ALU | BPF_DIV | BPF_X:
-	case BPF_ALU | BPF_AND | BPF_K:
-	case BPF_ALU | BPF_AND | BPF_X:
-	case BPF_ALU | BPF_OR | BPF_K:
-	case BPF_ALU | BPF_OR | BPF_X:
-	case BPF_ALU | BPF_XOR | BPF_K:
-	case BPF_ALU | BPF_XOR | BPF_X:
-	case BPF_ALU | BPF_LSH | BPF_K:
-	case BPF_ALU | BPF_LSH | BPF_X:
-	case BPF_ALU | BPF_RSH | BPF_K:
-	case BPF_ALU | BPF_RSH | BPF_X:
-	case BPF_ALU | BPF_NEG:
-	case BPF_LD | BPF_IMM:
-	case BPF_LDX | BPF_IMM:
-	case BPF_MISC | BPF_TAX:
-	case BPF_MISC | BPF_TXA:
-	case BPF_LD | BPF_MEM:
-	case BPF_LDX | BPF_MEM:
-	case BPF_ST:
-	case BPF_STX:
-	case BPF_JMP | BPF_JA:
-	case BPF_JMP | BPF_JEQ | BPF_K:
-	case BPF_JMP | BPF_JEQ | BPF_X:
-	case BPF_JMP | BPF_JGE | BPF_K:
-	case BPF_JMP | BPF_JGE | BPF_X:
-	case BPF_JMP | BPF_JGT | BPF_K:
-	case BPF_JMP | BPF_JGT | BPF_X:
-	case BPF_JMP | BPF_JSET | BPF_K:
-	case BPF_JMP | BPF_JSET | BPF_X:
-		return true;
-	}
+	for (size_t i = 0; i < vj_bpf_seccomp_nopcodes; i++)
+		if (vj_bpf_seccomp_opcodes[i] == code)
+			return true;
 	return false;
 }
 

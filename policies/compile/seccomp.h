@@ -86,6 +86,11 @@ int vj_seccomp_install(const struct vj_bpf_prog *prog, unsigned flags, struct vj
  * offending instruction in e. */
 int vj_bpf_check(const struct vj_bpf_prog *prog, struct vj_err *e);
 
+/* Every opcode seccomp admits (the checker's list; fuzzers and tests build
+ * random programs from it). */
+extern const uint16_t vj_bpf_seccomp_opcodes[];
+extern const size_t vj_bpf_seccomp_nopcodes;
+
 /* Run a classic-BPF seccomp program on one seccomp_data; returns the
  * SECCOMP_RET_* value (action | data).  Invalid programs return
  * SECCOMP_RET_KILL_PROCESS (as the kernel would refuse to load them). */
@@ -97,7 +102,6 @@ uint32_t vj_seccomp_eval(const struct vj_seccomp *sc, const struct seccomp_data 
 /* SECCOMP_RET_* value of an action (errno folded into the data bits). */
 uint32_t vj_action_ret(const struct vj_action *a);
 
-/* "allow", "kill-process", "errno EPERM", ... */
-const char *vj_action_name(const struct vj_action *a, char *buf, size_t len);
+/* vj_action_name (the names): policies/lang/policy.h */
 
 #endif

@@ -68,6 +68,9 @@ struct vj_action {
 	int errnum; /* VJ_ACT_ERRNO only: 1..4095 */
 };
 
+/* As a policy writes it: "allow", "kill-process", "errno EPERM", ... */
+const char *vj_action_name(const struct vj_action *a, char *buf, size_t len);
+
 enum vj_op {
 	VJ_OP_EQ,
 	VJ_OP_NE,

@@ -16,29 +16,6 @@
 
 #define NR_EXECVE 59 /* x86_64 */
 
-static const char *act_str(const struct vj_action *a, char *buf, size_t len)
-{
-	static const char *const names[] = {
-	    [VJ_ACT_KILL_PROCESS] = "kill-process",
-	    [VJ_ACT_KILL_THREAD] = "kill-thread",
-	    [VJ_ACT_TRAP] = "trap",
-	    [VJ_ACT_ERRNO] = "errno",
-	    [VJ_ACT_USER_NOTIF] = "user-notify",
-	    [VJ_ACT_LOG] = "log",
-	    [VJ_ACT_ALLOW] = "allow",
-	};
-	if (a->kind == VJ_ACT_ERRNO) {
-		const char *n = vj_errno_name(a->errnum);
-		if (n)
-			snprintf(buf, len, "errno %s", n);
-		else
-			snprintf(buf, len, "errno %d", a->errnum);
-	} else {
-		snprintf(buf, len, "%s", (unsigned)a->kind <= VJ_ACT_ALLOW ? names[a->kind] : "?");
-	}
-	return buf;
-}
-
 static bool act_eq(const struct vj_action *a, const struct vj_action *b)
 {
 	return a->kind == b->kind && (a->kind != VJ_ACT_ERRNO || a->errnum == b->errnum);
@@ -165,8 +142,8 @@ static void check_seccomp(struct vj_parser *ps)
 				    ps->diag, VJ_SEV_ERROR, &r->loc,
 				    "rules for %s disagree: %s here, %s at %s (all rules of "
 				    "one syscall must have one action)",
-				    r->name, act_str(&r->action, b1, sizeof(b1)),
-				    act_str(&q->action, b2, sizeof(b2)),
+				    r->name, vj_action_name(&r->action, b1, sizeof(b1)),
+				    vj_action_name(&q->action, b2, sizeof(b2)),
 				    where(&q->loc, w, sizeof(w)));
 				break;
 			}
@@ -199,7 +176,7 @@ static void check_seccomp(struct vj_parser *ps)
 			    sc->rules[i - 1].loc.col != r->loc.col)
 				vj_diag_add(ps->diag, VJ_SEV_WARNING, &r->loc,
 				            "rule for %s has the default action (%s); dropped",
-				            r->name, act_str(&r->action, b1, sizeof(b1)));
+				            r->name, vj_action_name(&r->action, b1, sizeof(b1)));
 			continue;
 		}
 		sc->rules[o++] = *r;

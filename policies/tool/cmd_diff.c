@@ -353,8 +353,8 @@ static void diff_syscall(struct out *o, const char *name, const struct vj_seccom
 		     mb && !ma   ? '+'
 		     : ma && !mb ? '-'
 		                 : '~',
-		     "seccomp %s: %s -> %s%s", name, tool_action_str(aa, b1, sizeof(b1)),
-		     tool_action_str(ab, b2, sizeof(b2)),
+		     "seccomp %s: %s -> %s%s", name, vj_action_name(aa, b1, sizeof(b1)),
+		     vj_action_name(ab, b2, sizeof(b2)),
 		     !y->v   ? " (default)"
 		     : !x->v ? " (was the default)"
 		             : "");
@@ -367,11 +367,11 @@ static void diff_syscall(struct out *o, const char *name, const struct vj_seccom
 		for (size_t i = 0; i < y->n; i++)
 			if (!in_side(x, y->conds[i]))
 				line(o, allow ? '+' : '-', "seccomp %s: %s if %s", name,
-				     tool_action_str(ab, b2, sizeof(b2)), y->conds[i]);
+				     vj_action_name(ab, b2, sizeof(b2)), y->conds[i]);
 		for (size_t i = 0; i < x->n; i++)
 			if (!in_side(y, x->conds[i]))
 				line(o, allow ? '-' : '+', "seccomp %s: no longer %s if %s", name,
-				     tool_action_str(aa, b1, sizeof(b1)), x->conds[i]);
+				     vj_action_name(aa, b1, sizeof(b1)), x->conds[i]);
 		return;
 	}
 	{
@@ -394,14 +394,14 @@ static void diff_syscall(struct out *o, const char *name, const struct vj_seccom
 		const struct vj_action *act = side_act(s, sc);
 		printf("    %c: ", k ? 'B' : 'A');
 		if (!s->v || strcmp(s->conds[0], "always") == 0) {
-			printf("%s%s\n", tool_action_str(act, b1, sizeof(b1)),
+			printf("%s%s\n", vj_action_name(act, b1, sizeof(b1)),
 			       s->v ? "" : " (default)");
 			continue;
 		}
-		printf("%s if ", tool_action_str(act, b1, sizeof(b1)));
+		printf("%s if ", vj_action_name(act, b1, sizeof(b1)));
 		for (size_t i = 0; i < s->n; i++)
 			printf("%s%s", i ? " | " : "", s->conds[i]);
-		printf("; otherwise %s\n", tool_action_str(&sc->def, b2, sizeof(b2)));
+		printf("; otherwise %s\n", vj_action_name(&sc->def, b2, sizeof(b2)));
 	}
 }
 
@@ -422,8 +422,8 @@ static void diff_seccomp(struct out *o, const struct vj_policy *a, const struct 
 		     mb && !ma   ? '+'
 		     : ma && !mb ? '-'
 		                 : '~',
-		     "seccomp default: %s -> %s", tool_action_str(&a->seccomp.def, b1, sizeof(b1)),
-		     tool_action_str(&b->seccomp.def, b2, sizeof(b2)));
+		     "seccomp default: %s -> %s", vj_action_name(&a->seccomp.def, b1, sizeof(b1)),
+		     vj_action_name(&b->seccomp.def, b2, sizeof(b2)));
 	}
 	for (int nr = 0; nr < VJ_SYSCALL_NR_MAX; nr++) {
 		const struct view_sys *x = view_find(va, na, nr), *y = view_find(vb, nb, nr);

@@ -163,7 +163,7 @@ static void print_seccomp(const struct vj_policy *p)
 	struct view_sys *v = view_syscalls(sc, &n);
 
 	printf("\nseccomp (%s): default %s; i386, x32 and foreign architectures: kill-process\n",
-	       vj_req_name(p->layer[VJ_LAYER_SECCOMP]), tool_action_str(&sc->def, a, sizeof(a)));
+	       vj_req_name(p->layer[VJ_LAYER_SECCOMP]), vj_action_name(&sc->def, a, sizeof(a)));
 	if (!v) {
 		printf("  (out of memory)\n");
 		return;
@@ -177,16 +177,16 @@ static void print_seccomp(const struct vj_policy *p)
 			tool_conds_str(r, conds, sizeof(conds));
 			if (k == 0)
 				printf("  %-24s %-16s %s\n", r->name,
-				       tool_action_str(&r->action, a, sizeof(a)),
+				       vj_action_name(&r->action, a, sizeof(a)),
 				       r->ncond ? conds : "always");
 			else
 				printf("  %-24s %-16s %s\n", "", "", conds);
 		}
 		if (v[i].nrules && v[i].rules[0]->ncond)
 			printf("  %-24s %-16s otherwise\n", "",
-			       tool_action_str(&sc->def, a, sizeof(a)));
+			       vj_action_name(&sc->def, a, sizeof(a)));
 	}
-	printf("  every other syscall: %s\n", tool_action_str(&sc->def, a, sizeof(a)));
+	printf("  every other syscall: %s\n", vj_action_name(&sc->def, a, sizeof(a)));
 	view_syscalls_free(v, n);
 }
 

@@ -297,7 +297,7 @@ static void emit_rule(const struct irule *r)
 {
 	char a[64], conds[4096];
 
-	tool_action_str(&r->act, a, sizeof(a));
+	vj_action_name(&r->act, a, sizeof(a));
 	if (r->nc)
 		printf("seccomp %s %s if %s\n", a, r->name, rule_text(r, conds, sizeof(conds)));
 	else
@@ -318,7 +318,7 @@ static void emit_socket_ne(const struct irule *r)
 	char a[64];
 
 	vj_const_lookup("AF_MAX", &afmax);
-	printf("seccomp %s %s if arg0 in {", tool_action_str(&r->act, a, sizeof(a)), r->name);
+	printf("seccomp %s %s if arg0 in {", vj_action_name(&r->act, a, sizeof(a)), r->name);
 	for (uint64_t f = 1; f < afmax; f++) {
 		static const char *const af[] = {"AF_", NULL};
 		const char *n = vj_const_name(af, f);
@@ -365,8 +365,8 @@ static void resolve(struct imp *im)
 			im->r[k].dead = true;
 			printf("# conflict: %s has rules with %s and %s; kept %s (the more "
 			       "restrictive), dropped: %s%s%s\n",
-			       im->r[k].name, tool_action_str(keep, a, sizeof(a)),
-			       tool_action_str(&im->r[k].act, b, sizeof(b)), a, b,
+			       im->r[k].name, vj_action_name(keep, a, sizeof(a)),
+			       vj_action_name(&im->r[k].act, b, sizeof(b)), a, b,
 			       im->r[k].nc ? " if " : "",
 			       rule_text(&im->r[k], conds, sizeof(conds)));
 		}
@@ -383,12 +383,12 @@ static void resolve(struct imp *im)
 				printf(
 				    "# %s %s if %s: %s; dropped (the syscall falls to the default "
 				    "for these calls)\n",
-				    tool_action_str(&im->r[k].act, a, sizeof(a)), im->r[k].name,
+				    vj_action_name(&im->r[k].act, a, sizeof(a)), im->r[k].name,
 				    rule_text(&im->r[k], conds, sizeof(conds)), why);
 				im->r[k].dead = true;
 			} else {
 				printf("# %s %s if %s: %s; made unconditional (fail closed)\n",
-				       tool_action_str(&im->r[k].act, a, sizeof(a)), im->r[k].name,
+				       vj_action_name(&im->r[k].act, a, sizeof(a)), im->r[k].name,
 				       rule_text(&im->r[k], conds, sizeof(conds)), why);
 				im->r[k].nc = 0;
 			}
@@ -404,7 +404,7 @@ static void resolve(struct imp *im)
 					printf(
 					    "# %s: conditional rule dropped, an unconditional %s "
 					    "rule covers it\n",
-					    im->r[m].name, tool_action_str(keep, a, sizeof(a)));
+					    im->r[m].name, vj_action_name(keep, a, sizeof(a)));
 				im->r[m].dead = true;
 			}
 			break;
@@ -536,13 +536,13 @@ int cmd_import_oci(int argc, char **argv)
 		printf("# skipped %u entries that need a capability\n", im.skipped_caps);
 	resolve(&im);
 	printf("version 1\nname %s\nlayer seccomp required\n", name);
-	printf("seccomp default %s\n", tool_action_str(&im.def, a, sizeof(a)));
+	printf("seccomp default %s\n", vj_action_name(&im.def, a, sizeof(a)));
 	/* Unconditional rules of one action on one line, then the rest. */
 	for (size_t i = 0; i < im.n; i++) {
 		size_t col;
 		if (im.r[i].dead || im.r[i].nc)
 			continue;
-		col = (size_t)printf("seccomp %s %s", tool_action_str(&im.r[i].act, a, sizeof(a)),
+		col = (size_t)printf("seccomp %s %s", vj_action_name(&im.r[i].act, a, sizeof(a)),
 		                     im.r[i].name);
 		im.r[i].dead = true;
 		for (size_t k = i + 1; k < im.n; k++) {

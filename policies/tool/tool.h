@@ -49,7 +49,6 @@ int tool_read_all(const char *path, size_t max, char **buf, size_t *len);
 void tool_json_str(FILE *f, const char *s);
 
 /* "allow", "errno EPERM", ... */
-const char *tool_action_str(const struct vj_action *a, char *buf, size_t len);
 
 /* "arg1 == KVM_RUN", "arg2 & PROT_EXEC == 0": constants printed by name where
  * the value has an unambiguous name in the argument's family. */

@@ -167,29 +167,6 @@ void tool_json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-const char *tool_action_str(const struct vj_action *a, char *buf, size_t len)
-{
-	static const char *const names[] = {
-	    [VJ_ACT_KILL_PROCESS] = "kill-process",
-	    [VJ_ACT_KILL_THREAD] = "kill-thread",
-	    [VJ_ACT_TRAP] = "trap",
-	    [VJ_ACT_ERRNO] = "errno",
-	    [VJ_ACT_USER_NOTIF] = "user-notify",
-	    [VJ_ACT_LOG] = "log",
-	    [VJ_ACT_ALLOW] = "allow",
-	};
-	if (a->kind == VJ_ACT_ERRNO) {
-		const char *n = vj_errno_name(a->errnum);
-		if (n)
-			snprintf(buf, len, "errno %s", n);
-		else
-			snprintf(buf, len, "errno %d", a->errnum);
-	} else {
-		snprintf(buf, len, "%s", (unsigned)a->kind <= VJ_ACT_ALLOW ? names[a->kind] : "?");
-	}
-	return buf;
-}
-
 /* Which constant family names the values of (syscall, argument). */
 static const char *const *arg_family(const char *sc, unsigned arg)
 {

@@ -150,51 +150,6 @@ static uint64_t rnd(void)
 	return z ^ (z >> 31);
 }
 
-static const uint16_t valid_codes[] = {
-    BPF_LD | BPF_W | BPF_ABS,
-    BPF_LD | BPF_W | BPF_LEN,
-    BPF_LDX | BPF_W | BPF_LEN,
-    BPF_RET | BPF_K,
-    BPF_RET | BPF_A,
-    BPF_ALU | BPF_ADD | BPF_K,
-    BPF_ALU | BPF_ADD | BPF_X,
-    BPF_ALU | BPF_SUB | BPF_K,
-    BPF_ALU | BPF_SUB | BPF_X,
-    BPF_ALU | BPF_MUL | BPF_K,
-    BPF_ALU | BPF_MUL | BPF_X,
-    BPF_ALU | BPF_DIV | BPF_K,
-    BPF_ALU | BPF_DIV | BPF_X,
-    BPF_ALU | BPF_AND | BPF_K,
-    BPF_ALU | BPF_AND | BPF_X,
-    BPF_ALU | BPF_OR | BPF_K,
-    BPF_ALU | BPF_OR | BPF_X,
-    BPF_ALU | BPF_XOR | BPF_K,
-    BPF_ALU | BPF_XOR | BPF_X,
-    BPF_ALU | BPF_LSH | BPF_K,
-    BPF_ALU | BPF_LSH | BPF_X,
-    BPF_ALU | BPF_RSH | BPF_K,
-    BPF_ALU | BPF_RSH | BPF_X,
-    BPF_ALU | BPF_NEG,
-    BPF_LD | BPF_IMM,
-    BPF_LDX | BPF_IMM,
-    BPF_MISC | BPF_TAX,
-    BPF_MISC | BPF_TXA,
-    BPF_LD | BPF_MEM,
-    BPF_LDX | BPF_MEM,
-    BPF_ST,
-    BPF_STX,
-    BPF_JMP | BPF_JA,
-    BPF_JMP | BPF_JEQ | BPF_K,
-    BPF_JMP | BPF_JEQ | BPF_X,
-    BPF_JMP | BPF_JGE | BPF_K,
-    BPF_JMP | BPF_JGE | BPF_X,
-    BPF_JMP | BPF_JGT | BPF_K,
-    BPF_JMP | BPF_JGT | BPF_X,
-    BPF_JMP | BPF_JSET | BPF_K,
-    BPF_JMP | BPF_JSET | BPF_X,
-};
-#define NVALID (sizeof(valid_codes) / sizeof(valid_codes[0]))
-
 static uint32_t rand_k(void)
 {
 	static const uint32_t ks[] = {0,  1,  2,  3,  4,  15, 16, 17,
@@ -211,8 +166,9 @@ static void random_acceptance(void)
 	for (unsigned i = 0; i < n; i++) {
 		size_t len = 1 + rnd() % 12;
 		for (size_t j = 0; j < len; j++) {
-			f[j].code =
-			    rnd() % 10 < 8 ? valid_codes[rnd() % NVALID] : (uint16_t)(rnd() & 0xff);
+			f[j].code = rnd() % 10 < 8
+			                ? vj_bpf_seccomp_opcodes[rnd() % vj_bpf_seccomp_nopcodes]
+			                : (uint16_t)(rnd() & 0xff);
 			f[j].k = rand_k();
 			f[j].jt = (uint8_t)(rnd() % (len + 1));
 			f[j].jf = (uint8_t)(rnd() % (len + 1));
@@ -249,7 +205,7 @@ static size_t gen_compute(struct sock_filter *f)
 	size_t body = 4 + rnd() % 20;
 	size_t end = n + body; /* index of the epilogue */
 	while (n < end) {
-		uint16_t c = valid_codes[rnd() % NVALID];
+		uint16_t c = vj_bpf_seccomp_opcodes[rnd() % vj_bpf_seccomp_nopcodes];
 		uint32_t k = rand_k();
 		if (BPF_CLASS(c) == BPF_RET)
 			continue;
