@@ -18,7 +18,7 @@ FUZZ_REPLAY_BINS := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/replay/%)
 # libFuzzer), plus the tool's JSON parser for the OCI-import target.
 FUZZ_JAILER_SRCS := jailer/cli.c jailer/mountinfo.c jailer/state.c jailer/paths.c jailer/cgroup.c \
 		    jailer/cgroup_plan.c
-FUZZ_LIB_SRCS := $(POLICY_LIB_SRCS) $(AUDIT_LIB_SRCS) jailer/err.c policies/tool/json.c \
+FUZZ_LIB_SRCS := $(POLICY_LIB_SRCS) $(AUDIT_LIB_SRCS) jailer/err.c jailer/jsonout.c policies/tool/json.c \
 		 $(FUZZ_JAILER_SRCS)
 FUZZ_OBJ := $(BUILD)/fuzz/obj
 FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(FUZZ_OBJ)/%.o) $(FUZZ_OBJ)/policies/lang/default_policy.o

@@ -1,12 +1,13 @@
-# The jailer: build/vmjail.  err.c is the project-wide error context and is
-# linked into every binary (libvjcommon.a).
+# The jailer: build/vmjail.  err.c (the project-wide error context) and
+# jsonout.c (JSON strings for --json output) are linked into every binary
+# (libvjcommon.a).
 
 COMMON_LIB := $(BUILD)/libvjcommon.a
-$(COMMON_LIB): $(OBJ)/jailer/err.o
+$(COMMON_LIB): $(OBJ)/jailer/err.o $(OBJ)/jailer/jsonout.o
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-JAILER_SRCS := $(filter-out jailer/err.c,$(wildcard jailer/*.c))
+JAILER_SRCS := $(filter-out jailer/err.c jailer/jsonout.c,$(wildcard jailer/*.c))
 JAILER_OBJS := $(JAILER_SRCS:%.c=$(OBJ)/%.o)
 
 # Libraries in dependency order (users first).

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Minimal JSON output for --json flags of vmjail (the audit stream has its
- * own encoder in audit/). Strings are escaped; bytes >= 0x80 pass through. */
+/* JSON strings for the --json output of vmjail and vmjail-policy (the audit
+ * stream has its own encoder in audit/): quotes, backslashes and control
+ * bytes escaped, valid UTF-8 kept, every invalid byte U+FFFD, so the output
+ * is valid JSON whatever a path or name holds. */
 #ifndef VMJAIL_JSONOUT_H
 #define VMJAIL_JSONOUT_H
 

@@ -241,7 +241,7 @@ static int plan_layers(const struct vj_cli *cli, struct vj_plan *p, struct vj_er
 	if (p->layer[VJ_LAYER_SECCOMP].apply) {
 		vj_err_step(e, "seccomp compile");
 		const char *cache =
-		    cli->cache_dir ? (cli->cache_dir[0] ? cli->cache_dir : NULL) : VJ_CACHE_DIR;
+		    cli->cache_dir ? (cli->cache_dir[0] ? cli->cache_dir : NULL) : VJ_SECCOMP_CACHE_DIR;
 		int rc = vj_seccomp_load_cached(p->policy, cache, &p->seccomp, e);
 		if (rc < 0)
 			return rc;

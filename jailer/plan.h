@@ -29,7 +29,6 @@
 
 #define VJ_DEFAULT_TTL_SEC (8 * 3600) /* the Lambda MicroVMs preview keeps state 8 h */
 #define VJ_RUN_DIR         "/run/vmjail"
-#define VJ_CACHE_DIR       "/var/cache/vmjail/seccomp"
 
 enum vj_mount_kind {
 	VJ_MNT_BIND_RO,  /* host file/dir, read-only, nosuid, nodev */

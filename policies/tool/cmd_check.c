@@ -23,11 +23,11 @@ static void print_json(const char *file, const struct vj_policy *p, const struct
 	char hex[65];
 
 	printf("{\"file\":");
-	tool_json_str(stdout, file);
+	vj_json_str(stdout, file);
 	printf(",\"valid\":%s", p ? "true" : "false");
 	if (p) {
 		printf(",\"name\":");
-		tool_json_str(stdout, p->name);
+		vj_json_str(stdout, p->name);
 		printf(",\"sha256\":\"%s\",\"seccomp_rules\":%zu", vj_policy_hash_hex(p, hex),
 		       p->seccomp.nrules);
 	}
@@ -36,9 +36,9 @@ static void print_json(const char *file, const struct vj_policy *p, const struct
 		const struct vj_diag_entry *e = &d->v[i];
 		static const char *const sev[] = {"error", "warning", "note"};
 		printf("%s{\"severity\":\"%s\",\"file\":", i ? "," : "", sev[e->sev]);
-		tool_json_str(stdout, e->file);
+		vj_json_str(stdout, e->file);
 		printf(",\"line\":%u,\"col\":%u,\"message\":", e->line, e->col);
-		tool_json_str(stdout, e->msg);
+		vj_json_str(stdout, e->msg);
 		printf("}");
 	}
 	printf("]}\n");

@@ -445,12 +445,12 @@ int cmd_lint(int argc, char **argv)
 		score = 10;
 	if (json) {
 		printf("{\"file\":");
-		tool_json_str(stdout, argv[optind]);
+		vj_json_str(stdout, argv[optind]);
 		printf(",\"score\":%.2f,\"findings\":[", score);
 		for (size_t i = 0; i < l->n; i++) {
 			printf("%s{\"id\":\"%s\",\"severity\":\"%s\",\"weight\":%.2f,\"message\":",
 			       i ? "," : "", l->f[i].id, sev(l->f[i].weight), l->f[i].weight);
-			tool_json_str(stdout, l->f[i].msg);
+			vj_json_str(stdout, l->f[i].msg);
 			printf("}");
 		}
 		printf("]}\n");

@@ -154,7 +154,7 @@ int cmd_simulate(int argc, char **argv)
 	got_eval = vj_seccomp_eval(&p->seccomp, &sd);
 	if (json) {
 		printf("{\"syscall\":");
-		tool_json_str(stdout, sc);
+		vj_json_str(stdout, sc);
 		printf(",\"nr\":%d,\"arch\":\"0x%08x\",\"args\":[", sd.nr, sd.arch);
 		for (int i = 0; i < 6; i++)
 			printf("%s\"0x%llx\"", i ? "," : "", (unsigned long long)sd.args[i]);

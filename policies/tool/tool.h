@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "jailer/jsonout.h"
 #include "policies/lang/policy.h"
 
 /* Exit codes, the same for every subcommand (documented in --help). */
@@ -44,11 +45,8 @@ int tool_load(const char *path, struct vj_policy **out, struct vj_diag *diag, bo
 /* Read a whole file ("-" = stdin) up to max bytes; EXIT_OK or EXIT_IO. */
 int tool_read_all(const char *path, size_t max, char **buf, size_t *len);
 
-/* JSON string literal (quotes included) with every control byte, quote,
- * backslash and invalid UTF-8 byte escaped. */
-void tool_json_str(FILE *f, const char *s);
-
-/* "allow", "errno EPERM", ... */
+/* JSON strings: vj_json_str (jailer/jsonout.h); action names:
+ * vj_action_name (policies/lang/policy.h). */
 
 /* "arg1 == KVM_RUN", "arg2 & PROT_EXEC == 0": constants printed by name where
  * the value has an unambiguous name in the argument's family. */
