@@ -326,6 +326,10 @@ int vj_supervise(struct vj_launch *l)
 	memset(&s.counters, 0, sizeof(s.counters));
 	emit_lifecycle(&s, "exec", NULL);
 
+	/* A source that hangs up or fails (not readable) is dropped from the
+	 * loop rather than polled again at once: poll would return at once
+	 * forever and spin. */
+	bool muted[6] = {false};
 	while (!s.exited) {
 		struct pollfd fds[6] = {
 		    {.fd = l->pidfd, .events = POLLIN},
@@ -335,12 +339,24 @@ int vj_supervise(struct vj_launch *l)
 		    {.fd = l->bpf_events ? vjbpf_events_fd(l->bpf_events) : -1, .events = POLLIN},
 		    {.fd = l->kaudit ? vj_kaudit_fd(l->kaudit) : -1, .events = POLLIN},
 		};
+		for (int i = 2; i < 6; i++)
+			if (muted[i])
+				fds[i].fd = -1;
 		int n = poll(fds, 6, l->kaudit ? vj_kaudit_timeout_ms(l->kaudit) : -1);
 		if (n < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR || errno == ENOMEM)
 				continue;
+			/* Cannot supervise any more: the tenant does not run unwatched. */
+			kill_tenant(&s);
+			memset(&s.status, 0, sizeof(s.status));
+			if (waitid(P_PIDFD, (id_t)l->pidfd, &s.status, WEXITED) == 0)
+				s.exited = true;
 			break;
 		}
+		for (int i = 2; i < 6; i++)
+			if ((fds[i].revents & (POLLERR | POLLHUP | POLLNVAL)) &&
+			    !(fds[i].revents & POLLIN))
+				muted[i] = true;
 		if (fds[2].revents & POLLIN)
 			handle_exec_attempt(&s);
 		if (fds[4].revents & POLLIN)
