@@ -270,8 +270,8 @@ int vj_cg_create(const struct vj_cg_plan *p, struct vj_err *e)
 		vj_cg_dir_path(p, p->writes[w].dir, dir, sizeof(dir));
 		int r = write_file(dir, p->writes[w].file, p->writes[w].value);
 		if (r < 0)
-			rc = vj_failx(r == -ENOENT ? e : e, r, "cgroup %s/%s = %s", dir,
-			              p->writes[w].file, p->writes[w].value);
+			rc = vj_failx(e, r, "cgroup %s/%s = %s", dir, p->writes[w].file,
+			              p->writes[w].value);
 	}
 	if (rc < 0) {
 		struct vj_cg_plan undo = *p;

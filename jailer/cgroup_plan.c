@@ -62,7 +62,7 @@ static int add_write(struct vj_cg_plan *p, enum vj_cg_ctrl c, const char *file, 
 		    p->version == 2 ? " (it may be bound to a v1 hierarchy: try "
 		                      "--cgroup-version 1)"
 		                    : "");
-	if (p->version == 2 && !(p->dirs[d].ctrls & (1u << c)) && c != VJ_CG__COUNT)
+	if (p->version == 2 && !(p->dirs[d].ctrls & (1u << c)))
 		return vj_fail(
 		    e, ENOENT,
 		    "cgroup v2 controller '%s' is not available on this host "
