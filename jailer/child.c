@@ -189,14 +189,14 @@ void vj_child_main(struct vj_launch *l)
 		rc = vj_drop_identity(p->uid, p->gid, p->userns, &e);
 	if (!rc)
 		rc = vj_fds_for_exec(p->keep_fds, p->nkeep_fds, &e);
+	char **argv = p->vmm_argv;
+	if (!rc && l->restore_fd >= 0)
+		rc = restore_argv(l, &argv, &e);
 	if (!rc)
 		rc = apply_layers(l, &e); /* landlock, exec-once, seccomp: last */
 	if (rc)
 		report_and_exit(l, &e);
 
-	char **argv = p->vmm_argv;
-	if (l->restore_fd >= 0 && restore_argv(l, &argv, &e) < 0)
-		report_and_exit(l, &e);
 	static char *const empty_env[] = {NULL};
 	execve(p->exec_jail, argv, empty_env);
 	vj_failx(&e, errno, "execve %s", p->exec_jail);
