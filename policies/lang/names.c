@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The fixed vocabularies of the language: layers, requirement levels,
  * devices, rlimits.  One table each, shared by the parser and the printers. */
-#include "policies/lang/consts.h"
 #include "policies/lang/policy.h"
 
 #include <stdio.h>
@@ -121,33 +120,5 @@ const char *vj_policy_hash_hex(const struct vj_policy *p, char buf[65])
 		buf[2 * i + 1] = hex[p->hash[i] & 15];
 	}
 	buf[64] = '\0';
-	return buf;
-}
-
-/* The action as a policy writes it: "allow", "kill-process", "errno EPERM". */
-const char *vj_action_name(const struct vj_action *a, char *buf, size_t len)
-{
-	static const char *const names[] = {
-	    [VJ_ACT_KILL_PROCESS] = "kill-process",
-	    [VJ_ACT_KILL_THREAD] = "kill-thread",
-	    [VJ_ACT_TRAP] = "trap",
-	    [VJ_ACT_ERRNO] = "errno",
-	    [VJ_ACT_USER_NOTIF] = "user-notify",
-	    [VJ_ACT_LOG] = "log",
-	    [VJ_ACT_ALLOW] = "allow",
-	};
-	if (!buf || len == 0)
-		return "";
-	if (!a || (unsigned)a->kind > VJ_ACT_ALLOW) {
-		snprintf(buf, len, "invalid");
-	} else if (a->kind == VJ_ACT_ERRNO) {
-		const char *n = vj_errno_name(a->errnum);
-		if (n)
-			snprintf(buf, len, "errno %s", n);
-		else
-			snprintf(buf, len, "errno %d", a->errnum);
-	} else {
-		snprintf(buf, len, "%s", names[a->kind]);
-	}
 	return buf;
 }
