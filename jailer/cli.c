@@ -199,6 +199,8 @@ enum opt {
 	O_ARATE,
 	O_ARING,
 	O_BIND,
+	O_RUNDIR,
+	O_PINDIR,
 	O_NOVALUE
 };
 
@@ -224,6 +226,8 @@ static const struct {
     {"--audit-rate", O_ARATE},
     {"--audit-ring", O_ARING},
     {"--bind", O_BIND},
+    {"--run-dir", O_RUNDIR},
+    {"--bpf-pin-dir", O_PINDIR},
 };
 
 static const struct {
@@ -410,6 +414,17 @@ static int set_value(struct vj_cli *cli, enum opt o, const char *flag, const cha
 		cli->nbinds++;
 		return 0;
 	}
+	case O_RUNDIR:
+		if (!abs_path_valid(v))
+			return vj_fail(e, EINVAL, "--run-dir must be an absolute path");
+		cli->run_dir = v;
+		return 0;
+	case O_PINDIR:
+		/* the loader refuses a directory that is not on a bpf filesystem */
+		if (!abs_path_valid(v))
+			return vj_fail(e, EINVAL, "--bpf-pin-dir must be an absolute path");
+		cli->bpf_pin_dir = v;
+		return 0;
 	case O_NOVALUE:
 		break;
 	}

@@ -92,6 +92,8 @@ struct vj_cli {
 	const char *cache_dir; /* --seccomp-cache DIR ("" = no cache) */
 	uint32_t audit_rate;   /* --audit-rate: cgroup-BPF events/s per tenant, 0 = default */
 	uint32_t audit_ring;   /* --audit-ring: bytes of the tenant's ring, 0 = default */
+	const char *run_dir;   /* --run-dir: host state (probe cache, audit spool, locks) */
+	const char *bpf_pin_dir; /* --bpf-pin-dir: where the host's BPF programs are pinned */
 
 	char **vmm_argv; /* after "--"; vmm_argc entries, NULL-terminated */
 	int vmm_argc;

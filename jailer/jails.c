@@ -8,6 +8,7 @@
  * to the jail's audit log.
  */
 #include "jailer/jails.h"
+#include "jailer/hostdirs.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -115,6 +116,7 @@ struct vj_audit *vj_jail_audit(const struct vj_jail_ref *j)
 	if (!j->have_state || !j->st.audit_log[0])
 		return NULL;
 	struct vj_audit_cfg cfg = {.log_path = j->st.audit_log,
+	                           .run_dir = vj_run_dir(),
 	                           .tenant = j->id,
 	                           .vmm = j->vmm,
 	                           .policy_hash = j->st.policy_hash};

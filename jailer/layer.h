@@ -47,8 +47,9 @@ struct vj_layer_ops {
 extern const struct vj_layer_ops *const vj_layers[VJ_LAYER__COUNT];
 const struct vj_layer_ops *vj_layer_ops(enum vj_layer id);
 
-/* Probe every layer (cached per boot under /run/vmjail). */
-int vj_probe_all(struct vj_probe out[VJ_LAYER__COUNT], bool use_cache);
+/* Probe every layer; use_cache: reuse this boot's and this build's results
+ * from <run dir>/probe.cache; write_cache: store what was probed there. */
+int vj_probe_all(struct vj_probe out[VJ_LAYER__COUNT], bool use_cache, bool write_cache);
 
 /* `vmjail --probe [--json]` */
 int vj_probe_print(FILE *out, bool json);

@@ -240,6 +240,7 @@ static int prepare(struct vj_launch *l, struct vj_err *e)
 {
 	(void)e;
 	struct vj_err soft = {0};
+	/* always the default run dir: one audit switch per host (hostdirs.h) */
 	if (vj_kaudit_enable_acquire(VJ_RUN_DIR, &l->audit_enable, &soft) < 0) {
 		fprintf(stderr, "vmjail: %s: Landlock denials will not be audited: %s\n",
 		        l->plan->cli->id, soft.msg);

@@ -3,10 +3,12 @@
  * The layer registry and `vmjail --probe`.
  *
  * Probes run canaries (fork, cgroups, BPF), a few milliseconds each, so a
- * launch reuses the results of this boot from /run/vmjail/probe.cache.  The
- * cache is root's (0600, checked) and keyed by boot id and kernel release:
- * what a kernel can enforce does not change while it runs.  `--probe`
- * always probes afresh and rewrites it.
+ * launch reuses the results of this boot from <run dir>/probe.cache.  The
+ * cache is root's (0600, checked) and keyed by vmjail's version and build ID,
+ * the boot id and the kernel release: what a kernel can enforce does not
+ * change while it runs, but what a probe proves changes with the binary
+ * (a rebuilt vmjail may probe a layer another build never had).  `--probe`
+ * always probes afresh and rewrites it; a dry run never writes it.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,9 +18,11 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "jailer/hostdirs.h"
 #include "jailer/jsonout.h"
 #include "jailer/layer.h"
 #include "jailer/plan.h"
+#include "policies/compile/build_id.h"
 
 const struct vj_layer_ops *const vj_layers[VJ_LAYER__COUNT] = {
     &vj_layer_cgroup_limits, &vj_layer_cgroup_bpf, &vj_layer_bpf_lsm, &vj_layer_apparmor,
@@ -33,7 +37,6 @@ const struct vj_layer_ops *vj_layer_ops(enum vj_layer id)
 	return NULL;
 }
 
-#define CACHE_PATH VJ_RUN_DIR "/probe.cache"
 
 static void boot_key(char *buf, size_t len)
 {
@@ -47,7 +50,9 @@ static void boot_key(char *buf, size_t len)
 	}
 	struct utsname u;
 	uname(&u);
-	vj_fmt(buf, len, "%s %s %s", VMJAIL_VERSION, boot, u.release);
+	char bid[130];
+	vj_build_id_hex(bid, sizeof(bid));
+	vj_fmt(buf, len, "%s %s %s %s", VMJAIL_VERSION, bid, boot, u.release);
 }
 
 /* Fields are separated by '\t'; reasons never contain tabs or newlines. */
@@ -58,9 +63,16 @@ static void sanitize(char *s)
 			*s = ' ';
 }
 
+static void cache_path(char *buf, size_t len)
+{
+	vj_fmt(buf, len, "%s/probe.cache", vj_run_dir());
+}
+
 static int cache_read(struct vj_probe out[VJ_LAYER__COUNT])
 {
-	int fd = open(CACHE_PATH, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	char path[PATH_MAX];
+	cache_path(path, sizeof(path));
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return -errno;
 	struct stat st;
@@ -75,7 +87,7 @@ static int cache_read(struct vj_probe out[VJ_LAYER__COUNT])
 	if (n <= 0)
 		return -EINVAL;
 	buf[n] = '\0';
-	char key[256];
+	char key[512];
 	boot_key(key, sizeof(key));
 	char *save = NULL;
 	char *line = strtok_r(buf, "\n", &save);
@@ -109,13 +121,15 @@ static int cache_read(struct vj_probe out[VJ_LAYER__COUNT])
 
 static void cache_write(const struct vj_probe in[VJ_LAYER__COUNT])
 {
-	if (mkdir(VJ_RUN_DIR, 0755) < 0 && errno != EEXIST)
+	if (mkdir(vj_run_dir(), 0755) < 0 && errno != EEXIST)
 		return;
-	char tmp[] = VJ_RUN_DIR "/probe.cache.XXXXXX";
+	char path[PATH_MAX], tmp[PATH_MAX];
+	cache_path(path, sizeof(path));
+	vj_fmt(tmp, sizeof(tmp), "%s.XXXXXX", path);
 	int fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return;
-	char key[256];
+	char key[512];
 	boot_key(key, sizeof(key));
 	dprintf(fd, "%s\n", key);
 	for (int i = 0; i < VJ_LAYER__COUNT; i++) {
@@ -127,11 +141,11 @@ static void cache_write(const struct vj_probe in[VJ_LAYER__COUNT])
 	}
 	fchmod(fd, 0600);
 	close(fd);
-	if (rename(tmp, CACHE_PATH) < 0)
+	if (rename(tmp, path) < 0)
 		unlink(tmp);
 }
 
-int vj_probe_all(struct vj_probe out[VJ_LAYER__COUNT], bool use_cache)
+int vj_probe_all(struct vj_probe out[VJ_LAYER__COUNT], bool use_cache, bool write_cache)
 {
 	if (use_cache && cache_read(out) == 0)
 		return 0;
@@ -149,14 +163,15 @@ int vj_probe_all(struct vj_probe out[VJ_LAYER__COUNT], bool use_cache)
 			       strerror(-rc));
 		}
 	}
-	cache_write(out);
+	if (write_cache)
+		cache_write(out);
 	return 0;
 }
 
 int vj_probe_print(FILE *out, bool json)
 {
 	struct vj_probe p[VJ_LAYER__COUNT];
-	vj_probe_all(p, false);
+	vj_probe_all(p, false, true);
 	if (json) {
 		fprintf(out, "{\"layers\":[");
 		for (int i = 0; i < VJ_LAYER__COUNT; i++) {

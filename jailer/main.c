@@ -20,6 +20,7 @@
 
 #include "audit/audit.h"
 #include "jailer/cli.h"
+#include "jailer/hostdirs.h"
 #include "jailer/jails.h"
 #include "jailer/launch.h"
 #include "jailer/layer.h"
@@ -100,6 +101,7 @@ static struct vj_audit *open_audit(const struct vj_cli *cli, const struct vj_pla
 	vj_fmt(tmp, sizeof(tmp), "%s", cli->exec_file ? cli->exec_file : "");
 	struct vj_audit_cfg cfg = {
 	    .log_path = cli->audit_log,
+	    .run_dir = vj_run_dir(),
 	    .tenant = cli->id,
 	    .vmm = p && p->exec_base[0] ? p->exec_base : basename(tmp),
 	    .policy = p && p->policy ? p->policy->name : NULL,
@@ -289,6 +291,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vmjail: must run as root (it creates namespaces, cgroups and "
 		                "device nodes, then drops every privilege for the VMM)\n");
 		return EXIT_REFUSED;
+	}
+	/* before sanitize_process clears the environment it may come from */
+	if (vj_hostdirs_init(&cli, &e) < 0) {
+		print_error(cli.id, &e);
+		return EXIT_USAGE;
 	}
 	if (sanitize_process(&cli, &e) < 0) {
 		print_error(cli.id, &e);

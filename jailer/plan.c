@@ -217,7 +217,9 @@ static int plan_layers(const struct vj_cli *cli, struct vj_plan *p, struct vj_er
 {
 	vj_err_step(e, "layers");
 	struct vj_probe probes[VJ_LAYER__COUNT];
-	vj_probe_all(probes, true);
+	/* a dry run reads what earlier runs cached but writes nothing */
+	bool dry = cli->mode == VJ_MODE_DRY_RUN;
+	vj_probe_all(probes, true, !dry);
 	for (int i = 0; i < VJ_LAYER__COUNT; i++) {
 		struct vj_layer_decision *d = &p->layer[i];
 		d->req = p->policy->layer[i];
@@ -242,6 +244,8 @@ static int plan_layers(const struct vj_cli *cli, struct vj_plan *p, struct vj_er
 		vj_err_step(e, "seccomp compile");
 		const char *cache =
 		    cli->cache_dir ? (cli->cache_dir[0] ? cli->cache_dir : NULL) : VJ_SECCOMP_CACHE_DIR;
+		if (dry)
+			cache = NULL; /* compile only: a miss would store an entry */
 		int rc = vj_seccomp_load_cached(p->policy, cache, &p->seccomp, e);
 		if (rc < 0)
 			return rc;

@@ -33,6 +33,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "policies/compile/build_id.h"
 #include "policies/lang/sha256.h"
 
 #define ENTRY_MAGIC  "VJSCBPF"
@@ -88,62 +89,10 @@ static void flush(struct vj_sha256 *h, struct keybuf *k)
 	k->n = 0;
 }
 
-/*
- * The running binary's GNU build ID: part of the key, so a rebuilt jailer
- * never trusts entries a different build of the compiler wrote, even if
- * someone forgot to bump VJ_SECCOMP_COMPILER_VERSION.
- */
-struct build_id {
-	uint8_t id[64];
-	size_t len;
-};
-
-static int find_build_id(struct dl_phdr_info *info, size_t size, void *arg)
-{
-	struct build_id *b = arg;
-
-	(void)size;
-	/* the first object listed is the main program */
-	for (ElfW(Half) i = 0; i < info->dlpi_phnum; i++) {
-		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-		if (ph->p_type != PT_NOTE)
-			continue;
-		const uint8_t *p = (const uint8_t *)(info->dlpi_addr + ph->p_vaddr);
-		size_t left = ph->p_memsz;
-		while (left >= sizeof(ElfW(Nhdr))) {
-			const ElfW(Nhdr) *nh = (const ElfW(Nhdr) *)p;
-			size_t name = (nh->n_namesz + 3u) & ~3u, desc = (nh->n_descsz + 3u) & ~3u;
-			if (sizeof(*nh) + name + desc > left)
-				break;
-			if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 &&
-			    memcmp(p + sizeof(*nh), "GNU", 4) == 0 &&
-			    nh->n_descsz <= sizeof(b->id)) {
-				memcpy(b->id, p + sizeof(*nh) + name, nh->n_descsz);
-				b->len = nh->n_descsz;
-				return 1;
-			}
-			p += sizeof(*nh) + name + desc;
-			left -= sizeof(*nh) + name + desc;
-		}
-	}
-	return 1; /* only the main program */
-}
-
-static const struct build_id *self_build_id(void)
-{
-	static struct build_id b;
-	static int done;
-
-	if (!done) {
-		dl_iterate_phdr(find_build_id, &b);
-		done = 1;
-	}
-	return &b;
-}
-
 static void cache_key(const struct vj_policy *p, uint8_t key[32])
 {
-	const struct build_id *bid = self_build_id();
+	size_t bid_len;
+	const uint8_t *bid = vj_build_id(&bid_len);
 	const struct scmp_version *v = seccomp_version();
 	const struct vj_seccomp *sc = &p->seccomp;
 	struct vj_sha256 h;
@@ -159,9 +108,9 @@ static void cache_key(const struct vj_policy *p, uint8_t key[32])
 	put_u32(&k, (uint32_t)sc->def.kind);
 	put_u32(&k, (uint32_t)sc->def.errnum);
 	put_u64(&k, sc->nrules);
-	put_u32(&k, (uint32_t)bid->len);
+	put_u32(&k, (uint32_t)bid_len);
 	flush(&h, &k);
-	vj_sha256_update(&h, bid->id, bid->len);
+	vj_sha256_update(&h, bid, bid_len);
 	/* one rule is at most 16 + 6 * 28 = 184 bytes: one update each */
 	for (size_t i = 0; i < sc->nrules; i++) {
 		const struct vj_rule *r = &sc->rules[i];
