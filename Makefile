@@ -69,6 +69,10 @@ install: all
 	install -m 0644 policies/*.policy $(DESTDIR)$(DATADIR)/policies/
 	install -m 0644 docs/vmjail.8 $(DESTDIR)$(MANDIR)/man8/vmjail.8
 
+# Benchmarks (not tests): one markdown table, plots in build/bench/ (tests/bench/run.sh).
+bench: all guest
+	VJ_BUILD=$(abspath $(BUILD)) tests/bench/run.sh
+
 clean:
 	rm -rf build
 

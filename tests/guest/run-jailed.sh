@@ -9,6 +9,7 @@
 #   --accel auto|kvm|tcg     as run-guest.sh (auto: KVM only when it is fast)
 #   --mode demo|virtio       the guest's job (default demo)
 #   --ticks N                demo: power off after N counter ticks
+#   --memory MB              guest memory (run-guest.sh's default otherwise)
 #   --policy qemu|default|FILE
 #                            qemu (default): policies/qemu.policy with KVM,
 #                            qemu-tcg.policy with TCG; default: the built-in
@@ -34,7 +35,7 @@ die() {
 }
 
 id='' accel=auto mode=demo ticks='' policy=qemu uid=64100 gid='' base="$VJ_BUILD/jails"
-audit='' workdir='' print=0
+audit='' workdir='' print=0 memory=''
 need() { [ "$2" -ge 2 ] || die "$1 needs a value"; }
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -42,6 +43,7 @@ while [ $# -gt 0 ]; do
 	--accel) need "$1" $#; accel=$2; shift 2 ;;
 	--mode) need "$1" $#; mode=$2; shift 2 ;;
 	--ticks) need "$1" $#; ticks=$2; shift 2 ;;
+	--memory) need "$1" $#; memory=$2; shift 2 ;;
 	--policy) need "$1" $#; policy=$2; shift 2 ;;
 	--uid) need "$1" $#; uid=$2; shift 2 ;;
 	--gid) need "$1" $#; gid=$2; shift 2 ;;
@@ -68,6 +70,7 @@ if [ "$accel" = auto ]; then
 fi
 guest=(--accel "$accel" --mode "$mode" --qmp /run/qmp.sock --timeout 0)
 [ -n "$ticks" ] && guest+=(--ticks "$ticks")
+[ -n "$memory" ] && guest+=(--memory "$memory")
 [ -n "$workdir" ] && guest+=(--workdir "$workdir")
 
 mapfile -t argv < <("$here/run-guest.sh" "${guest[@]}" --print-argv)

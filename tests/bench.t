@@ -1,0 +1,23 @@
+#!/bin/bash
+# The benchmarks work: `tests/bench/run.sh --tiny` runs every section once
+# at a tiny size and prints its table.  Nothing here judges a figure (a
+# benchmark is not a timed test); it proves every row was measured.
+. "$(dirname "$0")/lib/tap.sh"
+require_root
+out=$("$VJ_SRC/tests/bench/run.sh" --tiny 2>"${TMPDIR:-/tmp}/bench.err.$$")
+rc=$?
+is "$rc" 0 "tests/bench/run.sh --tiny exits 0" || diag "$(tail -n 20 "${TMPDIR:-/tmp}/bench.err.$$")"
+rm -f "${TMPDIR:-/tmp}/bench.err.$$"
+row() { grep -F "| $1 | $2" <<<"$out" | head -n1; }
+num='\| [0-9]+(\.[0-9]+)? '
+for r in "launch|vmjail / bwrap (median)" "launch|fork+exec median" "launch|unshare median" \
+	"scale|launch with 0 live jails" "scale|launch with 3 live jails / with 0" \
+	"scale|supervisor PSS per live tenant" "scale|launches per second" \
+	"lifecycle|--pause" "lifecycle|--resume" "lifecycle|suspend 256 MiB guest" \
+	"lifecycle|restore 256 MiB guest" "seccomp|qemu.policy: ioctl KVM_RUN" \
+	"seccomp|firecracker.policy: ioctl KVM_RUN"; do
+	like "$(row "${r%%|*}" "${r#*|}")" "$num" "bench row measured: ${r%%|*} / ${r#*|}"
+done
+like "$out" "machine: .* cores" "the table names the machine it ran on"
+ok "nothing of the bench is left pinned" test -z "$(ls -d /sys/fs/bpf/vmjail-bench-* 2>/dev/null)"
+done_testing
