@@ -124,8 +124,10 @@ static int apply_layers(struct vj_launch *l, struct vj_err *e)
 }
 
 /* --restore: QEMU reads the saved state from an inherited fd:
- * `-incoming fd:N` is appended and fd N survives the exec.  This process is
- * about to exec, so the copied argv is never freed. */
+ * `-incoming fd:N` is appended and fd N survives the exec.  With
+ * --guest-ram, the memory is already in the jail's file and the stream has
+ * none: QEMU must expect that (x-ignore-shared, as --suspend set it).  This
+ * process is about to exec, so the copied argv is never freed. */
 static int restore_argv(struct vj_launch *l, char ***argvp, struct vj_err *e)
 {
 	vj_err_step(e, "restore");
@@ -142,7 +144,9 @@ static int restore_argv(struct vj_launch *l, char ***argvp, struct vj_err *e)
 	memcpy(argv, *argvp, n * sizeof(char *));
 	snprintf(incoming, 32, "fd:%d", l->restore_fd);
 	argv[n] = "-incoming";
-	argv[n + 1] = incoming;
+	/* QEMU 7.2 takes x-ignore-shared only over QMP: it waits, and the
+	 * supervisor starts the incoming migration (vj_restore_mapped) */
+	argv[n + 1] = l->plan->cli->guest_ram ? "defer" : incoming;
 	*argvp = argv;
 	return 0;
 }

@@ -201,6 +201,7 @@ enum opt {
 	O_BIND,
 	O_RUNDIR,
 	O_PINDIR,
+	O_GUESTRAM,
 	O_NOVALUE
 };
 
@@ -228,6 +229,7 @@ static const struct {
     {"--bind", O_BIND},
     {"--run-dir", O_RUNDIR},
     {"--bpf-pin-dir", O_PINDIR},
+    {"--guest-ram", O_GUESTRAM},
 };
 
 static const struct {
@@ -425,6 +427,29 @@ static int set_value(struct vj_cli *cli, enum opt o, const char *flag, const cha
 			return vj_fail(e, EINVAL, "--bpf-pin-dir must be an absolute path");
 		cli->bpf_pin_dir = v;
 		return 0;
+	case O_GUESTRAM: {
+		/* bytes, or with a K/M/G suffix; whole pages, 1M to 1T */
+		char num[32];
+		size_t len = strlen(v);
+		uint64_t mul = 1;
+		if (len == 0 || len >= sizeof(num))
+			return vj_fail(e, EINVAL, "--guest-ram wants a size like 256M or 2G");
+		memcpy(num, v, len + 1);
+		switch (num[len - 1]) {
+		case 'K': mul = 1ull << 10; break;
+		case 'M': mul = 1ull << 20; break;
+		case 'G': mul = 1ull << 30; break;
+		default: break;
+		}
+		if (mul > 1)
+			num[len - 1] = '\0';
+		if (parse_u64(num, &n) < 0 || n > (1ull << 40) / mul || n * mul < (1ull << 20) ||
+		    (n * mul) % 4096)
+			return vj_fail(e, EINVAL,
+			               "--guest-ram wants whole pages from 1M to 1T, like 256M or 2G");
+		cli->guest_ram = n * mul;
+		return 0;
+	}
 	case O_NOVALUE:
 		break;
 	}

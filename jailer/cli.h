@@ -94,6 +94,7 @@ struct vj_cli {
 	uint32_t audit_ring;   /* --audit-ring: bytes of the tenant's ring, 0 = default */
 	const char *run_dir;   /* --run-dir: host state (probe cache, audit spool, locks) */
 	const char *bpf_pin_dir; /* --bpf-pin-dir: where the host's BPF programs are pinned */
+	uint64_t guest_ram;      /* --guest-ram: bytes of the guest's memory file, 0 = none */
 
 	char **vmm_argv; /* after "--"; vmm_argc entries, NULL-terminated */
 	int vmm_argc;

@@ -24,6 +24,7 @@
 
 #include "audit/audit.h"
 #include "audit/kaudit.h"
+#include "jailer/guest_ram.h"
 #include "jailer/execonce.h"
 #include "jailer/launch.h"
 #include "jailer/paths.h"
@@ -481,6 +482,9 @@ int vj_launch_start(struct vj_launch *l, struct vj_err *e)
 {
 	clock_gettime(CLOCK_REALTIME, &l->started);
 	int rc = step_jail_dir(l, e);
+	if (!rc && l->plan->cli->guest_ram)
+		rc = vj_guest_ram_prepare(l->jail_fd, l->plan->cli->guest_ram, l->plan->uid,
+		                          l->plan->gid, l->plan->restore, e);
 	if (!rc)
 		rc = step_copy_exec(l, e);
 	if (!rc)
@@ -510,6 +514,8 @@ int vj_launch_start(struct vj_launch *l, struct vj_err *e)
 	}
 	if (!rc)
 		rc = step_until_exec(l, e);
+	if (!rc && l->plan->restore && l->plan->cli->guest_ram)
+		rc = vj_restore_mapped(l->root_fd, l->plan->qmp_jail, l->plan->uid, l->restore_fd, e);
 	if (!rc && l->plan->restore) {
 		l->restored = true;
 		l->jail_created = true; /* from now on it ends like any jail */

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "jailer/guest_ram.h"
 #include "jailer/paths.h"
 #include "jailer/state.h"
 #include "jailer/suspend.h"
@@ -167,6 +168,16 @@ static int plan_files(struct vj_plan *p, struct vj_err *e)
 			               b->src);
 		rc = add_mount(p, b->rw ? VJ_MNT_BIND_RW : VJ_MNT_BIND_RO, src, dst,
 		               S_ISDIR(st.st_mode), e);
+		if (rc < 0)
+			return rc;
+	}
+	/* --guest-ram: made by the launch in the jail dir (guest_ram.h), so it
+	 * is vmjail's own file, never a path the operator or tenant named */
+	if (p->cli->guest_ram) {
+		char src[PATH_MAX];
+		if (vj_fmt(src, sizeof(src), "%s/%s", p->jail_dir, VJ_GUEST_RAM_FILE) < 0)
+			return vj_fail(e, ENAMETOOLONG, "jail dir too long for %s", VJ_GUEST_RAM_FILE);
+		rc = add_mount(p, VJ_MNT_BIND_RW, src, VJ_GUEST_RAM_JAIL, false, e);
 		if (rc < 0)
 			return rc;
 	}

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "audit/audit.h"
+#include "jailer/guest_ram.h"
 #include "jailer/jails.h"
 #include "jailer/paths.h"
 #include "jailer/qmp.h"
@@ -55,6 +56,38 @@ static void remove_state_file(const struct vj_jail_ref *j)
 		unlinkat(dfd, VJ_SUSPEND_FILE, 0);
 		close(dfd);
 	}
+}
+
+#define CAP_IGNORE_SHARED                                                                   \
+	"{\"execute\":\"migrate-set-capabilities\",\"arguments\":{\"capabilities\":[{"           \
+	"\"capability\":\"x-ignore-shared\",\"state\":true}]}}"
+
+int vj_restore_mapped(int root_fd, const char *qmp_jail, uid_t uid, int state_fd,
+                      struct vj_err *e)
+{
+	vj_err_step(e, "restore");
+	struct vj_qmp q;
+	struct vj_err quiet = {0};
+	int rc = -ENOENT;
+	/* QEMU creates the socket a few ms after exec */
+	for (int i = 0; i < 200; i++) {
+		rc = vj_qmp_open(&q, root_fd, qmp_jail, uid, 5000, &quiet);
+		if (rc != -ENOENT && rc != -ECONNREFUSED)
+			break;
+		usleep(50000);
+	}
+	if (rc < 0)
+		return vj_fail(e, -rc, "QMP of the restored QEMU: %s", quiet.msg);
+	char cmd[160];
+	rc = vj_qmp_cmd(&q, CAP_IGNORE_SHARED, -1, NULL, 0, 5000, e);
+	if (!rc) {
+		vj_fmt(cmd, sizeof(cmd),
+		       "{\"execute\":\"migrate-incoming\",\"arguments\":{\"uri\":\"fd:%d\"}}",
+		       state_fd);
+		rc = vj_qmp_cmd(&q, cmd, -1, NULL, 0, 5000, e);
+	}
+	vj_qmp_close(&q);
+	return rc;
 }
 
 /* Poll query-migrate until QEMU says completed (or gave up). */
@@ -101,8 +134,14 @@ static int suspend(struct vj_jail_ref *j, struct vj_err *e)
 		vj_qmp_close(&q);
 		return fd;
 	}
-	rc = vj_qmp_cmd(&q, "{\"execute\":\"getfd\",\"arguments\":{\"fdname\":\"vmjail-suspend\"}}",
-	                fd, NULL, 0, 5000, e);
+	/* Guest memory in the jail's file (--guest-ram) stays there: only the
+	 * device state goes to the state file, and restore maps the memory. */
+	if (vj_guest_ram_present(j->jail_fd))
+		rc = vj_qmp_cmd(&q, CAP_IGNORE_SHARED, -1, NULL, 0, 5000, e);
+	if (!rc)
+		rc = vj_qmp_cmd(
+		    &q, "{\"execute\":\"getfd\",\"arguments\":{\"fdname\":\"vmjail-suspend\"}}", fd,
+		    NULL, 0, 5000, e);
 	if (!rc)
 		rc = vj_qmp_cmd(
 		    &q, "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"fd:vmjail-suspend\"}}",

@@ -21,6 +21,9 @@
 #   --workdir DIR            disk image, virtio console output, TAP initrd
 #                            (default: a temporary directory, removed at exit)
 #   --memory MB              default 256
+#   --mem-file PATH          guest memory in a shared file mapping at PATH (as
+#                            the VMM sees it; vmjail --guest-ram provides
+#                            /guest.ram), so a suspend keeps it there
 #   --cpu MODEL              default: host,-arch-capabilities with KVM,
 #                            QEMU's default with TCG
 #   --timeout SECONDS        stop QEMU after this long (default 120; 0: never)
@@ -48,7 +51,7 @@ die() {
 
 mode=demo accel=auto machine=auto memory=256 timeout=120 sandbox=1 verbose=0
 kernel='' initrd='' append='' ticks='' cmd='' tap='' lsm='' qmp='' incoming=''
-workdir='' cpu='' print=''
+workdir='' cpu='' print='' memfile=''
 extra=()
 need() { [ "$2" -ge 2 ] || die "$1 needs a value"; }
 while [ $# -gt 0 ]; do
@@ -67,6 +70,7 @@ while [ $# -gt 0 ]; do
 	--incoming) need "$1" $#; incoming=$2; shift 2 ;;
 	--workdir) need "$1" $#; workdir=$2; shift 2 ;;
 	--memory) need "$1" $#; memory=$2; shift 2 ;;
+	--mem-file) need "$1" $#; memfile=$2; shift 2 ;;
 	--cpu) need "$1" $#; cpu=$2; shift 2 ;;
 	--timeout) need "$1" $#; timeout=$2; shift 2 ;;
 	--no-sandbox) sandbox=0; shift ;;
@@ -250,7 +254,9 @@ fi
 # stdio, and whoever has the console would control QEMU), no default
 # devices or user config files, and a reset ends QEMU.
 # shellcheck disable=SC2054 # commas belong to QEMU's option syntax
-argv=("$qemu" -M "$machine" -m "$memory" -smp 1
+mach=$machine
+[ -z "$memfile" ] || mach="$machine,memory-backend=vjram"
+argv=("$qemu" -M "$mach" -m "$memory" -smp 1
 	-nodefaults -no-user-config -display none -monitor none -no-reboot
 	-chardev stdio,id=con,signal=off -serial chardev:con)
 case $accel in
@@ -260,6 +266,9 @@ tcg)
 	[ -z "$cpu" ] || argv+=(-cpu "$cpu")
 	;;
 esac
+# shellcheck disable=SC2054 # commas belong to QEMU's option syntax
+[ -z "$memfile" ] ||
+	argv+=(-object "memory-backend-file,id=vjram,size=${memory}M,mem-path=$memfile,share=on")
 argv+=(-kernel "$kernel" -initrd "$initrd" -append "$cmdline")
 argv+=(${devices[@]+"${devices[@]}"})
 [ -z "$qmp" ] || argv+=(-qmp "unix:$qmp,server=on,wait=off")

@@ -10,6 +10,9 @@
 #   --mode demo|virtio       the guest's job (default demo)
 #   --ticks N                demo: power off after N counter ticks
 #   --memory MB              guest memory (run-guest.sh's default otherwise)
+#   --guest-ram              the guest's memory in the jail's file (vmjail
+#                            --guest-ram): a suspend keeps it there and a
+#                            restore maps it instead of reading it back
 #   --policy qemu|default|FILE
 #                            qemu (default): policies/qemu.policy with KVM,
 #                            qemu-tcg.policy with TCG; default: the built-in
@@ -35,7 +38,7 @@ die() {
 }
 
 id='' accel=auto mode=demo ticks='' policy=qemu uid=64100 gid='' base="$VJ_BUILD/jails"
-audit='' workdir='' print=0 memory=''
+audit='' workdir='' print=0 memory='' guestram=0
 need() { [ "$2" -ge 2 ] || die "$1 needs a value"; }
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -44,6 +47,7 @@ while [ $# -gt 0 ]; do
 	--mode) need "$1" $#; mode=$2; shift 2 ;;
 	--ticks) need "$1" $#; ticks=$2; shift 2 ;;
 	--memory) need "$1" $#; memory=$2; shift 2 ;;
+	--guest-ram) guestram=1; shift ;;
 	--policy) need "$1" $#; policy=$2; shift 2 ;;
 	--uid) need "$1" $#; uid=$2; shift 2 ;;
 	--gid) need "$1" $#; gid=$2; shift 2 ;;
@@ -71,6 +75,7 @@ fi
 guest=(--accel "$accel" --mode "$mode" --qmp /run/qmp.sock --timeout 0)
 [ -n "$ticks" ] && guest+=(--ticks "$ticks")
 [ -n "$memory" ] && guest+=(--memory "$memory")
+[ "$guestram" = 1 ] && guest+=(--mem-file /guest.ram)
 [ -n "$workdir" ] && guest+=(--workdir "$workdir")
 
 mapfile -t argv < <("$here/run-guest.sh" "${guest[@]}" --print-argv)
@@ -92,6 +97,7 @@ default)
 *) flags+=(--policy "$policy") ;;
 esac
 [ -n "$audit" ] && flags+=(--audit-log "$audit")
+[ "$guestram" = 1 ] && flags+=(--guest-ram "${memory:-256}M")
 for f in "${files[@]}"; do
 	read -r kind path <<<"$f"
 	case $kind in
