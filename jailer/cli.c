@@ -436,17 +436,25 @@ static int set_value(struct vj_cli *cli, enum opt o, const char *flag, const cha
 			return vj_fail(e, EINVAL, "--guest-ram wants a size like 256M or 2G");
 		memcpy(num, v, len + 1);
 		switch (num[len - 1]) {
-		case 'K': mul = 1ull << 10; break;
-		case 'M': mul = 1ull << 20; break;
-		case 'G': mul = 1ull << 30; break;
-		default: break;
+		case 'K':
+			mul = 1ull << 10;
+			break;
+		case 'M':
+			mul = 1ull << 20;
+			break;
+		case 'G':
+			mul = 1ull << 30;
+			break;
+		default:
+			break;
 		}
 		if (mul > 1)
 			num[len - 1] = '\0';
 		if (parse_u64(num, &n) < 0 || n > (1ull << 40) / mul || n * mul < (1ull << 20) ||
 		    (n * mul) % 4096)
-			return vj_fail(e, EINVAL,
-			               "--guest-ram wants whole pages from 1M to 1T, like 256M or 2G");
+			return vj_fail(
+			    e, EINVAL,
+			    "--guest-ram wants whole pages from 1M to 1T, like 256M or 2G");
 		cli->guest_ram = n * mul;
 		return 0;
 	}

@@ -515,7 +515,8 @@ int vj_launch_start(struct vj_launch *l, struct vj_err *e)
 	if (!rc)
 		rc = step_until_exec(l, e);
 	if (!rc && l->plan->restore && l->plan->cli->guest_ram)
-		rc = vj_restore_mapped(l->root_fd, l->plan->qmp_jail, l->plan->uid, l->restore_fd, e);
+		rc = vj_restore_mapped(l->root_fd, l->plan->qmp_jail, l->plan->uid, l->restore_fd,
+		                       e);
 	if (!rc && l->plan->restore) {
 		l->restored = true;
 		l->jail_created = true; /* from now on it ends like any jail */

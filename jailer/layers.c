@@ -37,7 +37,6 @@ const struct vj_layer_ops *vj_layer_ops(enum vj_layer id)
 	return NULL;
 }
 
-
 static void boot_key(char *buf, size_t len)
 {
 	char boot[64] = "";

@@ -176,7 +176,8 @@ static int plan_files(struct vj_plan *p, struct vj_err *e)
 	if (p->cli->guest_ram) {
 		char src[PATH_MAX];
 		if (vj_fmt(src, sizeof(src), "%s/%s", p->jail_dir, VJ_GUEST_RAM_FILE) < 0)
-			return vj_fail(e, ENAMETOOLONG, "jail dir too long for %s", VJ_GUEST_RAM_FILE);
+			return vj_fail(e, ENAMETOOLONG, "jail dir too long for %s",
+			               VJ_GUEST_RAM_FILE);
 		rc = add_mount(p, VJ_MNT_BIND_RW, src, VJ_GUEST_RAM_JAIL, false, e);
 		if (rc < 0)
 			return rc;
@@ -253,8 +254,8 @@ static int plan_layers(const struct vj_cli *cli, struct vj_plan *p, struct vj_er
 	}
 	if (p->layer[VJ_LAYER_SECCOMP].apply) {
 		vj_err_step(e, "seccomp compile");
-		const char *cache =
-		    cli->cache_dir ? (cli->cache_dir[0] ? cli->cache_dir : NULL) : VJ_SECCOMP_CACHE_DIR;
+		const char *cache = cli->cache_dir ? (cli->cache_dir[0] ? cli->cache_dir : NULL)
+		                                   : VJ_SECCOMP_CACHE_DIR;
 		if (dry)
 			cache = NULL; /* compile only: a miss would store an entry */
 		int rc = vj_seccomp_load_cached(p->policy, cache, &p->seccomp, e);

@@ -58,12 +58,11 @@ static void remove_state_file(const struct vj_jail_ref *j)
 	}
 }
 
-#define CAP_IGNORE_SHARED                                                                   \
-	"{\"execute\":\"migrate-set-capabilities\",\"arguments\":{\"capabilities\":[{"           \
+#define CAP_IGNORE_SHARED                                                                          \
+	"{\"execute\":\"migrate-set-capabilities\",\"arguments\":{\"capabilities\":[{"             \
 	"\"capability\":\"x-ignore-shared\",\"state\":true}]}}"
 
-int vj_restore_mapped(int root_fd, const char *qmp_jail, uid_t uid, int state_fd,
-                      struct vj_err *e)
+int vj_restore_mapped(int root_fd, const char *qmp_jail, uid_t uid, int state_fd, struct vj_err *e)
 {
 	vj_err_step(e, "restore");
 	struct vj_qmp q;
