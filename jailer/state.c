@@ -102,7 +102,12 @@ int vj_state_write(int jail_fd, const struct vj_state *s, struct vj_err *e)
 	}
 	fflush(f);
 	vj_cg_plan_save(&s->cg, fd);
-	int rc = fsync(fd) < 0 || ferror(f) ? -EIO : 0;
+	/* Only a suspended jail outlives its processes (and maybe a reboot):
+	 * its record must be on disk.  A running jail's record dies with the
+	 * boot anyway (--reap and --cleanup handle a stale one), so it costs
+	 * the launch no fsync; the rename keeps every write atomic. */
+	bool durable = strcmp(s->status, "suspended") == 0;
+	int rc = (durable && fsync(fd) < 0) || ferror(f) ? -EIO : 0;
 	if (fclose(f) != 0)
 		rc = -EIO;
 	if (rc == 0 && renameat(dfd, tmp, dfd, VJ_STATE_FILE) < 0)
