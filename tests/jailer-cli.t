@@ -40,7 +40,7 @@ is "$?" 125 "--cgroup-version 2 with a v1-bound controller: refused"
 like "$(cat "$VJ_TEST_TMP/err")" "v2 controller .* is not available on this host" "  saying the controller is not in cgroup2 here"
 plan=$(jail "$(new_id)" --cgroup-version 1 --cgroup cpu.shares=512 --dry-run --json 2>/dev/null)
 is "$(jq -r '.cgroup.set["cpu.shares"]' <<<"$plan")" 512 "--cgroup-version 1 --cgroup cpu.shares=512 is planned"
-like "$(jq -r '.cgroup.dirs | join(" ")' <<<"$plan")" "unified/jailprobe/t" "a cgroup2 leaf is planned on hybrid hosts too"
+like "$(jq -r '.cgroup.dirs | join(" ")' <<<"$plan")" "unified/$VJ_TEST_CG/t" "a cgroup2 leaf is planned on hybrid hosts too"
 
 # make install honours PREFIX and DESTDIR
 dest="$VJ_TEST_TMP/dest"
