@@ -59,6 +59,11 @@ _vj_cleanup() {
 	[ -n "${VJ_TEST_TMP:-}" ] && rm -rf "$VJ_TEST_TMP"
 }
 trap _vj_cleanup EXIT
+# A test stopped by a signal (prove interrupted, a timeout) cleans up too:
+# bash runs the EXIT trap only when it exits, not when a signal kills it.
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 VJ_TEST_TMP=$(mktemp -d /tmp/vmjail-tmp.XXXXXX)
 
