@@ -56,8 +56,21 @@ skips() {
 	}' "$@"
 }
 
+# where this ran: the kernel, the cgroup layout, KVM
+host() {
+	local cg kvm=absent
+	case $(stat -f -c %T /sys/fs/cgroup 2>/dev/null) in
+	cgroup2fs) cg=cgroup2-only ;;
+	tmpfs) [ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ] && cg=hybrid || cg=v1 ;;
+	*) cg=none ;;
+	esac
+	[ -c /dev/kvm ] && kvm=present
+	echo "==> ran on: Linux $(uname -r), $(nproc) CPUs, cgroups $cg, /dev/kvm $kvm"
+}
+
 {
 	echo
+	host
 	echo "==> skips (a skip is not a pass; each says what this machine lacks)"
 	skips
 	if [ "$rc" = 0 ]; then
