@@ -8,11 +8,13 @@
 
 D="$VJ_BUILD/vmjaild"
 HOST="$VJ_TEST_TMP/host.log"
-pgrep -x vmjaild >/dev/null && bail "a vmjaild already runs on this host"
+# The test's own run dir (jail.sh exports it; the jails use it too): a
+# production vmjaild on /run/vmjail may run beside this one.
+RUN=$VMJAIL_RUN_DIR
 start_daemon() {
-	"$D" --log "$HOST" --kernel tenants >>"$VJ_TEST_TMP/daemon.err" 2>&1 &
+	"$D" --run-dir "$RUN" --log "$HOST" --kernel tenants >>"$VJ_TEST_TMP/daemon.err" 2>&1 &
 	DPID=$!
-	wait_for test -S /run/vmjail/vmjaild.sock
+	wait_for test -S "$RUN/vmjaild.sock"
 }
 stop_daemon() { kill -TERM "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null; }
 trap 'kill -KILL "$DPID" 2>/dev/null; _vj_cleanup' EXIT
@@ -28,7 +30,7 @@ done
 
 # follow --tenant
 other=$(new_id)
-"$D" follow --tenant "$other" >"$VJ_TEST_TMP/follow" 2>&1 &
+"$D" follow --run-dir "$RUN" --tenant "$other" >"$VJ_TEST_TMP/follow" 2>&1 &
 FPID=$!
 sleep 0.5
 jail "$(new_id)" -- facts >/dev/null 2>&1
@@ -53,12 +55,12 @@ ok "  the jail's records arrive after the restart" wait_for test "$(host_count "
 for t in created exec exited cleaned; do
 	ok "  $t is there" test "$(host_count "$id" ".type==\"$t\"")" -ge 1
 done
-ok "  the spool is drained" wait_for test -z "$(ls -A /run/vmjail/spool)"
+ok "  the spool is drained" wait_for test -z "$(ls -A "$RUN/spool")"
 
 # a clean stop: no daemon expected any more, nothing spooled
 stop_daemon
-ok "after a clean stop the ingest socket is gone" test ! -e /run/vmjail/vmjaild.sock
+ok "after a clean stop the ingest socket is gone" test ! -e "$RUN/vmjaild.sock"
 id=$(new_id)
 jail "$id" -- facts >/dev/null 2>&1
-is "$(grep -rlF "$id" /run/vmjail/spool 2>/dev/null | wc -l)" 0 "jails without a daemon spool nothing"
+is "$(grep -rlF "$id" "$RUN/spool" 2>/dev/null | wc -l)" 0 "jails without a daemon spool nothing"
 done_testing

@@ -19,9 +19,12 @@ TEST_DEPS := all $(TEST_C_BINS) $(HELPER_BINS)
 PROVE ?= prove
 
 # The README's test command.  Every test runs as root against the real kernel.
+# tests/lib/check.sh runs prove (output also in $(BUILD)/check.log, each
+# test's TAP in $(BUILD)/check/), then lists every skip with its reason; it
+# exits with prove's status.
 check: deps
 	$(MAKE) check-quick
 
 check-quick: $(TEST_DEPS)
-	VJ_BUILD=$(abspath $(BUILD)) VJ_SRC=$(CURDIR) $(PROVE) --exec '' --timer $(PROVE_FLAGS) \
+	VJ_BUILD=$(abspath $(BUILD)) VJ_SRC=$(CURDIR) PROVE='$(PROVE)' tests/lib/check.sh --timer $(PROVE_FLAGS) \
 		$(sort $(wildcard tests/*.t)) $(sort $(TEST_C_BINS))

@@ -10,8 +10,8 @@ set -eu
 . "$(dirname "$0")/guest/lib.sh"
 require_root
 guest_require
-if [ ! -c /dev/kvm ]; then
-	echo "1..0 # SKIP no /dev/kvm on this host"
+if why=$(kvm_missing); then
+	echo "1..0 # SKIP $why"
 	exit 0
 fi
 plan 8

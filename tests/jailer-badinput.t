@@ -18,7 +18,10 @@ refused() {
 	is "$after" "$before" "$desc: nothing created or removed"
 }
 
-B=(--chroot-base-dir "$VJ_TEST_BASE")
+# The test's own parent cgroup: the fixed ids below (x1...) then never meet
+# another run's tenants, and snapshot() sees only this test's cgroups.
+P=(--parent-cgroup "$VJ_TEST_CG")
+B=(--chroot-base-dir "$VJ_TEST_BASE" "${P[@]}")
 U=(--uid "$VJ_TEST_UID" --gid "$VJ_TEST_GID")
 E=(--exec-file "$PROBE")
 long=$(printf 'a%.0s' $(seq 1 65))
@@ -54,12 +57,12 @@ refused 125 "required by the policy but unavailable" "a policy that requires bpf
 # a world-writable base dir is refused
 ww="$VJ_TEST_TMP/ww"
 mkdir -m 1777 "$ww"
-refused 125 "must be owned by root and not writable" "world-writable base dir" -- --id x21 "${E[@]}" "${U[@]}" --chroot-base-dir "$ww"
+refused 125 "must be owned by root and not writable" "world-writable base dir" -- --id x21 "${E[@]}" "${U[@]}" --chroot-base-dir "$ww" "${P[@]}"
 
 # planted symlinks at every component of the jail path
 mkdir -p "$VJ_TEST_TMP/target"
 ln -s "$VJ_TEST_TMP/target" "$VJ_TEST_TMP/linkbase"
-refused 125 "symlink" "the base dir is a symlink" -- --id x22 "${E[@]}" "${U[@]}" --chroot-base-dir "$VJ_TEST_TMP/linkbase"
+refused 125 "symlink" "the base dir is a symlink" -- --id x22 "${E[@]}" "${U[@]}" --chroot-base-dir "$VJ_TEST_TMP/linkbase" "${P[@]}"
 ln -s "$VJ_TEST_TMP/target" "$VJ_TEST_BASE/jailprobe"
 refused 125 "symlink" "<base>/<vmm> is a symlink" -- --id x23 "${E[@]}" "${U[@]}" "${B[@]}"
 rm "$VJ_TEST_BASE/jailprobe"

@@ -32,7 +32,7 @@ is "$(fact root_writable <<<"$out")" EROFS "the jail root is read-only"
 
 # The host is not visible: no host path resolves inside.
 for p in /etc/passwd /tmp /home /usr/bin/env "$VJ_TEST_BASE" /proc/1/root /sys/fs/cgroup \
-	/sys/fs/bpf/vmjail /run/vmjail; do
+	/sys/fs/bpf/vmjail /run/vmjail "$VMJAIL_BPF_PIN_DIR" "$VMJAIL_RUN_DIR"; do
 	r=$(jail "$(new_id)" -- open "$p" 2>/dev/null | fact result)
 	is "$r" ENOENT "host path $p does not exist in the jail"
 done
@@ -48,7 +48,7 @@ isnt "$(fact pid <<<"$out")" 1 "without --new-pid-ns the VMM is not pid 1"
 # A dynamically linked Debian binary runs as the exec file.
 id2=$(new_id)
 out=$("$VMJAIL" --id "$id2" --exec-file /usr/bin/id --uid "$VJ_TEST_UID" --gid "$VJ_TEST_GID" \
-	--chroot-base-dir "$VJ_TEST_BASE" 2>"$VJ_TEST_TMP/err")
+	--chroot-base-dir "$VJ_TEST_BASE" --parent-cgroup "$VJ_TEST_CG" 2>"$VJ_TEST_TMP/err")
 is "$?" 0 "/usr/bin/id (dynamically linked) runs in the jail"
 like "$out" "^uid=$VJ_TEST_UID gid=$VJ_TEST_GID" "and reports the tenant's ids"
 done_testing

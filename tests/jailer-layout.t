@@ -39,14 +39,14 @@ stat_is "$J/root/lib64/ld-linux-x86-64.so.2" "regular empty file 0 0 444" "libra
 # cgroups: the VMM is in its own cgroup in every v1 hierarchy and in cgroup2
 cg=$(cat "/proc/$pid/cgroup")
 for c in memory pids cpu cpuset freezer devices blkio; do
-	like "$cg" "[0-9]+:([a-z_,]*,)?$c(,[a-z_,]*)?:/jailprobe/$id(\$|
-)" "v1 $c: the VMM is in /jailprobe/$id"
+	like "$cg" "[0-9]+:([a-z_,]*,)?$c(,[a-z_,]*)?:/$VJ_TEST_CG/$id(\$|
+)" "v1 $c: the VMM is in /$VJ_TEST_CG/$id"
 done
-like "$cg" "0::/jailprobe/$id" "cgroup2: the VMM is in the /jailprobe/$id leaf"
-is "$(cat /sys/fs/cgroup/pids/jailprobe/$id/pids.max)" 77 "--cgroup pids.max=77 written"
-is "$(cat /sys/fs/cgroup/memory/jailprobe/$id/memory.limit_in_bytes)" 2147483648 "the policy's memory limit (2G) written"
-is "$(cat /sys/fs/cgroup/cpuset/jailprobe/$id/cpuset.mems)" "$(cat /sys/fs/cgroup/cpuset/cpuset.mems)" "cpuset.mems inherited so tasks can be placed"
-is "$(cat /sys/fs/cgroup/unified/jailprobe/$id/cgroup.procs)" "$pid" "the cgroup2 leaf holds exactly the VMM"
+like "$cg" "0::/$VJ_TEST_CG/$id" "cgroup2: the VMM is in the /$VJ_TEST_CG/$id leaf"
+is "$(cat /sys/fs/cgroup/pids/$VJ_TEST_CG/$id/pids.max)" 77 "--cgroup pids.max=77 written"
+is "$(cat /sys/fs/cgroup/memory/$VJ_TEST_CG/$id/memory.limit_in_bytes)" 2147483648 "the policy's memory limit (2G) written"
+is "$(cat /sys/fs/cgroup/cpuset/$VJ_TEST_CG/$id/cpuset.mems)" "$(cat /sys/fs/cgroup/cpuset/cpuset.mems)" "cpuset.mems inherited so tasks can be placed"
+is "$(cat "$VJ_CG2/$VJ_TEST_CG/$id/cgroup.procs")" "$pid" "the cgroup2 leaf holds exactly the VMM"
 
 # rlimits from outside
 lim=$(cat "/proc/$pid/limits")
@@ -82,5 +82,5 @@ is "$(ip -n "" link 2>/dev/null; nsenter -t "$pid" -n ip -o link | wc -l)" 1 "th
 wait "$sup"
 is "$?" 137 "after --kill the supervisor exits 128+SIGKILL"
 ok "the jail dir is gone" test ! -e "$J"
-ok "the tenant cgroups are gone" test ! -e "/sys/fs/cgroup/pids/jailprobe/$id" -a ! -e "/sys/fs/cgroup/unified/jailprobe/$id"
+ok "the tenant cgroups are gone" test -z "$(cg_dirs "$VJ_TEST_CG/$id")"
 done_testing

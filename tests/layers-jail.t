@@ -135,19 +135,27 @@ is "$(records "$B" 'select(.kind=="enforcement") | .tenant.id' | sort -u)" "\"$B
 jail "$(new_id)" -- facts >/dev/null 2>&1
 # LeakSanitizer (SANITIZE=1 builds) cannot stop the world under a tracer
 ASAN_OPTIONS=detect_leaks=0 strace -f -e trace=bpf -o "$VJ_TEST_TMP/strace" "$VMJAIL" --id "$(new_id)" --exec-file "$PROBE" \
-	--uid "$VJ_TEST_UID" --gid "$VJ_TEST_GID" --chroot-base-dir "$VJ_TEST_BASE" -- facts >/dev/null 2>&1
+	--uid "$VJ_TEST_UID" --gid "$VJ_TEST_GID" --chroot-base-dir "$VJ_TEST_BASE" --parent-cgroup "$VJ_TEST_CG" \
+	-- facts >/dev/null 2>&1
 is "$?" 0 "a launch under strace works"
 is "$(grep -c BPF_PROG_LOAD "$VJ_TEST_TMP/strace")" 0 "a launch makes no BPF_PROG_LOAD call"
 ok "  (it does use bpf(2) for the tenant's maps)" grep -q BPF_MAP_UPDATE_ELEM "$VJ_TEST_TMP/strace"
 
 # --- nothing left once the tenants are gone ---------------------------------
-left=$(bpftool map dump pinned /sys/fs/bpf/vmjail/maps/vj_tenants 2>/dev/null | grep -c '"key"')
+# All of it in this test's own pin dir and parent cgroup: production jails
+# and other test runs (default or other pin dirs) are not touched or counted.
+PIN=$VMJAIL_BPF_PIN_DIR
+PARENT2=$VJ_CG2/$VJ_TEST_CG
+attached() { bpftool cgroup show "$PARENT2" 2>/dev/null | grep -c ' vj_'; }
+ok "the tenants map is pinned in the test's own pin dir ($PIN)" test -e "$PIN/maps/vj_tenants"
+left=$(bpftool map dump pinned "$PIN/maps/vj_tenants" 2>/dev/null | grep -c '"key"')
 is "$left" 0 "no tenant entry is left in the pinned rules map"
+ok "the programs are attached to the test's parent cgroup ($(attached))" test "$(attached)" -gt 0
 # What stays is the documented idle set (docs/bpf.md): programs, maps and
-# links pinned under /sys/fs/bpf/vmjail.  --bpf-unload removes even that.
+# links pinned under the pin dir.  --bpf-unload removes even that.
 "$VMJAIL" --bpf-unload >/dev/null 2>"$VJ_TEST_TMP/unload"
 is "$?" 0 "--bpf-unload with no tenant left"
-ok "  nothing is pinned any more" test ! -e /sys/fs/bpf/vmjail
-is "$(bpftool cgroup tree 2>/dev/null | grep -c ' vj_')" 0 "  no vmjail program is attached to any cgroup"
+ok "  nothing is pinned any more" test ! -e "$PIN"
+is "$(attached)" 0 "  no vmjail program is attached to the test's parent cgroup"
 is "$(probe_in "$(new_id)" -- socket 10 1)" EPERM "the next launch loads them again and enforces"
 done_testing

@@ -49,13 +49,12 @@ is "$rc" 0 "qemu-tcg.policy: QEMU (TCG) exits 0 after QMP quit"
 like "$QMP_OUT" "greeting: ok" "qemu-tcg.policy: QMP greeting"
 like "$QMP_OUT" 'query-status: .*"running": true' "qemu-tcg.policy: the guest is running"
 
-if [ -c /dev/kvm ]; then
+if why=$(kvm_missing); then
+	skip_n 2 "$why: qemu.policy not run with KVM"
+else
 	run "$VJ_SRC/policies/qemu.policy" kvm; rc=$?
 	is "$rc" 0 "qemu.policy: QEMU (KVM) exits 0 after QMP quit"
 	like "$QMP_OUT" 'query-status: .*"running": true' "qemu.policy: the guest is running"
-else
-	skip "no /dev/kvm: qemu.policy not run with KVM"
-	skip "no /dev/kvm"
 fi
 
 # Enforcement: remove ppoll (QEMU's main loop) and QEMU must die of SIGSYS.

@@ -7,8 +7,9 @@
  *     as the pin root, so a test never touches the host's /sys/fs/bpf/vmjail
  *     (another engineer's tests may be using it) and unmounting it drops
  *     every pin the test made;
- *   - a parent cgroup2 dir /sys/fs/cgroup/unified/vmjail-test-<pid>-<name>,
- *     tenant leaves below it;
+ *   - a parent cgroup2 dir <cgroup2>/vmjail-test-<pid>-<name> (<cgroup2>:
+ *     /sys/fs/cgroup/unified on hybrid hosts, /sys/fs/cgroup on
+ *     cgroup2-only ones), tenant leaves below it;
  *   - children run in a leaf: fork, join the leaf, run a function, report a
  *     result struct through a pipe.
  * Cleanup runs at exit and on SIGINT/SIGTERM/SIGALRM/SIGHUP: kill what is
@@ -35,6 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bpf/internal.h"
 #include "bpf/vjbpf.h"
 #include "tests/c/tap.h"
 
@@ -163,8 +165,12 @@ static inline int cgt_init(const char *name)
 	int rc = vjbpf_set_root(cgt.root, cgt.lock);
 	if (rc)
 		return rc;
-	snprintf(cgt.parent, sizeof(cgt.parent), "/sys/fs/cgroup/unified/vmjail-test-%d-%.32s",
-	         (int)getpid(), name);
+	char cg2[256];
+	rc = vjbpf__cgroup2_root(cg2, sizeof(cg2));
+	if (rc)
+		return rc;
+	snprintf(cgt.parent, sizeof(cgt.parent), "%.80s/vmjail-test-%d-%.32s", cg2, (int)getpid(),
+	         name);
 	if (mkdir(cgt.parent, 0755) < 0) {
 		rc = -errno;
 		cgt.parent[0] = '\0';

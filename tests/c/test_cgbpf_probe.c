@@ -12,9 +12,11 @@
 /* Temporary probe cgroups of this process still present. */
 static int probe_dirs_left(void)
 {
-	char prefix[64];
+	char prefix[64], cg2[256];
 	int n = 0;
-	DIR *d = opendir("/sys/fs/cgroup/unified");
+	if (vjbpf__cgroup2_root(cg2, sizeof(cg2)) < 0)
+		return -1;
+	DIR *d = opendir(cg2);
 	struct dirent *de;
 	snprintf(prefix, sizeof(prefix), "vmjail-probe-%d-", (int)getpid());
 	while (d && (de = readdir(d)))
@@ -22,7 +24,7 @@ static int probe_dirs_left(void)
 	if (d)
 		closedir(d);
 	snprintf(prefix, sizeof(prefix), "vmjail-lsmprobe-%d-", (int)getpid());
-	d = opendir("/sys/fs/cgroup/unified");
+	d = opendir(cg2);
 	while (d && (de = readdir(d)))
 		n += strncmp(de->d_name, prefix, strlen(prefix)) == 0;
 	if (d)

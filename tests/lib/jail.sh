@@ -1,6 +1,8 @@
 # Shared helpers for tests that launch real jails (sourced after tap.sh).
-# Each test gets its own base dir and tenant ids; everything is removed on
-# exit, even when the test fails half way.
+# Each test gets its own base dir, tenant ids, run dir, BPF pin dir and
+# parent cgroup, so it neither sees nor changes the state of jails that run
+# beside it (production jails on the default dirs, other test runs);
+# everything is removed on exit, even when the test fails half way.
 
 require_root
 [ -x "$VMJAIL" ] || bail "$VMJAIL not built"
@@ -10,13 +12,34 @@ VJ_TEST_BASE=$(mktemp -d /tmp/vmjail-test.XXXXXX)
 chmod 0755 "$VJ_TEST_BASE"
 VJ_TEST_UID=${VJ_TEST_UID:-$((20000 + RANDOM % 10000))}
 VJ_TEST_GID=$VJ_TEST_UID
+# Host state of this test only: vmjail reads these (like --run-dir and
+# --bpf-pin-dir), so every vmjail the test runs, directly or through a
+# script, keeps its probe cache, spool, locks and BPF pins apart.  No other
+# live process has this pid, so a leftover of that name is from a dead run.
+VJ_TEST_TAG=vmjail-test-$$
+export VMJAIL_RUN_DIR=/run/$VJ_TEST_TAG VMJAIL_BPF_PIN_DIR=/sys/fs/bpf/$VJ_TEST_TAG
+rm -rf "$VMJAIL_RUN_DIR" "$VMJAIL_BPF_PIN_DIR"
+# The tenant cgroups' parent (relative to each hierarchy), passed by jail().
+VJ_TEST_CG=$VJ_TEST_TAG
+# Where cgroup2 is mounted: /sys/fs/cgroup/unified on hybrid hosts,
+# /sys/fs/cgroup on cgroup2-only ones.
+VJ_CG2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
 
 # A fresh jail id (tests use $(new_id); cleanup finds jails by scanning the base).
 new_id() {
 	echo "t$$-$RANDOM$RANDOM"
 }
 
-# Kill and clean every jail still under the test's base dir, then the dir.
+# cg_dirs NAME: the directories NAME (relative, e.g. $VJ_TEST_CG/ID) in
+# every cgroup hierarchy mounted here
+cg_dirs() {
+	local m
+	awk '$3 == "cgroup" || $3 == "cgroup2" { print $2 }' /proc/self/mounts | sort -u |
+		while read -r m; do [ -d "$m/$1" ] && echo "$m/$1"; done
+}
+
+# Kill and clean every jail still under the test's base dir, then the dir,
+# the test's BPF pins, its parent cgroups and its run dir.
 _vj_cleanup() {
 	local d id vmm
 	for d in "$VJ_TEST_BASE"/*/*/; do
@@ -27,9 +50,20 @@ _vj_cleanup() {
 		"$VMJAIL" --cleanup --id "$id" --exec-file "/$vmm" --chroot-base-dir "$VJ_TEST_BASE" >/dev/null 2>&1
 	done
 	rm -rf "$VJ_TEST_BASE"
+	"$VMJAIL" --bpf-unload >/dev/null 2>&1
+	rm -rf "$VMJAIL_BPF_PIN_DIR"
+	cg_dirs "$VJ_TEST_CG" | while read -r d; do
+		find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
+	done
+	rm -rf "$VMJAIL_RUN_DIR"
 	[ -n "${VJ_TEST_TMP:-}" ] && rm -rf "$VJ_TEST_TMP"
 }
 trap _vj_cleanup EXIT
+# A test stopped by a signal (prove interrupted, a timeout) cleans up too:
+# bash runs the EXIT trap only when it exits, not when a signal kills it.
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 VJ_TEST_TMP=$(mktemp -d /tmp/vmjail-tmp.XXXXXX)
 
@@ -38,7 +72,7 @@ jail() {
 	local id=$1
 	shift
 	"$VMJAIL" --id "$id" --exec-file "$PROBE" --uid "$VJ_TEST_UID" --gid "$VJ_TEST_GID" \
-		--chroot-base-dir "$VJ_TEST_BASE" "$@"
+		--chroot-base-dir "$VJ_TEST_BASE" --parent-cgroup "$VJ_TEST_CG" "$@"
 }
 
 # jail_bg ID [vmjail flags...] -- [probe args...]: the same in the background;
@@ -47,7 +81,7 @@ jail_bg() {
 	local id=$1
 	shift
 	(exec "$VMJAIL" --id "$id" --exec-file "$PROBE" --uid "$VJ_TEST_UID" --gid "$VJ_TEST_GID" \
-		--chroot-base-dir "$VJ_TEST_BASE" "$@") &
+		--chroot-base-dir "$VJ_TEST_BASE" --parent-cgroup "$VJ_TEST_CG" "$@") &
 }
 
 # running ID: wait until jail ID's state says running
@@ -68,13 +102,15 @@ gone() {
 # fact NAME <<< "$output": the value of key NAME in jailprobe output
 fact() { sed -n "s/^$1=//p" | head -n1; }
 
-# Everything that could be left behind by a jail: files under the base dir,
-# tenant cgroups in every hierarchy, mounts mentioning the base dir.
+# Everything that could be left behind by a jail of this test: files under
+# the base dir, tenant cgroups (below the test's parent, or anywhere by id),
+# mounts mentioning the base dir.  Never other jails' state: they come and
+# go while the test runs.
 snapshot() {
 	{
 		find "$VJ_TEST_BASE" -mindepth 1 2>/dev/null | sort
 		find /sys/fs/cgroup -maxdepth 3 -type d -name "t$$-*" 2>/dev/null | sort
-		find /sys/fs/cgroup -maxdepth 2 -type d -name 'jailprobe' 2>/dev/null | sort
+		cg_dirs "$VJ_TEST_CG" | while read -r d; do find "$d" -mindepth 1 -type d; done | sort
 		grep -F "$VJ_TEST_BASE" /proc/self/mountinfo
 	} 2>/dev/null
 }
