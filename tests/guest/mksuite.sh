@@ -59,14 +59,25 @@ root=$stage/root
 mkdir -p "$root/vj/src/tests" "$root/vj/build/tests" "$root/vj/suite" "$root/bin" "$root/root"
 elfs=()
 
+# is_elf FILE: starts with the ELF magic (read by bash itself: a suite has
+# a few hundred files and forks are what a loaded machine is short of)
+is_elf() {
+	local m=
+	LC_ALL=C read -r -N 4 m <"$1" 2>/dev/null
+	[ "$m" = $'\177ELF' ]
+}
 # put HOSTPATH GUESTPATH: copy (dereferenced), remember ELF files for ldd
 put() {
-	mkdir -p "$root$(dirname "$2")"
+	local d=${2%/*} f
+	[ -d "$root$d" ] || mkdir -p "$root$d"
 	cp -rL -- "$1" "$root$2"
-	local f
-	while IFS= read -r f; do
-		[ "$(head -c 4 -- "$f" | od -An -c | tr -d ' ')" = '177ELF' ] && elfs+=("$f")
-	done < <(find "$root$2" -type f)
+	if [ -d "$root$2" ]; then
+		for f in "$root$2"/*; do
+			[ -f "$f" ] && is_elf "$f" && elfs+=("$f")
+		done
+	elif is_elf "$root$2"; then
+		elfs+=("$root$2")
+	fi
 	return 0
 }
 
@@ -113,18 +124,16 @@ done
 # Shared libraries (and the dynamic loader) at the paths ldd resolves them
 # to on this host.  The guest has no ld.so.cache; ld.so's built-in paths
 # (/lib/x86_64-linux-gnu ...) cover them.
+# One ldd run for all files (static ones just say so).
 declare -A libs=()
-for e in ${elfs[@]+"${elfs[@]}"}; do
-	while IFS= read -r l; do
-		[ -n "$l" ] && libs[$l]=1
-	done < <(ldd "$e" 2>/dev/null | sed -n -e 's/.*=> \(\/[^ ]*\) .*/\1/p' -e 's/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p')
-done
+while IFS= read -r l; do
+	[ -n "$l" ] && libs[$l]=1
+done < <(ldd ${elfs[@]+"${elfs[@]}"} 2>/dev/null |
+	sed -n -e 's/.*=> \(\/[^ ]*\) .*/\1/p' -e 's/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p')
 for l in "${!libs[@]}"; do
 	mkdir -p "$root$(dirname "$l")"
 	cp -L -- "$l" "$root$l"
 done
-printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd" 2>/dev/null ||
-	{ mkdir -p "$root/etc" && printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"; }
 
 (cd "$root" && find . -mindepth 1 -printf '%P\n' | LC_ALL=C sort |
 	cpio --quiet -o -H newc -R 0:0 --reproducible) | gzip -n -1 >"$stage/suite.cpio.gz"

@@ -12,14 +12,14 @@
 # initramfs by tests/guest/mksuite.sh: sources under /vj/src, build outputs
 # under /vj/build, the list (guest paths, one a line) in /vj/suite/list.
 # A file's stderr follows its TAP as "# " lines (one console, two streams
-# would split lines).  vj.suite.timeout=S bounds each file (default 300).
+# would split lines).  vj.suite.timeout=S bounds each file (default 600).
 list=/vj/suite/list
 echo "VMJAIL-SUITE-BEGIN"
 if [ ! -s "$list" ]; then
 	echo "VMJAIL-GUEST-FAIL vj.mode=suite: no test list $list in the initramfs"
 	exit 1
 fi
-per=300
+per=600
 # shellcheck disable=SC2013 # the command line is one line of words
 for arg in $(cat /proc/cmdline); do
 	case $arg in
@@ -33,6 +33,11 @@ HOME=/root
 TMPDIR=/tmp
 export VJ_SRC VJ_BUILD HOME TMPDIR
 . "$VJ_SRC/tests/lib/features.sh"
+# A cgroup2-only host as systemd leaves it: the root delegates the usual
+# controllers to its children (/init mounted cgroup2 and nothing else; the
+# kernel runs with cgroup_no_v1=all).
+echo "+cpu +cpuset +io +memory +pids" >/sys/fs/cgroup/cgroup.subtree_control ||
+	echo "VMJAIL-GUEST-WARN cannot enable the cgroup2 controllers at the root"
 echo "VMJAIL-SUITE-INFO $(vj_kernel_facts)"
 
 while read -r t; do

@@ -19,9 +19,12 @@
 #                            it); mksuite.sh builds the overlay.  The guest's
 #                            TAP is merged into one stream on stdout, printed
 #                            as it comes; exit status 0 when all passed
+#   --suite-list FILE        suite: the tests listed in FILE, one a line (# comments)
 #   --suite-opt ARG          an argument for mksuite.sh (--tool CMD, --add H:G)
 #   --overlay CPIO           append this cpio archive to the initramfs (repeat)
 #   --label NAME             suite: how its lines name the part (default guest)
+#   --boot-timeout SECONDS   suite: stop QEMU if the suite has not begun by
+#                            then (default 300; 0: never)
 #   --lsm LIST               guest lsm= (test and suite mode default:
 #                            lockdown,capability,landlock,yama,apparmor,bpf)
 #   --qmp PATH               QMP on a unix socket at PATH
@@ -56,7 +59,7 @@ die() {
 
 memory_set=0 mode=demo accel=auto machine=auto memory=256 timeout=120 sandbox=1 verbose=0
 kernel='' initrd='' append='' ticks='' cmd='' tap='' lsm='' qmp='' incoming=''
-workdir='' cpu='' print='' label=guest
+workdir='' cpu='' print='' label=guest boot_timeout=300
 extra=() suite=() suite_opts=() overlays=()
 need() { [ "$2" -ge 2 ] || die "$1 needs a value"; }
 while [ $# -gt 0 ]; do
@@ -72,9 +75,20 @@ while [ $# -gt 0 ]; do
 	--tap) need "$1" $#; tap=$2; mode='test'; shift 2 ;;
 	--lsm) need "$1" $#; lsm=$2; shift 2 ;;
 	--suite) need "$1" $#; suite+=("$2"); mode=suite; shift 2 ;;
+	--suite-list)
+		need "$1" $#
+		[ -f "$2" ] || die "--suite-list: no such file: $2"
+		while read -r line; do
+			case $line in '' | '#'*) continue ;; esac
+			suite+=("$line")
+		done <"$2"
+		mode=suite
+		shift 2
+		;;
 	--suite-opt) need "$1" $#; suite_opts+=("$2"); shift 2 ;;
 	--overlay) need "$1" $#; overlays+=("$2"); shift 2 ;;
 	--label) need "$1" $#; label=$2; shift 2 ;;
+	--boot-timeout) need "$1" $#; boot_timeout=$2; shift 2 ;;
 	--qmp) need "$1" $#; qmp=$2; shift 2 ;;
 	--incoming) need "$1" $#; incoming=$2; shift 2 ;;
 	--workdir) need "$1" $#; workdir=$2; shift 2 ;;
@@ -97,6 +111,7 @@ case $machine in auto | microvm | pc) ;; *) die "--machine is auto, microvm or p
 case $ticks in '' | [0-9] | [1-9]*[0-9]) ;; *) die "--ticks wants a number" ;; esac
 case $memory in [1-9]*) ;; *) die "--memory wants megabytes" ;; esac
 case $timeout in [0-9]*) ;; *) die "--timeout wants seconds" ;; esac
+case $boot_timeout in [0-9]*) ;; *) die "--boot-timeout wants seconds" ;; esac
 if [ "$mode" = test ] && [ -z "$cmd" ] && [ -z "$tap" ]; then
 	die "--mode test needs --cmd GUESTPATH or --tap HOSTPROG"
 fi
@@ -412,8 +427,27 @@ if [ "$mode" = suite ]; then
 		timeout -k 5 "$timeout" "${argv[@]}" </dev/null >"$log" &
 	fi
 	child=$!
+	# A guest that never starts the suite (hung early in boot) is stopped
+	# long before --timeout, which has to allow for a slow suite.
+	watchdog=
+	if [ "$boot_timeout" != 0 ]; then
+		(
+			trap 'kill "$nap" 2>/dev/null; exit 0' TERM
+			sleep "$boot_timeout" &
+			nap=$!
+			wait "$nap"
+			if ! grep -q '^VMJAIL-SUITE-BEGIN' "$log"; then
+				echo "$prog: the suite did not begin within ${boot_timeout}s: stopping QEMU" >&2
+				kill -TERM "$child" 2>/dev/null
+			fi
+		) &
+		watchdog=$!
+	fi
+	# mawk (Debian's awk) reads a pipe in blocks unless told otherwise.
+	awk_opts=()
+	if awk -W version 2>&1 | grep -q '^mawk'; then awk_opts=(-W interactive); fi
 	tail -n +1 -s 0.2 -f --pid="$child" -- "$log" |
-		awk -v label="$label" -f "$here/suite-tap.awk" &
+		awk ${awk_opts[@]+"${awk_opts[@]}"} -v label="$label" -f "$here/suite-tap.awk" &
 	filter=$!
 	qrc=0
 	while :; do
@@ -422,6 +456,7 @@ if [ "$mode" = suite ]; then
 		kill -0 "$child" 2>/dev/null || break
 	done
 	child=
+	[ -z "$watchdog" ] || kill "$watchdog" 2>/dev/null || true
 	rc=0
 	wait "$filter" || rc=$?
 	[ "$qrc" != 124 ] || say "timeout after ${timeout}s"

@@ -9,6 +9,7 @@
 #   vj_lsm_active NAME      0 when LSM NAME is in /sys/kernel/security/lsm
 #   vj_landlock_abi         the kernel's Landlock ABI (0: none), asked by jailprobe
 #   vj_kernel_facts         one line: kernel release, cgroup layout, LSMs
+#   landlock_needs ABI WHAT [N]  0 if the Landlock ABI is >= ABI, else N skips
 # shellcheck shell=sh
 
 vj_fstype() {
@@ -63,4 +64,18 @@ vj_kernel_facts() {
 	cgroup2-only) layout="cgroup2-only (unified at /sys/fs/cgroup)" ;;
 	esac
 	echo "kernel $(uname -r), cgroup layout $layout, Landlock ABI $(vj_landlock_abi), LSMs $(cat /sys/kernel/security/lsm 2>/dev/null)"
+}
+
+# landlock_needs ABI WHAT [COUNT]: 0 when the kernel's Landlock ABI is at
+# least ABI; otherwise prints COUNT (default 1) skips naming WHAT and
+# returns 1.  For bash tests (tap.sh's skip); VJ_LANDLOCK_ABI is cached.
+landlock_needs() {
+	: "${VJ_LANDLOCK_ABI:=$(vj_landlock_abi)}"
+	[ "${VJ_LANDLOCK_ABI:-0}" -ge "$1" ] && return 0
+	_ll_i=0
+	while [ "$_ll_i" -lt "${3:-1}" ]; do
+		skip "kernel $(uname -r): Landlock ABI ${VJ_LANDLOCK_ABI:-0} has no $2 (ABI $1)"
+		_ll_i=$((_ll_i + 1))
+	done
+	return 1
 }
