@@ -11,6 +11,7 @@
 # VJ_BUILD=/vj/build:
 #   /vj/src: tests/lib/*.sh, policies/ (the policy files), the listed tests
 #   /vj/build: vmjail, vmjail-policy, vmjaild, tests/helpers/*, listed C tests
+#   /etc/apparmor*, /usr/share/apparmor-features: with apparmor_parser
 #   /bin: bash and the GNU/Debian programs the tests call (they replace
 #     busybox's applets of the same name), each with the shared libraries
 #     ldd names, at their host paths (so vmjail's own library lookup in the
@@ -112,9 +113,17 @@ done
 for c in $OPTIONAL_TOOLS; do
 	if p=$(type -P "$c"); then put "$(realpath -- "$p")" "/bin/$c"; fi
 done
+# apparmor_parser's configuration, and what profiles include (abi,
+# abstractions, tunables) and the feature set it compiles for.
+if type -P apparmor_parser >/dev/null; then
+	for d in /etc/apparmor /etc/apparmor.d/abi /etc/apparmor.d/abstractions \
+		/etc/apparmor.d/tunables /usr/share/apparmor-features; do
+		[ -e "$d" ] && put "$d" "$d"
+	done
+fi
 for a in ${adds[@]+"${adds[@]}"}; do
 	src=${a%%:*} dst=${a#*:}
-	[ "$src" != "$a" ] && [ -n "$dst" ] || die "--add wants HOSTPATH:GUESTPATH, got '$a'"
+	if [ "$src" = "$a" ] || [ -z "$dst" ]; then die "--add wants HOSTPATH:GUESTPATH, got '$a'"; fi
 	case $dst in /*) ;; *) die "guest path must be absolute: $dst" ;; esac
 	case /$dst/ in */../*) die "guest path must not contain '..': $dst" ;; esac
 	[ -e "$src" ] || die "--add: no such file: $src"

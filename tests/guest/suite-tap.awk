@@ -5,7 +5,8 @@
 #   - a file's "1..0 # SKIP why" becomes one skipped test naming the file
 #   - after each file, one test: it exited 0 and ran as many tests as planned
 #   - diagnostics pass through; other guest output becomes "# " lines
-#   - VMJAIL-SUITE-INFO becomes a "# guest: ..." line
+#   - VMJAIL-SUITE-INFO becomes a "# guest: ..." line, and a summary line
+#     (files, tests, skips, failures, seconds) ends the part
 #   - no VMJAIL-SUITE-END (the guest did not boot, crashed, timed out), or no
 #     test at all: a failing test says so
 # The plan comes last ("1..N"), as TAP allows.  Exit status 0 when all passed.
@@ -13,6 +14,7 @@
 function emit(okay, desc) {
 	n++
 	if (!okay) fails++
+	if (desc ~ /# SKIP/) skips++
 	print (okay ? "ok " : "not ok ") n " - " desc
 	fflush()
 }
@@ -29,9 +31,9 @@ function endfile(rc, secs,   why) {
 BEGIN { if (label == "") label = "guest"; n = 0; fails = 0; file = ""; began = 0; ended = 0 }
 { sub(/\r$/, "") }
 /^VMJAIL-SUITE-BEGIN$/ { began = 1; next }
-/^VMJAIL-SUITE-INFO / { sub(/^VMJAIL-SUITE-INFO /, ""); note(label ": " $0); next }
+/^VMJAIL-SUITE-INFO / { sub(/^VMJAIL-SUITE-INFO /, ""); info = $0; note(label ": " $0); next }
 /^VMJAIL-SUITE-FILE-END / {
-	rc = $2; sub(/^rc=/, "", rc); secs = $3; sub(/^seconds=/, "", secs)
+	rc = $2; sub(/^rc=/, "", rc); secs = $3; sub(/^seconds=/, "", secs); total += secs
 	if (file != "") endfile(rc, secs)
 	next
 }
@@ -51,8 +53,7 @@ file == "" { if ($0 != "") note(label " console: " $0); next }
 	sub(/^[0-9]+ ?/, "", rest)
 	sub(/^- /, "", rest)
 	count++
-	if (rest ~ /^#/) emit(okay, "[" file "] " rest)
-	else emit(okay, "[" file "] " rest)
+	emit(okay, "[" file "] " rest)
 	next
 }
 /^1\.\.[0-9]+/ {
@@ -60,7 +61,7 @@ file == "" { if ($0 != "") note(label " console: " $0); next }
 	if (plan + 0 == 0) {
 		skipall = 1
 		why = $0; sub(/^1\.\.0 *#? *(SKIP|skip)? */, "", why)
-		n++; print "ok " n " - [" file "] # SKIP " why; fflush()
+		emit(1, "[" file "] # SKIP " why)
 	}
 	next
 }
@@ -71,6 +72,8 @@ END {
 	if (!began) emit(0, label ": the guest booted and started the suite (no VMJAIL-SUITE-BEGIN on the console)")
 	else if (!ended) emit(0, label ": the guest finished the suite (no VMJAIL-SUITE-END: crashed, powered off or timed out" (file != "" ? " during " file : "") ")")
 	if (files == 0) emit(0, label ": the guest ran at least one test file")
+	note(label " part" (info != "" ? " (" info ")" : "") ": " files + 0 " files, " n " tests, " \
+	    skips + 0 " skipped, " fails + 0 " failed, " total + 0 " s in the guest")
 	print "1.." n
 	exit fails > 0
 }
