@@ -231,7 +231,7 @@ int vj_cg_create(const struct vj_cg_plan *p, struct vj_err *e)
 {
 	vj_err_step(e, "cgroup");
 	unsigned made = 0;
-	int rc = enable_v2_controllers(p, e);
+	int rc = 0;
 	for (unsigned i = 0; !rc && i < p->ndirs; i++) {
 		/* A concurrent cleanup may remove an empty shared parent between our
 		 * mkdirs: retry the pair a few times rather than fail the launch. */
@@ -265,6 +265,12 @@ int vj_cg_create(const struct vj_cg_plan *p, struct vj_err *e)
 				rc = vj_failx(e, r, "cpuset setup of %s", path);
 		}
 	}
+	/* After the mkdirs: the parent's cgroup.subtree_control exists only
+	 * once the parent does (on a cgroup2-only host the default parent is
+	 * new), and before the writes: a limit file appears in the leaf only
+	 * when its controller is enabled above it. */
+	if (!rc)
+		rc = enable_v2_controllers(p, e);
 	for (unsigned w = 0; !rc && w < p->nwrites; w++) {
 		char dir[PATH_MAX + 300];
 		vj_cg_dir_path(p, p->writes[w].dir, dir, sizeof(dir));

@@ -30,10 +30,12 @@ sup=$!
 ok "running" running "$id"
 echo x >"$VJ_TEST_BASE/jailprobe/$id/root/secret"
 wait "$sup"
-is "$(count "$id" '.decision.enforcer=="landlock"')" 1 "exactly one Landlock record"
-r=$(one "$id" '.decision.enforcer=="landlock"')
-is "$(jq -r .object.path <<<"$r")" /secret "  object path /secret"
-is "$(jq -r .decision.hook <<<"$r")" fs.read_file "  blocker fs.read_file"
+if landlock_needs 7 "audit records" 3; then
+	is "$(count "$id" '.decision.enforcer=="landlock"')" 1 "exactly one Landlock record"
+	r=$(one "$id" '.decision.enforcer=="landlock"')
+	is "$(jq -r .object.path <<<"$r")" /secret "  object path /secret"
+	is "$(jq -r .decision.hook <<<"$r")" fs.read_file "  blocker fs.read_file"
+fi
 
 # --- a cgroup/dev denial ----------------------------------------------------
 id=$(new_id)
@@ -62,7 +64,13 @@ pidpol=$(write_policy pids 's/^cgroup pids .*/cgroup pids 16/')
 id=$(new_id)
 out=$(jail "$id" --policy "$pidpol" --audit-log "$LOG" -- forkbomb 2>/dev/null)
 like "$out" "refused=[1-9].*errno=EAGAIN" "a fork bomb under pids 16: forks refused with EAGAIN"
-is "$(count "$id" '.type=="pids-limit"')" 1 "exactly one pids-limit record"
+# The supervisor reports the counter's growth once per check, so a slower
+# machine (the TCG guest) may see the bomb over several records: their
+# counts add up to the forks refused.
+refused=$(sed -n 's/.*refused=\([0-9]*\).*/\1/p' <<<"$out")
+ok "at least one pids-limit record" test "$(count "$id" '.type=="pids-limit"')" -ge 1
+is "$(one "$id" '.type=="pids-limit"' | jq -r .lifecycle.message | sed -n 's/^pids limit reached, forks refused: //p' |
+	awk '{ s += $1 } END { print s + 0 }')" "${refused:-none}" "the pids-limit records count exactly the $refused refused forks"
 
 # --- normal exit and SIGKILL --------------------------------------------------
 id=$(new_id)

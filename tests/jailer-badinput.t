@@ -46,7 +46,8 @@ refused 64 "soft limit above hard" "rlimit soft above hard" -- --id x12 "${E[@]}
 refused 64 "unknown argument" "unknown flag" -- --id x13 "${E[@]}" "${U[@]}" "${B[@]}" --no-such-flag
 refused 64 "unknown argument" "abbreviated flag" -- --id x14 --exec "$PROBE" "${U[@]}" "${B[@]}"
 refused 64 "needs a value" "flag without its value" -- --id x15 "${E[@]}" "${U[@]}" "${B[@]}" --uid
-refused 125 "not a network namespace" "--netns of a regular file" -- --id x16 "${E[@]}" "${U[@]}" "${B[@]}" --netns /etc/hostname
+echo "not a namespace" >"$VJ_TEST_TMP/regular"
+refused 125 "not a network namespace" "--netns of a regular file" -- --id x16 "${E[@]}" "${U[@]}" "${B[@]}" --netns "$VJ_TEST_TMP/regular"
 refused 125 "not an open file descriptor" "--keep-fd of a closed fd" -- --id x17 "${E[@]}" "${U[@]}" "${B[@]}" --keep-fd 99
 refused 125 "No such file" "missing policy file" -- --id x18 "${E[@]}" "${U[@]}" "${B[@]}" --policy /nonexistent.policy
 echo "garbage line" >"$VJ_TEST_TMP/bad.policy"
