@@ -135,11 +135,53 @@ ok "lint --json is valid JSON" is_json "$out"
 is "$(jq '.score == 10' <<<"$out")" true "lint of a weak policy: score capped at 10"
 ids=" $(jq -r '.findings[].id' <<<"$out" | tr '\n' ' ')"
 for id in userns dangerous-syscalls mount-proc sensitive-bind writable-bind seccomp-default-allow \
-	  ioctl-unfiltered prot-exec-anon layer-optional no-pids-limit; do
+	  ioctl-unfiltered prot-exec-anon layer-optional no-pids-limit seccomp-userns socket-families \
+	  io-uring; do
 	like "$ids" " $id " "lint of a weak policy: finding $id"
 done
 like "$(jq -r '.findings[] | select(.id=="dangerous-syscalls") | .message' <<<"$out")" \
-	"ptrace .*bpf .*unshare\(CLONE_NEWUSER\) .*ioctl\(TIOCSTI\)" "lint lists the dangerous syscalls"
+	"ptrace .*bpf .*ioctl\(TIOCSTI\)" "lint lists the dangerous syscalls"
+like "$(jq -r '.findings[] | select(.id=="seccomp-userns") | .message' <<<"$out")" \
+	"clone\(CLONE_NEWUSER\) unshare\(CLONE_NEWUSER\) clone3 .*setns" "lint names every way to a user namespace"
+like "$(jq -r '.findings[] | select(.id=="socket-families") | .message' <<<"$out")" \
+	"AF_NETLINK AF_PACKET AF_VSOCK" "lint names the socket families"
+for id in seccomp-userns socket-families io-uring; do
+	is "$(jq -r ".findings[] | select(.id==\"$id\") | .severity" <<<"$out")" high "lint: $id is high"
+done
+# cannot-start: a steady-state-only allowlist (no arch_prctl) kills every
+# VMM in its libc start-up; the finding names the call.
+cat >"$T/nostart.policy" <<'EOF'
+version 1
+layer seccomp required
+seccomp default kill-process
+seccomp allow execve brk read write close exit exit_group mmap munmap futex
+EOF
+out=$("$TOOL" lint --json "$T/nostart.policy")
+like "$(jq -r '.findings[] | select(.id=="cannot-start") | .severity + " " + .message' <<<"$out")" \
+	"^high .*arch_prctl is refused \(libc start-up" "lint: cannot-start names arch_prctl"
+# explain names values by what the argument is: futex operations (not
+# FUTEX_OP_*), protocols as numbers not flag sets, enum + flags.
+cat >"$T/names.policy" <<'EOF'
+version 1
+layer seccomp required
+seccomp default kill-process
+seccomp allow execve
+seccomp allow futex if arg1 in {FUTEX_WAKE, FUTEX_WAIT, FUTEX_WAIT_BITSET|FUTEX_CLOCK_REALTIME, FUTEX_WAKE_PRIVATE}
+seccomp allow socket if arg0 == AF_INET and arg1 == SOCK_SEQPACKET|SOCK_CLOEXEC and arg2 == 9
+seccomp allow mmap if arg3 == MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK
+EOF
+out=$("$TOOL" explain "$T/names.policy")
+like "$out" "arg1 == FUTEX_WAKE
+" "explain: FUTEX_WAKE by name"
+unlike "$out" "FUTEX_OP_" "explain: no FUTEX_OP_ names for operations"
+like "$out" "arg1 == FUTEX_WAIT
+" "explain: FUTEX_WAIT (0) by name"
+like "$out" "arg1 == FUTEX_WAIT_BITSET\|FUTEX_CLOCK_REALTIME" "explain: futex operation plus flag"
+like "$out" "arg1 == FUTEX_WAKE_PRIVATE" "explain: FUTEX_WAKE_PRIVATE"
+like "$out" "and arg2 == 9
+" "explain: protocol 9 is a number, not IPPROTO_ICMP|IPPROTO_EGP"
+like "$out" "arg1 == SOCK_SEQPACKET\|SOCK_CLOEXEC" "explain: socket type plus flag"
+like "$out" "arg3 == MAP_PRIVATE\|MAP_ANONYMOUS\|MAP_STACK" "explain: mmap type plus flags"
 "$TOOL" lint --fail-on none "$T/bad.policy" >/dev/null; is "$?" 0 "lint --fail-on none: exit 0"
 "$TOOL" lint --fail-on low "$P/qemu.policy" >/dev/null; is "$?" 1 "lint --fail-on low: exit 1 on a low finding"
 
