@@ -37,6 +37,17 @@ is "$rc" 1 "check --json on an invalid policy: exit 1"
 like "$out" '"valid":false' "check --json: invalid"
 ok "check --json output is valid JSON" is_json "$out"
 
+# user-notify: refused at check time (no listener would answer; the kernel
+# would say ENOSYS while simulate said user-notify)
+printf 'version 1\nlayer seccomp required\nseccomp default kill-process\nseccomp allow execve\nseccomp user-notify uname\n' >"$T/un.policy"
+out=$("$TOOL" check "$T/un.policy" 2>&1); rc=$?
+is "$rc" 1 "check refuses a user-notify rule"
+like "$out" "un.policy:5:21: error: user-notify for uname: no listener answers it" "  located, and says why"
+printf 'version 1\nlayer seccomp required\nseccomp default user-notify\n' >"$T/un2.policy"
+out=$("$TOOL" check "$T/un2.policy" 2>&1); rc=$?
+is "$rc" 1 "check refuses a user-notify default"
+like "$out" "seccomp default user-notify: no listener" "  and says why"
+
 # ---------------------------------------------------------------- simulate
 # sim POLICY EXPECTED SYSCALL ARGS...: both verdicts must equal EXPECTED
 sim() {

@@ -95,9 +95,11 @@ static bool parse_action(const char *s, const struct json *errno_ret, struct vj_
 		a->kind = VJ_ACT_TRAP;
 	else if (strcmp(s, "SCMP_ACT_LOG") == 0)
 		a->kind = VJ_ACT_LOG;
-	else if (strcmp(s, "SCMP_ACT_NOTIFY") == 0)
-		a->kind = VJ_ACT_USER_NOTIF;
-	else if (strcmp(s, "SCMP_ACT_TRACE") == 0) {
+	else if (strcmp(s, "SCMP_ACT_NOTIFY") == 0) {
+		/* No listener answers under vmjail either (see validate.c). */
+		a->kind = VJ_ACT_ERRNO, a->errnum = 38;
+		*note = "SCMP_ACT_NOTIFY has no listener under vmjail: imported as errno ENOSYS";
+	} else if (strcmp(s, "SCMP_ACT_TRACE") == 0) {
 		/* Without a tracer the kernel answers ENOSYS. */
 		a->kind = VJ_ACT_ERRNO, a->errnum = 38;
 		*note = "SCMP_ACT_TRACE has no tracer under vmjail: imported as errno ENOSYS";

@@ -354,8 +354,8 @@ static void test_every_statement(void)
 	r = rule(p, "clone3", 0);
 	tap_ok(r && r->action.kind == VJ_ACT_ERRNO && r->action.errnum == 38, "errno by number");
 	r = rule(p, "execveat", 0);
-	tap_ok(r && r->action.kind == VJ_ACT_USER_NOTIF, "user-notify");
-	tap_ok(r && r->loc.line == 49 && r->loc.col == 21, "rule location is line:col of its name");
+	tap_ok(r && r->action.kind == VJ_ACT_TRAP, "trap");
+	tap_ok(r && r->loc.line == 49 && r->loc.col == 14, "rule location is line:col of its name");
 	vj_policy_free(p);
 	vj_diag_free(&d);
 }
