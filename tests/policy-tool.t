@@ -277,10 +277,11 @@ like "$out" "# skipped: 'read\\\\x0aversion 1' is not an x86_64 syscall" "the ho
 # ---------------------------------------------------------------- learn
 out=$("$TOOL" learn "$D/audit.log" 2>"$T/err"); rc=$?
 is "$rc" 0 "learn: exit 0"
-is "$(grep -v '^#' <<<"$out")" "seccomp allow ioctl if arg1 in {TCGETS, KVM_RUN}
+is "$(grep -v '^#' <<<"$out")" "seccomp allow execve
+seccomp allow ioctl if arg1 in {TCGETS, KVM_RUN}
 seccomp allow openat
 seccomp allow read
-seccomp allow write" "learn: sorted, deduplicated, ioctl requests by name, number over name, i386 and non-seccomp ignored"
+seccomp allow write" "learn: sorted, deduplicated, ioctl requests by name, number over name, i386 and non-seccomp ignored, execve always"
 like "$(cat "$T/err")" 'does not match its number.*write\\x1b\[2J' "learn: a lying name is reported, escaped"
 out=$("$TOOL" learn --all "$D/audit.log" 2>/dev/null)
 like "$out" $'\nseccomp allow ptrace' "learn --all includes killed calls"
@@ -288,7 +289,7 @@ like "$out" "ignored 2 records of other architectures or x32" "learn --all: i386
 { cat "$D/audit.log"; echo 'garbage'; } >"$T/bad.log"
 "$TOOL" learn "$T/bad.log" >/dev/null 2>&1; is "$?" 1 "learn: a malformed line gives exit 1"
 # learn's output is policy text: it checks once a header is added
-{ printf 'version 1\nlayer seccomp required\nseccomp allow execve\n'; "$TOOL" learn "$D/audit.log" 2>/dev/null; } >"$T/learned.policy"
+{ printf 'version 1\nlayer seccomp required\n'; "$TOOL" learn "$D/audit.log" 2>/dev/null; } >"$T/learned.policy"
 "$TOOL" check "$T/learned.policy" >/dev/null 2>&1; is "$?" 0 "learned lines form a valid policy"
 sim "$T/learned.policy" allow ioctl 3 KVM_RUN
 sim "$T/learned.policy" kill-process ioctl 3 TIOCSTI
