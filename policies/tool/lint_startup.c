@@ -86,6 +86,7 @@ static const struct call seq[] = {
      "pthread_create (musl, and glibc after clone3's ENOSYS)"},
     {"futex", {0x7fff0000, FUTEX_WAKE_PRIVATE, 1, 0}, RUN, "locks"},
     {"futex", {0x7fff0000, FUTEX_WAIT_PRIVATE, 1, 0}, RUN, "locks"},
+    {"futex", {0x7fff0000, FUTEX_WAIT, 1, 0}, RUN, "joining a thread by its cleared tid"},
     {"futex",
      {0x7fff0000, FUTEX_WAIT_BITSET | FUTEX_CLOCK_REALTIME, 1, 0},
      RUN,

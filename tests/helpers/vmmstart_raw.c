@@ -268,16 +268,20 @@ void cstart(long *sp)
 			fail("read", rc);
 		got += v;
 	}
-	/* Join: the kernel clears ctid and wakes it when the thread exits. */
+	/* Join: the kernel clears ctid and wakes it when the thread exits.  Its
+	 * wake is a shared futex, so the wait must be one too (a private
+	 * waiter has another key and is never woken). */
 	for (int i = 0; i < 2; i++) {
-		int t;
+		int t, tries = 0;
 		while ((t = __atomic_load_n(&ctid[i], __ATOMIC_ACQUIRE)) != 0) {
 			struct {
 				long s, ns;
-			} to = {5, 0};
-			rc = sys(__NR_futex, &ctid[i], FUTEX_WAIT | FUTEX_PRIVATE_FLAG, t, &to);
-			if (rc && rc != -EAGAIN && rc != -EINTR)
+			} to = {1, 0};
+			rc = sys(__NR_futex, &ctid[i], FUTEX_WAIT, t, &to);
+			if (rc && rc != -EAGAIN && rc != -EINTR && rc != -ETIMEDOUT)
 				fail("futex", rc);
+			if (++tries > 10)
+				fail("join", -ETIMEDOUT);
 		}
 	}
 	out("vmmstart ok threads=2 events=");
