@@ -12,6 +12,7 @@
 
 #include "jailer/guest_ram.h"
 #include "jailer/paths.h"
+#include "jailer/policy_pick.h"
 #include "jailer/state.h"
 #include "jailer/suspend.h"
 
@@ -25,7 +26,18 @@ int vj_policy_for_cli(const struct vj_cli *cli, struct vj_policy **out, char *so
 	vj_err_step(e, "policy");
 	struct vj_diag diag = {0};
 	int rc;
-	if (cli->policy) {
+	const char *pick = cli->policy
+	                       ? NULL
+	                       : vj_policy_pick(cli->exec_file ? cli->exec_file : "", cli->vmm_argv,
+	                                        (size_t)(cli->vmm_argc > 0 ? cli->vmm_argc : 0));
+	if (pick) {
+		/* A recognised VMM gets its own policy; missing it is an error, not
+		 * a silent fall back to the looser default. */
+		rc = vj_policy_locate(pick, source, srclen, e);
+		if (rc)
+			return rc;
+		rc = vj_policy_load_file(source, out, &diag);
+	} else if (cli->policy && strcmp(cli->policy, "@default") != 0) {
 		vj_fmt(source, srclen, "%s", cli->policy);
 		rc = vj_policy_load_file(cli->policy, out, &diag);
 	} else {

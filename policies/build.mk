@@ -15,6 +15,15 @@ $(POLICY_CONSTS): policies/lang/gen-consts.sh
 GEN_HEADERS += $(POLICY_CONSTS)
 $(OBJ)/policies/lang/consts.o: $(POLICY_CONSTS)
 
+# x86_64 syscall names newer than libseccomp's table: the kernel headers'
+# __NR_* plus policies/lang/syscalls-newer.txt.
+POLICY_SYSCALLS := $(BUILD)/gen/vj_syscalls.h
+$(POLICY_SYSCALLS): policies/lang/gen-syscalls.sh policies/lang/syscalls-newer.txt
+	@mkdir -p $(dir $@)
+	policies/lang/gen-syscalls.sh "$(CC)" policies/lang/syscalls-newer.txt $@.tmp && mv $@.tmp $@
+GEN_HEADERS += $(POLICY_SYSCALLS)
+$(OBJ)/policies/lang/syscalls.o: $(POLICY_SYSCALLS)
+
 # The embedded default policy (.incbin; paths are relative to the top dir).
 $(OBJ)/policies/lang/default_policy.o: policies/lang/default_policy.S policies/default.policy
 	@mkdir -p $(dir $@)

@@ -4,6 +4,8 @@ TEST_C_SRCS  := $(wildcard tests/c/test_*.c)
 TEST_C_BINS  := $(TEST_C_SRCS:tests/c/%.c=$(BUILD)/tests/%.t)
 HELPER_SRCS  := $(wildcard tests/helpers/*.c)
 HELPER_BINS  := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/tests/helpers/%)
+# vmmstart.c is built static too (tests/policy-startup.t)
+HELPER_BINS  += $(BUILD)/tests/helpers/vmmstart-static
 
 $(BUILD)/tests/%.t: $(OBJ)/tests/c/%.o $(VMJAIL_LIBS)
 	@mkdir -p $(dir $@)
@@ -28,3 +30,14 @@ check: deps
 check-quick: $(TEST_DEPS)
 	VJ_BUILD=$(abspath $(BUILD)) VJ_SRC=$(CURDIR) PROVE='$(PROVE)' tests/lib/check.sh --timer $(PROVE_FLAGS) \
 		$(sort $(wildcard tests/*.t)) $(sort $(TEST_C_BINS))
+
+# The start-up probes (tests/policy-startup.t): vmmstart.c is also built
+# static, and vmmstart_raw.c has no libc at all (its own _start), like a
+# static musl VMM.
+$(BUILD)/tests/helpers/vmmstart-static: tests/helpers/vmmstart.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -static -o $@ $< -lpthread
+$(BUILD)/tests/helpers/vmmstart_raw: tests/helpers/vmmstart_raw.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin \
+		-fno-stack-protector -fno-pie -no-pie -static -nostdlib -o $@ $<

@@ -222,7 +222,10 @@ static void add_rules(struct cur *c, const struct vj_action *a, size_t name_at, 
 
 			memset(r, 0, sizeof(*r));
 			r->nr = vj_syscall_nr(t->s);
-			memcpy(r->name, t->s, t->len + 1);
+			/* A syscall given by number keeps its name where one is known. */
+			if (!(t->s[0] >= '0' && t->s[0] <= '9') ||
+			    !vj_syscall_name(r->nr, r->name, sizeof(r->name)))
+				memcpy(r->name, t->s, t->len + 1);
 			r->action = *a;
 			r->loc = vj_p_loc_at(c, name_at + n);
 			r->ncond = (unsigned)npc;

@@ -216,6 +216,30 @@ static void check_execve(struct vj_parser *ps)
 		            any ? "" : " (default action)");
 }
 
+/*
+ * user-notify is refused: vmjail installs a policy's filter without asking
+ * for a listener, and nothing would answer one (the supervisor's listener
+ * belongs to exec-once's own filter, and the kernel allows one per process),
+ * so the kernel would answer every such call ENOSYS while simulate said
+ * user-notify.  Saying so here keeps the policy and reality in agreement.
+ */
+static void check_user_notify(struct vj_parser *ps)
+{
+	const struct vj_seccomp *sc = &ps->p->seccomp;
+	static const char why[] = "no listener answers it under vmjail (the kernel would return "
+	                          "ENOSYS); write `errno ENOSYS`, `log` or `trap`";
+
+	if (sc->def.kind == VJ_ACT_USER_NOTIF)
+		vj_diag_add(ps->diag, VJ_SEV_ERROR, &ps->def.loc,
+		            "seccomp default user-notify: %s", why);
+	for (size_t i = 0; i < sc->nrules; i++)
+		if (sc->rules[i].action.kind == VJ_ACT_USER_NOTIF) {
+			vj_diag_add(ps->diag, VJ_SEV_ERROR, &sc->rules[i].loc,
+			            "user-notify for %s: %s", sc->rules[i].name, why);
+			break;
+		}
+}
+
 static void warn_off(struct vj_parser *ps, enum vj_layer l, const struct vj_loc *first,
                      const char *what)
 {
@@ -230,6 +254,7 @@ void vj_validate(struct vj_parser *ps)
 	struct vj_policy *p = ps->p;
 
 	check_seccomp(ps);
+	check_user_notify(ps);
 	if (p->layer[VJ_LAYER_SECCOMP] != VJ_REQ_OFF && !ps->diag->nerrors)
 		check_execve(ps);
 

@@ -7,9 +7,10 @@
  *   - several actions for one syscall: the most restrictive group is kept
  *     (the others fall to the default);
  *   - conditions the language refuses (ordering or != on 32-bit arguments,
- *     one argument twice): an allow rule is dropped, a deny rule becomes
- *     unconditional.  socket/socketpair `arg0 != AF_X` is rewritten exactly
- *     as the list of the other families.
+ *     one argument twice): an allow rule on one 32-bit argument is
+ *     rewritten exactly as `in {...}` of the values it admits when they are
+ *     few (socket families up to AF_MAX, or at most 256 values); otherwise
+ *     an allow rule is dropped and a deny rule becomes unconditional.
  * Entries for other architectures, entries that need a capability (the VMM
  * has none) and names x86_64 does not have are skipped with a comment.
  */
@@ -54,8 +55,10 @@ struct irule {
 	struct vj_action act;
 	struct cond c[VJ_MAX_CONDS];
 	unsigned nc;
-	bool dead;      /* dropped */
-	bool socket_ne; /* socket arg0 != F, printed as the other families */
+	bool dead;       /* dropped */
+	bool enumerated; /* a 32-bit ordering or !=, printed as the values it admits */
+	bool refused;    /* a deny rule left to the default: no allow rule may admit its call */
+	bool no_vsock;   /* enumerated, without AF_VSOCK (vmjail's floor) */
 };
 
 struct imp {
@@ -95,9 +98,11 @@ static bool parse_action(const char *s, const struct json *errno_ret, struct vj_
 		a->kind = VJ_ACT_TRAP;
 	else if (strcmp(s, "SCMP_ACT_LOG") == 0)
 		a->kind = VJ_ACT_LOG;
-	else if (strcmp(s, "SCMP_ACT_NOTIFY") == 0)
-		a->kind = VJ_ACT_USER_NOTIF;
-	else if (strcmp(s, "SCMP_ACT_TRACE") == 0) {
+	else if (strcmp(s, "SCMP_ACT_NOTIFY") == 0) {
+		/* No listener answers under vmjail either (see validate.c). */
+		a->kind = VJ_ACT_ERRNO, a->errnum = 38;
+		*note = "SCMP_ACT_NOTIFY has no listener under vmjail: imported as errno ENOSYS";
+	} else if (strcmp(s, "SCMP_ACT_TRACE") == 0) {
 		/* Without a tracer the kernel answers ENOSYS. */
 		a->kind = VJ_ACT_ERRNO, a->errnum = 38;
 		*note = "SCMP_ACT_TRACE has no tracer under vmjail: imported as errno ENOSYS";
@@ -304,33 +309,201 @@ static void emit_rule(const struct irule *r)
 		printf("seccomp %s %s\n", a, r->name);
 }
 
-/* socket(2) `arg0 != F` (only) can be said exactly: the other families. */
-static bool is_socket_ne(const struct irule *r)
-{
-	return r->nc == 1 && r->c[0].arg == 0 && r->c[0].op == VJ_OP_NE && view_allowish(&r->act) &&
-	       (strcmp(r->name, "socket") == 0 || strcmp(r->name, "socketpair") == 0);
-}
+/*
+ * An ordering or != on a 32-bit argument (Docker's `socket arg0 < AF_ALG`,
+ * `arg0 > AF_VSOCK`, `arg0 != AF_NETLINK`) can be said exactly as the list
+ * of values it admits when that list is short: the values below the bound
+ * the kernel itself enforces (socket families: AF_MAX, the kernel answers
+ * EAFNOSUPPORT from there on), at most ENUM_MAX of them.
+ */
+#define ENUM_MAX 256
 
-static void emit_socket_ne(const struct irule *r)
+static uint64_t enum_bound(const struct irule *r)
 {
 	uint64_t afmax = 46;
-	bool first = true;
+
+	if (r->c[0].arg == 0 &&
+	    (strcmp(r->name, "socket") == 0 || strcmp(r->name, "socketpair") == 0)) {
+		vj_const_lookup("AF_MAX", &afmax);
+		return afmax;
+	}
+	return 1ull << 32;
+}
+
+/* The values [lo, hi) an enumerable rule's condition may take; false when
+ * the rule is not one condition on a 32-bit argument with a short range. */
+static bool enum_range(const struct irule *r, uint64_t *lo, uint64_t *hi)
+{
+	uint64_t bound, v;
+
+	if (r->nc != 1 || !((vj_syscall_arg32_mask(r->name) >> r->c[0].arg) & 1) ||
+	    !view_allowish(&r->act))
+		return false;
+	bound = enum_bound(r);
+	v = r->c[0].value;
+	switch (r->c[0].op) {
+	case VJ_OP_LT:
+		*lo = 0, *hi = v < bound ? v : bound;
+		break;
+	case VJ_OP_LE:
+		*lo = 0, *hi = v < bound ? v + 1 : bound;
+		break;
+	case VJ_OP_GT:
+		*lo = v + 1, *hi = bound;
+		break;
+	case VJ_OP_GE:
+		*lo = v, *hi = bound;
+		break;
+	case VJ_OP_NE:
+		*lo = 0, *hi = bound;
+		break;
+	default:
+		return false;
+	}
+	return *hi <= *lo || *hi - *lo <= ENUM_MAX + (r->c[0].op == VJ_OP_NE);
+}
+
+static bool cond_holds(const struct cond *c, uint64_t v)
+{
+	switch (c->op) {
+	case VJ_OP_LT:
+		return v < c->value;
+	case VJ_OP_LE:
+		return v <= c->value;
+	case VJ_OP_GT:
+		return v > c->value;
+	case VJ_OP_GE:
+		return v >= c->value;
+	case VJ_OP_NE:
+		return v != c->value;
+	case VJ_OP_MASKED_EQ:
+		return (v & c->mask) == c->value;
+	default:
+		return v == c->value;
+	}
+}
+
+/* Does a live allow-ish rule of syscall group [i, j) admit these args? */
+static const struct irule *admits(const struct imp *im, size_t i, size_t j, const uint64_t *args)
+{
+	for (size_t k = i; k < j; k++) {
+		const struct irule *r = &im->r[k];
+		unsigned c;
+		if (r->dead || !view_allowish(&r->act))
+			continue;
+		for (c = 0; c < r->nc; c++)
+			if (!cond_holds(&r->c[c], args[r->c[c].arg]))
+				break;
+		if (c == r->nc && !(r->enumerated && args[r->c[0].arg] >= enum_bound(r)))
+			return r;
+	}
+	return NULL;
+}
+
+/* A deny rule whose conditions are all == says one call: its witness. */
+static bool witness(const struct irule *r, uint64_t *args)
+{
+	memset(args, 0, 6 * sizeof(*args));
+	for (unsigned c = 0; c < r->nc; c++) {
+		if (r->c[c].op != VJ_OP_EQ)
+			return false;
+		args[r->c[c].arg] = r->c[c].value;
+	}
+	return r->nc > 0;
+}
+
+static void emit_enumerated(const struct irule *r)
+{
+	static const char *const af[] = {"AF_", NULL};
+	uint64_t lo, hi;
+	bool first = true, isaf = enum_bound(r) != 1ull << 32;
 	char a[64];
 
-	vj_const_lookup("AF_MAX", &afmax);
-	printf("seccomp %s %s if arg0 in {", vj_action_name(&r->act, a, sizeof(a)), r->name);
-	for (uint64_t f = 1; f < afmax; f++) {
-		static const char *const af[] = {"AF_", NULL};
-		const char *n = vj_const_name(af, f);
-		if (f == r->c[0].value)
+	if (!enum_range(r, &lo, &hi) || hi <= lo)
+		return; /* admits nothing: the default answers */
+	printf("seccomp %s %s if arg%u in {", vj_action_name(&r->act, a, sizeof(a)), r->name,
+	       r->c[0].arg);
+	for (uint64_t v = lo; v < hi; v++) {
+		const char *n = isaf ? vj_const_name(af, v) : NULL;
+		if (!cond_holds(&r->c[0], v) || (r->no_vsock && v == AF_VSOCK))
 			continue;
 		if (n)
 			printf("%s%s", first ? "" : ", ", n);
 		else
-			printf("%s%llu", first ? "" : ", ", (unsigned long long)f);
+			printf("%s%llu", first ? "" : ", ", (unsigned long long)v);
 		first = false;
 	}
 	printf("}\n");
+}
+
+/*
+ * vmjail's floor: whatever the profile says, an imported policy never gives
+ * a VMM a user namespace (clone/unshare with CLONE_NEWUSER or any namespace
+ * flag, clone3 whose flags seccomp cannot read, setns) or an AF_VSOCK socket
+ * (the host's own vsock services).  Container profiles allow some of these
+ * for containers (containers/common allows clone, unshare and clone3
+ * unconditionally); a jailed VMM needs none.  Each change is a comment.
+ */
+static void vmjail_floor(struct imp *im)
+{
+	uint64_t vsock = AF_VSOCK, ns = 0, v;
+	static const char *const nsflags[] = {
+	    "CLONE_NEWUSER", "CLONE_NEWNS",  "CLONE_NEWPID",    "CLONE_NEWNET",
+	    "CLONE_NEWIPC",  "CLONE_NEWUTS", "CLONE_NEWCGROUP", NULL};
+
+	for (size_t i = 0; nsflags[i]; i++)
+		if (vj_const_lookup(nsflags[i], &v))
+			ns |= v;
+	for (size_t i = 0; i < im->n; i++) {
+		struct irule *r = &im->r[i];
+		if (r->dead || !view_allowish(&r->act))
+			continue;
+		if ((strcmp(r->name, "clone") == 0 || strcmp(r->name, "unshare") == 0) &&
+		    r->nc < VJ_MAX_CONDS) {
+			bool has = false;
+			for (unsigned c = 0; c < r->nc; c++)
+				has =
+				    has || (r->c[c].arg == 0 && r->c[c].op == VJ_OP_MASKED_EQ &&
+				            (r->c[c].mask & ns) == ns && (r->c[c].value & ns) == 0);
+			if (has)
+				continue;
+			r->c[r->nc++] = (struct cond){.arg = 0, .op = VJ_OP_MASKED_EQ, .mask = ns};
+			printf(
+			    "# vmjail floor: %s only without namespace flags (the profile allows "
+			    "more)\n",
+			    r->name);
+		} else if (strcmp(r->name, "clone3") == 0 || strcmp(r->name, "setns") == 0) {
+			bool c3 = strcmp(r->name, "clone3") == 0;
+			r->act = (struct vj_action){.kind = VJ_ACT_ERRNO, .errnum = c3 ? 38 : 1};
+			r->nc = 0;
+			r->dead = act_eq(&r->act, &im->def); /* the default says it already */
+			printf("# vmjail floor: %s refused (%s; the profile allows it)\n", r->name,
+			       c3 ? "its flags are out of seccomp's sight; ENOSYS, libc falls back "
+			            "to clone"
+			          : "no joining other namespaces; EPERM");
+		} else if (strcmp(r->name, "socket") == 0 || strcmp(r->name, "socketpair") == 0) {
+			uint64_t w[6] = {vsock, 0, 0, 0, 0, 0};
+			if (r->enumerated) {
+				uint64_t lo, hi;
+				if (!enum_range(r, &lo, &hi) || vsock < lo || vsock >= hi ||
+				    !cond_holds(&r->c[0], vsock))
+					continue; /* admits no AF_VSOCK anyway */
+				r->no_vsock = true;
+			} else if (!r->nc) {
+				r->c[0] = (struct cond){.arg = 0, .op = VJ_OP_NE, .value = vsock};
+				r->nc = 1;
+				r->enumerated = true;
+			} else if (r->nc == 1 && r->c[0].arg == 0 && cond_holds(&r->c[0], w[0])) {
+				r->dead = true;
+			} else {
+				continue;
+			}
+			printf(
+			    "# vmjail floor: %s never for AF_VSOCK (the host's vsock services; the "
+			    "profile allows it)\n",
+			    r->name);
+		}
+	}
 }
 
 static int cmp_rule(const void *x, const void *y)
@@ -357,11 +530,40 @@ static void resolve(struct imp *im)
 		const struct vj_action *keep;
 		while (j < im->n && strcmp(im->r[j].name, im->r[i].name) == 0)
 			j++;
-		/* Sorted by action kind: im->r[i] has the most restrictive. */
+		/* Sorted by action kind: im->r[i] has the most restrictive.  When the
+		 * restrictive rules each name one exact call (containers/common:
+		 * socket errno EINVAL if AF_NETLINK and NETLINK_AUDIT) and the
+		 * allow rules are around them, the profile means "allow all but
+		 * those": keep the allow rules and let the exact calls fall to the
+		 * default (a refusal too), checked below call by call. */
 		keep = &im->r[i].act;
+		bool allow_wins = false;
+		if (!view_allowish(keep)) {
+			bool exact = true, allows = false;
+			uint64_t w[6];
+			for (k = i; k < j; k++) {
+				if (view_allowish(&im->r[k].act))
+					allows = allows || im->r[k].nc;
+				else if (!witness(&im->r[k], w))
+					exact = false;
+			}
+			allow_wins = exact && allows;
+		}
 		for (k = i; k < j; k++) {
-			if (act_eq(&im->r[k].act, keep))
+			if (allow_wins ? view_allowish(&im->r[k].act) : act_eq(&im->r[k].act, keep))
 				continue;
+			if (allow_wins && !view_allowish(&im->r[k].act)) {
+				im->r[k].refused = true;
+				printf(
+				    "# conflict: %s %s if %s: that call falls to the default "
+				    "instead "
+				    "(the language gives one syscall one action; the allow rules "
+				    "around it are kept, as the profile means)\n",
+				    vj_action_name(&im->r[k].act, b, sizeof(b)), im->r[k].name,
+				    rule_text(&im->r[k], conds, sizeof(conds)));
+				im->r[k].dead = true;
+				continue;
+			}
 			im->r[k].dead = true;
 			printf("# conflict: %s has rules with %s and %s; kept %s (the more "
 			       "restrictive), dropped: %s%s%s\n",
@@ -370,14 +572,21 @@ static void resolve(struct imp *im)
 			       im->r[k].nc ? " if " : "",
 			       rule_text(&im->r[k], conds, sizeof(conds)));
 		}
+		if (allow_wins)
+			keep = &im->r[j - 1].act;
 		for (k = i; k < j; k++) {
 			const char *why;
 			if (im->r[k].dead || !(why = inexpressible(&im->r[k])))
 				continue;
-			if (is_socket_ne(&im->r[k])) {
-				printf("# %s if %s: rewritten as the list of the other families\n",
-				       im->r[k].name, rule_text(&im->r[k], conds, sizeof(conds)));
-				im->r[k].socket_ne = true;
+			uint64_t lo, hi;
+			if (enum_range(&im->r[k], &lo, &hi)) {
+				printf(
+				    "# %s if %s: rewritten as the list of the values it admits%s\n",
+				    im->r[k].name, rule_text(&im->r[k], conds, sizeof(conds)),
+				    enum_bound(&im->r[k]) != 1ull << 32
+				        ? " (families from AF_MAX up fail in the kernel)"
+				        : "");
+				im->r[k].enumerated = true;
 			} else if (im->r[k].act.kind == VJ_ACT_ALLOW ||
 			           im->r[k].act.kind == VJ_ACT_LOG) {
 				printf(
@@ -408,6 +617,21 @@ static void resolve(struct imp *im)
 				im->r[m].dead = true;
 			}
 			break;
+		}
+		/* A refused call must stay refused: an allow rule that admits it
+		 * (after the rewrites above) goes too, fail closed. */
+		for (k = i; k < j; k++) {
+			uint64_t w[6];
+			const struct irule *r;
+			if (!im->r[k].refused || !witness(&im->r[k], w))
+				continue;
+			while ((r = admits(im, i, j, w))) {
+				printf(
+				    "# %s %s%s%s: dropped, it admits a call the profile refuses\n",
+				    vj_action_name(&r->act, a, sizeof(a)), r->name,
+				    r->nc ? " if " : "", rule_text(r, conds, sizeof(conds)));
+				((struct irule *)r)->dead = true;
+			}
 		}
 		for (k = i; k < j; k++)
 			for (size_t m = i; m < k; m++)
@@ -535,6 +759,7 @@ int cmd_import_oci(int argc, char **argv)
 	if (im.skipped_caps)
 		printf("# skipped %u entries that need a capability\n", im.skipped_caps);
 	resolve(&im);
+	vmjail_floor(&im);
 	printf("version 1\nname %s\nlayer seccomp required\n", name);
 	printf("seccomp default %s\n", vj_action_name(&im.def, a, sizeof(a)));
 	/* Unconditional rules of one action on one line, then the rest. */
@@ -559,8 +784,8 @@ int cmd_import_oci(int argc, char **argv)
 	for (size_t i = 0; i < im.n; i++) {
 		if (im.r[i].dead)
 			continue;
-		if (im.r[i].socket_ne)
-			emit_socket_ne(&im.r[i]);
+		if (im.r[i].enumerated)
+			emit_enumerated(&im.r[i]);
 		else
 			emit_rule(&im.r[i]);
 	}

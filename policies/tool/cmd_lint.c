@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <signal.h>
 #include <sys/personality.h>
 #include <sys/socket.h>
 #include <linux/sched.h>
@@ -23,6 +24,7 @@
 #include "policies/compile/seccomp.h"
 #include "policies/lang/consts.h"
 #include "policies/lang/syscalls.h"
+#include "policies/tool/lint.h"
 #include "policies/tool/tool.h"
 #include "policies/tool/view.h"
 
@@ -32,7 +34,11 @@ static const char help[] =
     "Report what a reviewer should look at, with a severity and a weight per\n"
     "finding, and an exposure score from 0 (tight) to 10 (exposed): the sum\n"
     "of the weights, capped at 10.  Weights:\n"
-    "  seccomp layer off 3.0; seccomp default allow/log (a denylist) 1.5;\n"
+    "  seccomp layer off 3.0; a VMM cannot start (libc start-up replayed\n"
+    "  through the compiled program) 3.0; user namespaces reachable (clone,\n"
+    "  unshare with CLONE_NEWUSER, clone3, setns) 2.0; socket(2) open to\n"
+    "  families beyond a VMM's (AF_NETLINK, AF_PACKET, AF_VSOCK...) 2.0;\n"
+    "  io_uring 2.0; seccomp default allow/log (a denylist) 1.5;\n"
     "  dangerous syscalls reachable 0.5 each (at most 3.0); ioctl without a\n"
     "  request filter 1.0; executable anonymous memory via mmap/mprotect/\n"
     "  pkey_mprotect 0.5 each; executable file mappings 0.25; user namespace on 2.0; /proc or /sys "
@@ -145,6 +151,56 @@ static void lint_layers(struct lint *l)
 	}
 }
 
+/*
+ * What a shipped policy must never allow (high): a user namespace (it
+ * unlocks capabilities over namespaced kernel code: netfilter, raw and
+ * packet sockets, mounts), socket families beyond what a VMM uses (the
+ * cgroup socket hook sees only AF_INET/AF_INET6, so seccomp is the only
+ * filter for the rest), and io_uring (its I/O bypasses seccomp).
+ */
+static void lint_userns_sockets(struct lint *l)
+{
+	const struct vj_policy *p = l->p;
+	static const struct {
+		int family;
+		const char *name;
+	} fam[] = {{AF_NETLINK, "AF_NETLINK"}, {AF_PACKET, "AF_PACKET"},
+	           {AF_VSOCK, "AF_VSOCK"},     {AF_KEY, "AF_KEY"},
+	           {AF_ALG, "AF_ALG"},         {AF_BLUETOOTH, "AF_BLUETOOTH"},
+	           {AF_CAN, "AF_CAN"},         {AF_TIPC, "AF_TIPC"},
+	           {AF_RDS, "AF_RDS"},         {63, "family 63 (unknown)"}};
+	char list[512] = "";
+	size_t o = 0, n = 0;
+
+	if (runs(p, "clone", CLONE_NEWUSER, 0, 0, 0) ||
+	    runs(p, "clone", CLONE_NEWUSER | CLONE_NEWNET | SIGCHLD, 0, 0, 0))
+		o += (size_t)snprintf(list + o, sizeof(list) - o, "%sclone(CLONE_NEWUSER)",
+		                      n++ ? " " : "");
+	if (runs(p, "unshare", CLONE_NEWUSER, 0, 0, 0))
+		o += (size_t)snprintf(list + o, sizeof(list) - o, "%sunshare(CLONE_NEWUSER)",
+		                      n++ ? " " : "");
+	if (runs(p, "clone3", 0, 0, 0, 0))
+		o += (size_t)snprintf(list + o, sizeof(list) - o,
+		                      "%sclone3 (flags out of seccomp's sight)", n++ ? " " : "");
+	if (runs(p, "setns", 3, 0, 0, 0))
+		o += (size_t)snprintf(list + o, sizeof(list) - o, "%ssetns", n++ ? " " : "");
+	if (n)
+		add(l, "seccomp-userns", 2.0, "user namespaces can be created or joined: %s", list);
+	o = 0, n = 0;
+	for (size_t i = 0; i < sizeof(fam) / sizeof(fam[0]); i++)
+		if (runs(p, "socket", (uint64_t)fam[i].family, 0, 0, 0) && o < sizeof(list))
+			o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", n++ ? " " : "",
+			                      fam[i].name);
+	if (n)
+		add(l, "socket-families", 2.0,
+		    "socket(2) is not limited to the families a VMM uses: %s", list);
+	if (runs(p, "io_uring_setup", 8, 0, 0, 0))
+		add(l, "io-uring", 2.0,
+		    "io_uring_setup runs: io_uring's I/O bypasses seccomp (answer ENOSYS; VMMs "
+		    "fall "
+		    "back)");
+}
+
 static void lint_seccomp(struct lint *l)
 {
 	const struct vj_policy *p = l->p;
@@ -178,11 +234,7 @@ static void lint_seccomp(struct lint *l)
 	    {"request_key", 0, 0},
 	    {"open_by_handle_at", 0, 0},
 	    {"name_to_handle_at", 0, 0},
-	    {"setns", 0, 0},
-	    {"unshare", CLONE_NEWUSER, 0},
-	    {"clone", CLONE_NEWUSER, 0},
 	    {"userfaultfd", 0, 0},
-	    {"io_uring_setup", 0, 0},
 	    {"modify_ldt", 0, 0},
 	    {"iopl", 0, 0},
 	    {"ioperm", 0, 0},
@@ -214,9 +266,7 @@ static void lint_seccomp(struct lint *l)
 		char what[64];
 		if (!runs(p, danger[i].name, danger[i].a0, danger[i].a1, 0, 0))
 			continue;
-		if (danger[i].a0 == CLONE_NEWUSER)
-			snprintf(what, sizeof(what), "%s(CLONE_NEWUSER)", danger[i].name);
-		else if (danger[i].a0 == READ_IMPLIES_EXEC)
+		if (danger[i].a0 == READ_IMPLIES_EXEC)
 			snprintf(what, sizeof(what), "%s(READ_IMPLIES_EXEC)", danger[i].name);
 		else if (strcmp(danger[i].name, "userfaultfd") == 0)
 			snprintf(what, sizeof(what), "userfaultfd(kernel faults)");
@@ -258,6 +308,7 @@ static void lint_seccomp(struct lint *l)
 			    "or "
 			    "writable file can carry injected code)");
 	}
+	lint_userns_sockets(l);
 	if (p->layer[VJ_LAYER_EXEC_ONCE] == VJ_REQ_OFF && runs(p, "execve", 0, 0, 0, 0))
 		add(l, "exec-unrestricted", 0.5,
 		    "execve runs and exec-once is off: the VMM may start other programs");
@@ -433,6 +484,15 @@ int cmd_lint(int argc, char **argv)
 	l->p = p;
 	lint_layers(l);
 	lint_seccomp(l);
+	{
+		char why[512];
+		if (lint_startup(p, why, sizeof(why)))
+			add(l, "cannot-start", 3.0,
+			    "no VMM can start under this policy (the filter is in force from "
+			    "execve "
+			    "on): %s",
+			    why);
+	}
 	lint_jail(l);
 	lint_net(l);
 	qsort(l->f, l->n, sizeof(l->f[0]), cmp_finding);

@@ -13,6 +13,7 @@
 
 #include "policies/compile/seccomp.h"
 #include "policies/lang/consts.h"
+#include "policies/lang/syscalls.h"
 #include "policies/tool/tool.h"
 
 static const char help[] =
@@ -126,6 +127,9 @@ int cmd_simulate(int argc, char **argv)
 		sd.nr = (int)v;
 	} else {
 		int nr = scmp_arch ? seccomp_syscall_resolve_name_arch(scmp_arch, sc) : -1;
+		/* x86_64 names newer than libseccomp's table: the language's own. */
+		if (nr < 0 && scmp_arch == SCMP_ARCH_X86_64)
+			nr = vj_syscall_nr(sc);
 		if (nr < 0)
 			return tool_usage_error("simulate", "unknown syscall '%.64s' for %s", sc,
 			                        arch_s);

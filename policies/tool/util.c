@@ -123,14 +123,32 @@ int tool_load(const char *path, struct vj_policy **out, struct vj_diag *diag, bo
 	return EXIT_IO;
 }
 
-/* Which constant family names the values of (syscall, argument). */
-static const char *const *arg_family(const char *sc, unsigned arg)
+/*
+ * How the values of one (syscall, argument) are named.  Most arguments are
+ * an enumeration (a socket family, a protocol, an ioctl request, an fcntl
+ * command): a value is one name or a number, never an OR of names, or
+ * protocol 9 would print as IPPROTO_ICMP|IPPROTO_EGP.  Some are pure flag
+ * sets (PROT_*, CLONE_*): an OR of single-bit names.  A few are both: an
+ * enumerated part under enum_mask plus flag bits above it (futex's
+ * operation and its PRIVATE/CLOCK_REALTIME flags, socket's type and its
+ * NONBLOCK/CLOEXEC flags, mmap's MAP_SHARED/MAP_PRIVATE and its flags).
+ */
+struct argfam {
+	const char *const *names; /* the enumerated part's names (exact) */
+	uint64_t enum_mask;       /* 0: flags only; ~0: enumeration only */
+	const char *const *flags; /* names of the single bits above enum_mask */
+	bool zero;                /* 0 is a name of its own (FUTEX_WAIT) */
+};
+
+static const struct argfam *arg_family(const char *sc, unsigned arg)
 {
 	static const char *const af[] = {"AF_", NULL}, *const sock[] = {"SOCK_", NULL},
+	                         *const sockf[] = {"SOCK_NONBLOCK", "SOCK_CLOEXEC", NULL},
 	                         *const ipp[] = {"IPPROTO_", NULL}, *const f[] = {"F_", NULL},
 	                         *const prot[] = {"PROT_", NULL}, *const map[] = {"MAP_", NULL},
+	                         *const maptype[] = {"MAP_SHARED", "MAP_PRIVATE", NULL},
 	                         *const clone[] = {"CLONE_", NULL}, *const pr[] = {"PR_", NULL},
-	                         *const futex[] = {"FUTEX_", NULL}, *const madv[] = {"MADV_", NULL},
+	                         *const madv[] = {"MADV_", NULL},
 	                         *const uffd[] = {"UFFD_USER", "O_CLOEXEC", "O_NONBLOCK", NULL},
 	                         *const per[] = {"PER_LINUX",      "READ_IMPLIES_EXEC", "ADDR_",
 	                                         "MMAP_PAGE_ZERO", "UNAME26",           NULL},
@@ -138,50 +156,53 @@ static const char *const *arg_family(const char *sc, unsigned arg)
 	                         *const opt[] = {"SO_", "TCP_", "IP_", "IPV6_", NULL},
 	                         *const o[] = {"O_", NULL}, *const sig[] = {"SIG", NULL},
 	                         *const epoll[] = {"EPOLL_CTL_", NULL},
-	                         *const arch[] = {"ARCH_", NULL}, *const at[] = {"AT_FDCWD", NULL};
+	                         *const arch[] = {"ARCH_", NULL}, *const at[] = {"AT_FDCWD", NULL},
+	                         *const seccomp[] = {"SECCOMP_SET_", "SECCOMP_GET_", NULL};
+	/* futex operations, not FUTEX_OP_* (the WAKE_OP encoding) nor
+	 * FUTEX_WAITERS/OWNER_DIED (lock word bits), which share their values. */
+	static const char *const futex[] = {"FUTEX_WAIT",       "FUTEX_WAKE",
+	                                    "FUTEX_REQUEUE",    "FUTEX_CMP_REQUEUE",
+	                                    "FUTEX_LOCK_PI",    "FUTEX_UNLOCK_PI",
+	                                    "FUTEX_TRYLOCK_PI", NULL},
+	                         *const futexf[] = {"FUTEX_PRIVATE_FLAG", "FUTEX_CLOCK_REALTIME",
+	                                            NULL};
+	static const struct argfam E_ioctl = {vj_ioctl_prefixes, ~0ull, NULL, false},
+	                           E_af = {af, ~0ull, NULL, false},
+	                           E_ipp = {ipp, ~0ull, NULL, false},
+	                           E_sock = {sock, 0xf, sockf, false},
+	                           E_f = {f, ~0ull, NULL, false}, E_prot = {prot, 0, prot, false},
+	                           E_map = {maptype, 0xf, map, false},
+	                           E_clone = {clone, 0, clone, false},
+	                           E_pr = {pr, ~0ull, NULL, false},
+	                           E_futex = {futex, 0x7f, futexf, true},
+	                           E_madv = {madv, ~0ull, NULL, false},
+	                           E_uffd = {uffd, 0, uffd, false}, E_per = {per, 0, per, false},
+	                           E_sol = {sol, ~0ull, NULL, false},
+	                           E_opt = {opt, ~0ull, NULL, false}, E_o = {o, 0, o, false},
+	                           E_sig = {sig, ~0ull, NULL, false},
+	                           E_epoll = {epoll, ~0ull, NULL, false},
+	                           E_arch = {arch, ~0ull, NULL, false},
+	                           E_at = {at, ~0ull, NULL, false},
+	                           E_seccomp = {seccomp, ~0ull, NULL, false};
 	static const struct {
 		const char *sc;
 		unsigned arg;
-		const char *const *fam;
+		const struct argfam *fam;
 	} t[] = {
-	    {"ioctl", 1, vj_ioctl_prefixes},
-	    {"socket", 0, af},
-	    {"socket", 1, sock},
-	    {"socket", 2, ipp},
-	    {"socketpair", 0, af},
-	    {"socketpair", 1, sock},
-	    {"fcntl", 1, f},
-	    {"mmap", 2, prot},
-	    {"mmap", 3, map},
-	    {"mprotect", 2, prot},
-	    {"pkey_mprotect", 2, prot},
-	    {"clone", 0, clone},
-	    {"unshare", 0, clone},
-	    {"prctl", 0, pr},
-	    {"futex", 1, futex},
-	    {"madvise", 2, madv},
-	    {"userfaultfd", 0, uffd},
-	    {"personality", 0, per},
-	    {"setsockopt", 1, sol},
-	    {"setsockopt", 2, opt},
-	    {"getsockopt", 1, sol},
-	    {"getsockopt", 2, opt},
-	    {"openat", 2, o},
-	    {"open", 1, o},
-	    {"kill", 1, sig},
-	    {"tgkill", 2, sig},
-	    {"tkill", 1, sig},
-	    {"epoll_ctl", 1, epoll},
-	    {"arch_prctl", 0, arch},
-	    {"openat", 0, at},
-	    {"openat2", 0, at},
-	    {"newfstatat", 0, at},
-	    {"faccessat", 0, at},
-	    {"faccessat2", 0, at},
-	    {"readlinkat", 0, at},
-	    {"unlinkat", 0, at},
-	    {"mkdirat", 0, at},
-	    {"statx", 0, at},
+	    {"ioctl", 1, &E_ioctl},      {"socket", 0, &E_af},          {"socket", 1, &E_sock},
+	    {"socket", 2, &E_ipp},       {"socketpair", 0, &E_af},      {"socketpair", 1, &E_sock},
+	    {"fcntl", 1, &E_f},          {"mmap", 2, &E_prot},          {"mmap", 3, &E_map},
+	    {"mprotect", 2, &E_prot},    {"pkey_mprotect", 2, &E_prot}, {"clone", 0, &E_clone},
+	    {"unshare", 0, &E_clone},    {"prctl", 0, &E_pr},           {"futex", 1, &E_futex},
+	    {"madvise", 2, &E_madv},     {"userfaultfd", 0, &E_uffd},   {"personality", 0, &E_per},
+	    {"setsockopt", 1, &E_sol},   {"setsockopt", 2, &E_opt},     {"getsockopt", 1, &E_sol},
+	    {"getsockopt", 2, &E_opt},   {"openat", 2, &E_o},           {"open", 1, &E_o},
+	    {"kill", 1, &E_sig},         {"tgkill", 2, &E_sig},         {"tkill", 1, &E_sig},
+	    {"rt_sigaction", 0, &E_sig}, {"epoll_ctl", 1, &E_epoll},    {"arch_prctl", 0, &E_arch},
+	    {"seccomp", 0, &E_seccomp},  {"openat", 0, &E_at},          {"openat2", 0, &E_at},
+	    {"newfstatat", 0, &E_at},    {"faccessat", 0, &E_at},       {"faccessat2", 0, &E_at},
+	    {"readlinkat", 0, &E_at},    {"unlinkat", 0, &E_at},        {"mkdirat", 0, &E_at},
+	    {"statx", 0, &E_at},
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		if (t[i].arg == arg && strcmp(t[i].sc, sc) == 0)
@@ -189,42 +210,56 @@ static const char *const *arg_family(const char *sc, unsigned arg)
 	return NULL;
 }
 
-static const char *num_str(const char *const *fam, uint64_t v, bool arg32, char *buf, size_t len)
+/* The flag bits of v as A|B|C after `o` bytes of buf; false unless every
+ * bit has a single-bit name. */
+static bool flag_names(const char *const *flags, uint64_t v, char *buf, size_t len, size_t o)
 {
-	const char *n = fam && v ? vj_const_name(fam, v) : NULL;
+	for (unsigned bit = 0; bit < 64 && v; bit++) {
+		uint64_t m = 1ull << bit;
+		const char *bn;
+		int w;
+		if (!(v & m))
+			continue;
+		bn = vj_const_name(flags, m);
+		if (!bn)
+			return false;
+		w = snprintf(buf + o, len - o, "%s%s", o ? "|" : "", bn);
+		if (w < 0 || (size_t)w >= len - o)
+			return false;
+		o += (size_t)w;
+		v &= ~m;
+	}
+	return true;
+}
+
+static const char *num_str(const struct argfam *fam, uint64_t v, bool arg32, char *buf, size_t len)
+{
+	const char *n = fam && (v || fam->zero) ? vj_const_name(fam->names, v) : NULL;
 
 	/* A 32-bit argument holds a negative constant (AT_FDCWD) folded to
 	 * 32 bits; the table has it sign-extended. */
 	if (!n && fam && arg32 && (v >> 31) == 1)
-		n = vj_const_name(fam, v | 0xffffffff00000000ull);
+		n = vj_const_name(fam->names, v | 0xffffffff00000000ull);
 
 	if (n) {
 		snprintf(buf, len, "%s", n);
 		return buf;
 	}
-	/* Flags: A|B|C when every set bit has a single-bit name in the family
-	 * (ioctl requests are numbers, not flags). */
-	if (fam && fam != vj_ioctl_prefixes && v && (v & (v - 1))) {
+	/* An enumerated part, then flags: FUTEX_WAIT_BITSET|FUTEX_CLOCK_REALTIME. */
+	if (fam && fam->flags && v) {
+		uint64_t e = v & fam->enum_mask;
 		size_t o = 0;
-		uint64_t left = v;
-		for (unsigned bit = 0; bit < 64 && left; bit++) {
-			uint64_t m = 1ull << bit;
-			const char *bn;
-			int w;
-			if (!(v & m))
-				continue;
-			bn = vj_const_name(fam, m);
-			if (!bn)
-				break;
-			w = snprintf(buf + o, len - o, "%s%s", o ? "|" : "", bn);
-			if (w < 0 || (size_t)w >= len - o)
-				break;
-			o += (size_t)w;
-			left &= ~m;
+		if (e || (fam->zero && fam->enum_mask)) {
+			const char *en = vj_const_name(fam->names, e);
+			if (en && (e || fam->zero))
+				o = (size_t)snprintf(buf, len, "%s", en);
+			else if (e)
+				goto number;
 		}
-		if (!left)
+		if (o < len && flag_names(fam->flags, v & ~fam->enum_mask, buf, len, o))
 			return buf;
 	}
+number:
 	if (v < 10)
 		snprintf(buf, len, "%llu", (unsigned long long)v);
 	else
@@ -235,7 +270,7 @@ static const char *num_str(const char *const *fam, uint64_t v, bool arg32, char 
 const char *tool_cond_str(const struct vj_rule *r, const struct vj_cond *c, char *buf, size_t len)
 {
 	static const char *const ops[] = {"==", "!=", "<", "<=", ">", ">=", "&"};
-	const char *const *fam = arg_family(r->name, c->arg);
+	const struct argfam *fam = arg_family(r->name, c->arg);
 	char v[192], m[192];
 
 	if (c->op == VJ_OP_MASKED_EQ)

@@ -87,9 +87,11 @@ case $policy in
 qemu) [ "$accel" = kvm ] && flags+=(--policy "$src/policies/qemu.policy") ||
 	flags+=(--policy "$src/policies/qemu-tcg.policy") ;;
 default)
-	# The built-in policy knows no VMM: bring QEMU's data dir and TCG module
-	# where QEMU looks for them (relative to /qemu-system-x86_64 in the jail).
-	flags+=(--bind /usr/share/qemu:/share/qemu)
+	# The built-in policy, not the QEMU policy vmjail would pick for
+	# qemu-system-x86_64 by itself.  It knows no VMM: bring QEMU's data dir
+	# and TCG module where QEMU looks for them (relative to
+	# /qemu-system-x86_64 in the jail).
+	flags+=(--policy @default --bind /usr/share/qemu:/share/qemu)
 	[ -d /usr/share/seabios ] && flags+=(--bind /usr/share/seabios)
 	[ "$accel" = tcg ] && flags+=(--bind \
 		/usr/lib/x86_64-linux-gnu/qemu/accel-tcg-x86_64.so:/lib/x86_64-linux-gnu/qemu/accel-tcg-x86_64.so)
