@@ -1,0 +1,17 @@
+#!/bin/bash
+# Every attacker in tests/escape/attack/ as tenant A, under the default policy
+# and every shipped policy, next to tenant B and the host canaries: one TAP
+# line per technique per policy (see tests/escape/README.md).
+#   ESC_ONLY="tech1 tech2" / ESC_POLICIES="default qemu" narrow a run.
+. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/jail.sh"
+. "$(dirname "$0")/lib.sh"
+
+techs=${ESC_ONLY:-$(cd "$VJ_SRC/tests/escape/attack" && ls *.c | sed 's/\.c$//' | sort)}
+for t in $techs; do
+	[ -x "$ESC_DIR/$t" ] || bail "$ESC_DIR/$t not built (make -j2 check-quick builds it)"
+	for p in $ESC_POLICIES; do
+		escape "$t" "$p"
+	done
+done
+done_testing
