@@ -26,6 +26,8 @@
 #include "audit/kaudit.h"
 #include "jailer/execonce.h"
 #include "jailer/launch.h"
+
+#include "jailer/mounts.h"
 #include "jailer/paths.h"
 #include "jailer/state.h"
 #include "jailer/suspend.h"
@@ -183,6 +185,9 @@ static int step_jail_fs(struct vj_launch *l, struct vj_err *e)
 {
 	const struct vj_plan *p = l->plan;
 	vj_err_step(e, "jail files");
+	int rc0 = vj_mounts_detach_sources(l->plan, e);
+	if (rc0 < 0)
+		return rc0;
 	int fd = vj_mkdirs_beneath(l->root_fd, "dev", 0750, 0, p->gid, true, e);
 	if (fd < 0)
 		return fd;
