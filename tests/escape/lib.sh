@@ -10,11 +10,14 @@
 # stream holds a record with A's id naming the layer that blocked it.
 #
 # vmjail is started the way a careless parent would: with supplementary
-# groups and extra fds open (a leaked fd to the secret and to a host dir).
+# groups and extra fds open (fd 9 the secret, fd 10 the host's root dir).
 
 ESC_DIR="$VJ_BUILD/tests/escape"
 ESC_LOG="$VJ_TEST_TMP/audit.log"
-ESC_POLICIES=${ESC_POLICIES:-"default $(cd "$VJ_SRC/policies" && ls *.policy | sed 's/\.policy$//' | sort | tr '\n' ' ')"}
+# The built-in default (policies/default.policy compiled in) and every other
+# shipped policy.
+ESC_POLICIES=${ESC_POLICIES:-"default $(cd "$VJ_SRC/policies" && ls *.policy | grep -vx default.policy |
+	sed 's/\.policy$//' | sort | tr '\n' ' ')"}
 ESC_B_UID=$((VJ_TEST_UID + 1))
 ESC_HOST_UID=$((VJ_TEST_UID + 2))
 # Layers whose denials the kernel or vmjail report in the audit stream.
@@ -94,7 +97,7 @@ esc_policy_flag() {
 
 # escape TECHNIQUE POLICY [vmjail flags...]: one TAP line (see the top)
 escape() {
-	local tech=$1 pol=$2 id out rc verdict layer how name
+	local tech=$1 pol=$2 id out rc verdict layer how name refused broken=
 	shift 2
 	id=$(new_id)
 	name="$tech under $pol"
@@ -103,8 +106,20 @@ escape() {
 		--uid "$VJ_TEST_UID" --gid "$VJ_TEST_GID" --chroot-base-dir "$VJ_TEST_BASE" \
 		--audit-log "$ESC_LOG" --ttl 60s $(esc_policy_flag "$pol") $(esc_flags "$tech") "$@" -- \
 		"$ESC_SECRET" "$ESC_UNIX" "$ESC_ABSTRACT" "$ESC_PORT" "$ESC_HOSTPROC" "$ESC_B_PID" \
-		"$ESC_B_ROOT" 9<"$ESC_SECRET" 10<"$VJ_TEST_TMP" 2>"$VJ_TEST_TMP/err")
+		"$ESC_B_ROOT" 9<"$ESC_SECRET" 10</ 2>"$VJ_TEST_TMP/err")
 	rc=$?
+	refused=$(sed -n 's|^// escape-refused: ||p' "$VJ_SRC/tests/escape/attack/$tech.c" | head -n1)
+	if [ -n "$refused" ]; then
+		# The technique needs something vmjail must refuse at launch.
+		if [ "$rc" = 125 ] && grep -q -- "$refused" "$VJ_TEST_TMP/err" &&
+			jq -se --arg id "$id" 'any(.[]; .tenant.id == $id and .type == "launch-failed")' \
+				"$ESC_LOG" >/dev/null && broken=$(esc_intact); then
+			_tap_line ok "$name: blocked by jailer (launch refused: $refused; audited)"
+		else
+			_tap_line "not ok" "$name: the launch was not refused as it must be (exit $rc): $(grep -E '^(ESCAPED|BLOCKED)' <<<"$out" | tail -n1) ${broken:-}"
+		fi
+		return
+	fi
 	if ! grep -qx START <<<"$out"; then
 		if [ "$pol" != default ] && [ "$rc" -ne 0 ]; then
 			# Known: these allowlists cannot start a static program yet
@@ -141,7 +156,6 @@ escape() {
 		esac
 		;;
 	esac
-	local broken
 	if ! broken=$(esc_intact); then
 		_tap_line "not ok" "$name: blocked by $layer ($how) but $broken"
 		return
