@@ -6,7 +6,7 @@
  * cannot start a program from a technique that was stopped), tries exactly
  * one way out and ends with one verdict line:
  *
- *   BLOCKED <layer> <how>     layer: seccomp landlock cgroup-bpf cgroup-limits
+ *   BLOCKED <layer> <how>     layer: seccomp landlock cgroup-bpf cgroup
  *                             exec-once bpf-lsm apparmor | mount-ns net-ns
  *                             pid-ns ipc-ns dac caps rlimit jailer kernel
  *   ESCAPED <evidence>
@@ -37,6 +37,8 @@ struct target {
 };
 
 static int attack(const struct target *t);
+/* argv[0]: the exec file's path in the jail (for the exec-after-start techniques) */
+static const char *attack_argv0;
 
 __attribute__((unused)) static void say(const char *fmt, va_list ap)
 {
@@ -109,6 +111,7 @@ int main(int argc, char **argv)
 {
 	static const char start[] = "START\n";
 	(void)!write(1, start, sizeof start - 1);
+	attack_argv0 = argv[0];
 	struct target t = {0};
 	const char **f[] = {&t.secret, &t.unix_path, &t.abstract, &t.port,
 	                    &t.host_pid, &t.b_pid,     &t.b_root};
