@@ -9,6 +9,11 @@ $(BUILD)/tests/%.t: $(OBJ)/tests/c/%.o $(VMJAIL_LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(VMJAIL_LIBS) $(VMJAIL_LDLIBS)
 
+# test_paths drives jailer/paths.c directly (no library holds the jailer).
+$(BUILD)/tests/test_paths.t: $(OBJ)/tests/c/test_paths.o $(OBJ)/jailer/paths.o $(VMJAIL_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(VMJAIL_LDLIBS)
+
 # Helpers run inside jails: plain hardened builds, never sanitized (ASan needs
 # /proc, which a jail does not have).
 $(BUILD)/tests/helpers/%: tests/helpers/%.c

@@ -26,4 +26,18 @@ like "$(cat "$VJ_TEST_TMP/err")" "O_PATH descriptor.*refused" "  and the reason 
 out=$(keep /etc 'os.O_RDONLY|os.O_DIRECTORY' 2>"$VJ_TEST_TMP/err")
 is "$?" 125 "a directory fd is refused"
 like "$(cat "$VJ_TEST_TMP/err")" "is a directory.*refused" "  and the reason is printed"
+
+# Fds leaked by vmjail's parent (9: a host secret, 10: the host root) are
+# closed in vmjail itself at start (sanitize_process), not only at the VMM's
+# exec: the privileged supervisor must not hold them for the jail's lifetime.
+id=$(new_id)
+echo secret >"$VJ_TEST_TMP/secret"
+(exec "$VMJAIL" --id "$id" --exec-file "$PROBE" --uid "$VJ_TEST_UID" --gid "$VJ_TEST_GID" \
+	--chroot-base-dir "$VJ_TEST_BASE" -- sleep 30 9<"$VJ_TEST_TMP/secret" 10</ >/dev/null 2>&1) &
+sup=$!
+ok "a jail started with fds 9 and 10 leaked runs" running "$id"
+held=$(ls -l "/proc/$sup/fd" 2>/dev/null | grep -c -e "$VJ_TEST_TMP/secret" -e ' -> /$')
+is "$held" 0 "  the supervisor (pid $sup) holds none of the leaked fds"
+kill "$sup"
+wait "$sup"
 done_testing

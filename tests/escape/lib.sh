@@ -59,17 +59,22 @@ ESC_B_ROOT="$VJ_TEST_BASE/jailprobe/$ESC_B/root"
 # The canaries and B, as one verdict: prints what is wrong, returns 1 if any.
 # Shell builtins only where it can (each process costs ~50 ms on a busy host).
 ESC_SECRET_DATA=$(<"$ESC_SECRET")
+esc_nice() { # PID: its nice value (field 19 of stat; index 16 after comm)
+	local st
+	st=$(<"/proc/$1/stat") || return 1
+	st=${st##*) }
+	read -r -a st <<<"$st"
+	echo "${st[16]}"
+}
+ESC_HOST_NICE=$(esc_nice "$ESC_HOSTPROC")
 ESC_SECRET_STAT=$(stat -c '%a %u %i' "$ESC_SECRET")
 esc_intact() {
 	local bad=() st
 	[ "$(<"$ESC_SECRET")" = "$ESC_SECRET_DATA" ] || bad+=("secret changed")
 	[ -s "$ESC_CANARY_LOG" ] && bad+=("canary reached: $(sort -u "$ESC_CANARY_LOG" | tr '\n' ' ')")
 	kill -0 "$ESC_CANARYD" 2>/dev/null || bad+=("canaryd died")
-	if kill -0 "$ESC_HOSTPROC" 2>/dev/null && st=$(<"/proc/$ESC_HOSTPROC/stat"); then
-		st=${st##*) }
-		read -r -a st <<<"$st"
-		# fields after comm: state(3) ... nice is field 19, index 16 here
-		[ "${st[16]}" = 0 ] || bad+=("host process priority changed to ${st[16]}")
+	if st=$(esc_nice "$ESC_HOSTPROC" 2>/dev/null); then
+		[ "$st" = "$ESC_HOST_NICE" ] || bad+=("host process priority changed to $st")
 	else
 		bad+=("host process of uid $ESC_HOST_UID died")
 	fi
@@ -135,7 +140,7 @@ escape() {
 		return
 	fi
 	if [[ $'\n'"$out"$'\n' != *$'\nSTART\n'* ]]; then
-		if [ "$pol" != default ] && [ "$rc" -ne 0 ]; then
+		if [ "$pol" != default ] && [ "$rc" = 159 ]; then
 			# Known: these allowlists cannot start a static program yet
 			# (helper `policy` fixes it); the line stays visible.
 			_tap_line "not ok" "$name # TODO the policy stopped the attacker before main (exit $rc: $(tail -n1 "$VJ_TEST_TMP/err"))"
