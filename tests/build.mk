@@ -14,6 +14,12 @@ $(BUILD)/tests/test_paths.t: $(OBJ)/tests/c/test_paths.o $(OBJ)/jailer/paths.o $
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(VMJAIL_LDLIBS)
 
+# test_exec_once drives the supervisor's exec-once decision directly.
+$(BUILD)/tests/test_exec_once.t: $(OBJ)/tests/c/test_exec_once.o $(OBJ)/jailer/layer_exec_once.o \
+		$(OBJ)/jailer/canary.o $(VMJAIL_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(VMJAIL_LDLIBS)
+
 # Helpers run inside jails: plain hardened builds, never sanitized (ASan needs
 # /proc, which a jail does not have).
 $(BUILD)/tests/helpers/%: tests/helpers/%.c
