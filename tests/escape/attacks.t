@@ -10,8 +10,23 @@
 techs=${ESC_ONLY:-$(cd "$VJ_SRC/tests/escape/attack" && ls *.c | sed 's/\.c$//' | sort)}
 for t in $techs; do
 	[ -x "$ESC_DIR/$t" ] || bail "$ESC_DIR/$t not built (make -j2 check-quick builds it)"
-	for p in $ESC_POLICIES; do
+done
+for p in $ESC_POLICIES; do
+	nostart=
+	for t in $techs; do
+		if [ -n "$nostart" ] && [ -z "$(esc_meta "$t" refused)" ]; then
+			# The policy killed two attackers before main: it cannot
+			# start a static program (helper `policy` fixes the
+			# allowlists); the rest are listed, not launched.
+			_tap_line "not ok" "$t under $p # TODO not launched: the policy cannot start a static program ($nostart)"
+			continue
+		fi
 		escape "$t" "$p"
+		if [ -n "$ESC_NOSTART" ]; then
+			nostarts=$((${nostarts:-0} + 1))
+			[ "$nostarts" -ge 2 ] && nostart=$ESC_NOSTART
+		fi
 	done
+	nostarts=0
 done
 done_testing

@@ -117,6 +117,7 @@ esc_policy_flag() {
 # escape TECHNIQUE POLICY [vmjail flags...]: one TAP line (see the top)
 escape() {
 	local tech=$1 pol=$2 id out rc verdict layer how name refused broken=
+	ESC_NOSTART=
 	shift 2
 	id=$(new_id)
 	name="$tech under $pol"
@@ -143,7 +144,8 @@ escape() {
 		if [ "$pol" != default ] && [ "$rc" = 159 ]; then
 			# Known: these allowlists cannot start a static program yet
 			# (helper `policy` fixes it); the line stays visible.
-			_tap_line "not ok" "$name # TODO the policy stopped the attacker before main (exit $rc: $(tail -n1 "$VJ_TEST_TMP/err"))"
+			ESC_NOSTART="exit $rc: $(tail -n1 "$VJ_TEST_TMP/err")"
+			_tap_line "not ok" "$name # TODO the policy stopped the attacker before main ($ESC_NOSTART)"
 			return
 		fi
 		_tap_line "not ok" "$name: the attacker never started (exit $rc: $(tail -n1 "$VJ_TEST_TMP/err"))"
