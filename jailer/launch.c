@@ -502,6 +502,8 @@ int vj_launch_start(struct vj_launch *l, struct vj_err *e)
 		open_audit_source(l);
 	if (!rc)
 		rc = step_clone(l, e);
+	if (!rc) /* the tenant process has its copies; the supervisor keeps none */
+		vj_mounts_close_sources(l->plan);
 	if (!rc) {
 		vj_err_step(e, "cgroup");
 		rc = vj_cg_attach_v1(&l->plan->cg, l->pid, e);

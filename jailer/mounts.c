@@ -136,6 +136,15 @@ int vj_mounts_detach_sources(struct vj_plan *p, struct vj_err *e)
 	return 0;
 }
 
+void vj_mounts_close_sources(struct vj_plan *p)
+{
+	for (size_t i = 0; i < p->nmounts; i++)
+		if (p->mounts[i].src_fd >= 0) {
+			close(p->mounts[i].src_fd);
+			p->mounts[i].src_fd = -1;
+		}
+}
+
 static int mount_pseudo(const char *fstype, const char *opt_key, const char *opt_val,
                         unsigned attrs, int root_fd, const char *dst, struct vj_err *e)
 {

@@ -15,6 +15,11 @@
  */
 int vj_mounts_detach_sources(struct vj_plan *p, struct vj_err *e);
 
+/* After the clone: the supervisor closes its copies of the detached trees
+ * (the tenant process has its own), so it holds no host mount for the
+ * jail's lifetime. */
+void vj_mounts_close_sources(struct vj_plan *p);
+
 int vj_mounts_enter_jail(const struct vj_plan *p, int root_fd, struct vj_err *e);
 
 #endif
