@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "jailer/paths.h"
+
 #define MAX_OBJECTS 512
 #define MAX_DIRS    64
 
@@ -84,6 +86,8 @@ static void parse_ldso_conf(const char *path, struct dirlist *l, int depth)
 struct object {
 	Elf *elf;
 	int fd;
+	int ninterp;
+	char host[PATH_MAX]; /* canonical path of what was opened */
 	char interp[PATH_MAX];
 	char *needed[256];
 	size_t nneeded;
@@ -100,13 +104,55 @@ static void object_close(struct object *o)
 		close(o->fd);
 }
 
-/* Returns 0, -ENOEXEC for a foreign/non-ELF file, or -errno. */
-static int object_open(const char *path, struct object *o)
+/*
+ * Open path for reading without side effects.  The exec file (the operator's)
+ * must be a regular file; a loader or library (named by the tenant-supplied
+ * exec file: PT_INTERP, DT_NEEDED, RUNPATH) must be a regular root-owned file
+ * in root's tree, since it will be bound into the jail.  Both are first
+ * opened O_PATH (a FIFO cannot block, a device sees no open), checked, and
+ * only then reopened for reading through /proc/self/fd, so the object
+ * checked is the object read.  host gets the canonical path.
+ */
+static int open_checked(const char *path, bool is_exec, char host[PATH_MAX], struct vj_err *e)
+{
+	if (!realpath(path, host))
+		return -errno;
+	struct stat st;
+	int pfd;
+	if (is_exec) {
+		pfd = open(host, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (pfd < 0)
+			return -errno;
+		if (fstat(pfd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			close(pfd);
+			return vj_fail(e, EINVAL, "%s is not a regular file", path);
+		}
+	} else {
+		const struct vj_src_rule rule = {.root_only_writable = true};
+		pfd = vj_open_host_source(host, &rule, &st, e);
+		if (pfd < 0)
+			return pfd;
+		if (!S_ISREG(st.st_mode)) {
+			close(pfd);
+			return vj_fail(e, EPERM, "%s is not a regular file (refused)", path);
+		}
+	}
+	char proc[64];
+	vj_fmt(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
+	int fd = open(proc, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	int err = errno;
+	close(pfd);
+	return fd < 0 ? -err : fd;
+}
+
+/* Returns 0, -ENOEXEC for a foreign/non-ELF file, -ENOENT when there is
+ * nothing at path, or -errno (with e set when a file was refused). */
+static int object_open(const char *path, bool is_exec, struct object *o, struct vj_err *e)
 {
 	memset(o, 0, sizeof(*o));
-	o->fd = open(path, O_RDONLY | O_CLOEXEC);
+	o->fd = open_checked(path, is_exec, o->host, e);
 	if (o->fd < 0)
-		return -errno;
+		return o->fd;
 	o->elf = elf_begin(o->fd, ELF_C_READ, NULL);
 	if (!o->elf || elf_kind(o->elf) != ELF_K_ELF)
 		return -ENOEXEC;
@@ -120,19 +166,27 @@ static int object_open(const char *path, struct object *o)
 	struct stat st;
 	if (fstat(o->fd, &st) < 0)
 		return -errno;
+	/* The kernel loads the first PT_INTERP and ignores the rest; a second
+	 * one only serves to make a reader disagree with the kernel, so an
+	 * object with two is refused. */
 	for (size_t i = 0; i < nph; i++) {
 		GElf_Phdr ph;
 		if (!gelf_getphdr(o->elf, (int)i, &ph) || ph.p_type != PT_INTERP)
 			continue;
-		if (ph.p_filesz == 0 || ph.p_filesz >= sizeof(o->interp) ||
+		if (o->interp[0]) {
+			o->ninterp = 2;
+			return -ENOEXEC;
+		}
+		o->ninterp = 1;
+		if (ph.p_filesz < 2 || ph.p_filesz >= sizeof(o->interp) ||
 		    ph.p_offset > (uint64_t)st.st_size ||
 		    ph.p_filesz > (uint64_t)st.st_size - ph.p_offset)
 			return -ENOEXEC;
 		if (pread(o->fd, o->interp, ph.p_filesz, (off_t)ph.p_offset) !=
 		    (ssize_t)ph.p_filesz)
 			return -EIO;
-		o->interp[ph.p_filesz] = '\0';
-		if (strlen(o->interp) == 0 || o->interp[0] != '/')
+		/* as the kernel: the string ends with its segment */
+		if (o->interp[ph.p_filesz - 1] != '\0' || o->interp[0] != '/')
 			return -ENOEXEC;
 	}
 	Elf_Scn *scn = NULL;
@@ -230,7 +284,7 @@ static int add_search_path(struct dirlist *l, const char *spec, const char *orig
 }
 
 static int find_lib(const char *name, const struct dirlist *first, const struct dirlist *conf,
-                    char *jail, char *host, bool *via_conf)
+                    char *jail, char *host, bool *via_conf, struct vj_err *e)
 {
 	const struct dirlist *lists[2] = {first, conf};
 	*via_conf = false;
@@ -243,12 +297,16 @@ static int find_lib(const char *name, const struct dirlist *first, const struct 
 			    sizeof(cand))
 				continue;
 			struct object o;
-			int rc = object_open(cand, &o);
+			int rc = object_open(cand, false, &o, e);
+			vj_fmt(host, PATH_MAX, "%s", o.host);
 			object_close(&o);
-			if (rc < 0)
-				continue; /* missing or foreign: ld.so moves on too */
-			if (!realpath(cand, host))
+			/* missing or foreign: ld.so moves on too; anything else
+			 * there (a FIFO, a device, a file root does not own) is
+			 * refused, not skipped */
+			if (rc == -ENOENT || rc == -ENOTDIR || rc == -ENOEXEC)
 				continue;
+			if (rc < 0)
+				return e->err ? rc : vj_failx(e, rc, "library %s", cand);
 			strcpy(jail, cand);
 			if (li == 1) {
 				bool is_default = false;
@@ -290,12 +348,18 @@ int vj_elfdeps_resolve(const char *exec_path, struct vj_elfdeps *out, struct vj_
 			break;
 		}
 		struct object o;
-		int orc = object_open(path, &o);
+		int orc = object_open(path, is_exec, &o, e);
 		if (orc < 0) {
 			object_close(&o);
-			rc = orc == -ENOEXEC
-			         ? vj_fail(e, ENOEXEC, "%s is not an x86_64 ELF object", path)
-			         : vj_failx(e, orc, "reading %s", path);
+			if (o.ninterp > 1)
+				rc = vj_fail(e, ENOEXEC,
+				             "%s has more than one PT_INTERP (refused: the kernel "
+				             "would load the first, a reader may take another)",
+				             path);
+			else if (orc == -ENOEXEC)
+				rc = vj_fail(e, ENOEXEC, "%s is not an x86_64 ELF object", path);
+			else
+				rc = e->err ? orc : vj_failx(e, orc, "reading %s", path);
 			break;
 		}
 		if (is_exec) {
@@ -304,9 +368,22 @@ int vj_elfdeps_resolve(const char *exec_path, struct vj_elfdeps *out, struct vj_
 				object_close(&o);
 				break;
 			}
+			/* The interpreter is read the way the libraries are: a
+			 * regular, root-owned x86_64 ELF file in root's tree, or
+			 * the launch is refused (it is bound into the jail). */
+			struct object io;
+			int irc = object_open(o.interp, false, &io, e);
 			char host[PATH_MAX];
-			if (!realpath(o.interp, host)) {
-				rc = vj_failx(e, errno, "ELF interpreter %s of %s", o.interp, path);
+			vj_fmt(host, sizeof(host), "%s", io.host);
+			object_close(&io);
+			if (irc < 0) {
+				rc = irc == -ENOEXEC ? vj_fail(e, ENOEXEC,
+				                               "ELF interpreter %s of %s is not an "
+				                               "x86_64 ELF object",
+				                               o.interp, path)
+				     : e->err        ? irc
+				                     : vj_failx(e, irc, "ELF interpreter %s of %s",
+				                                o.interp, path);
 				object_close(&o);
 				break;
 			}
@@ -334,9 +411,14 @@ int vj_elfdeps_resolve(const char *exec_path, struct vj_elfdeps *out, struct vj_
 				rc = vj_fail(e, ENOTSUP, "%s needs '%s' by path", path, name);
 				break;
 			}
-			if (find_lib(name, &first, &conf, jail, host, &via_conf) < 0) {
+			int frc = find_lib(name, &first, &conf, jail, host, &via_conf, e);
+			if (frc == -ENOENT) {
 				rc = vj_fail(e, ENOENT, "%s needs %s, which was not found", path,
 				             name);
+				break;
+			}
+			if (frc < 0) {
+				rc = frc;
 				break;
 			}
 			out->need_ldcache |= via_conf;

@@ -27,6 +27,8 @@
 #include "jailer/guest_ram.h"
 #include "jailer/execonce.h"
 #include "jailer/launch.h"
+
+#include "jailer/mounts.h"
 #include "jailer/paths.h"
 #include "jailer/state.h"
 #include "jailer/suspend.h"
@@ -186,6 +188,9 @@ static int step_jail_fs(struct vj_launch *l, struct vj_err *e)
 {
 	const struct vj_plan *p = l->plan;
 	vj_err_step(e, "jail files");
+	int rc0 = vj_mounts_detach_sources(l->plan, e);
+	if (rc0 < 0)
+		return rc0;
 	int fd = vj_mkdirs_beneath(l->root_fd, "dev", 0750, 0, p->gid, true, e);
 	if (fd < 0)
 		return fd;
@@ -503,6 +508,8 @@ int vj_launch_start(struct vj_launch *l, struct vj_err *e)
 		open_audit_source(l);
 	if (!rc)
 		rc = step_clone(l, e);
+	if (!rc) /* the tenant process has its copies; the supervisor keeps none */
+		vj_mounts_close_sources(l->plan);
 	if (!rc) {
 		vj_err_step(e, "cgroup");
 		rc = vj_cg_attach_v1(&l->plan->cg, l->pid, e);

@@ -89,9 +89,11 @@ static int bind_one(const struct vj_mount *m, int root_fd, struct vj_err *e)
 		tree = sys_open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
 		close(src);
 	} else {
-		/* Host sources come from root-owned policy and the ELF closure:
-		 * they are resolved once, here, and never by path again. */
-		tree = sys_open_tree(AT_FDCWD, m->src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		/* Host sources were walked and checked when planned and
+		 * detached from the fd that was checked (see
+		 * vj_mounts_detach_sources); the path is never resolved again.
+		 * The tree is this process's copy of the fd: it is used once. */
+		tree = m->src_fd;
 	}
 	if (tree < 0)
 		return vj_failx(e, errno, "open_tree %s",
@@ -114,6 +116,33 @@ static int bind_one(const struct vj_mount *m, int root_fd, struct vj_err *e)
 		rc = attach_at(tree, root_fd, m->dst, m->is_dir, e);
 	close(tree);
 	return rc;
+}
+
+int vj_mounts_detach_sources(struct vj_plan *p, struct vj_err *e)
+{
+	for (size_t i = 0; i < p->nmounts; i++) {
+		struct vj_mount *m = &p->mounts[i];
+		if (m->kind == VJ_MNT_DIR_SELF)
+			continue;
+		if (m->src_fd < 0)
+			return vj_fail(e, EBADF, "bind source %s was not checked", m->src);
+		int tree = sys_open_tree(m->src_fd, "",
+		                         OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+		if (tree < 0)
+			return vj_failx(e, errno, "open_tree %s", m->src);
+		close(m->src_fd);
+		m->src_fd = tree;
+	}
+	return 0;
+}
+
+void vj_mounts_close_sources(struct vj_plan *p)
+{
+	for (size_t i = 0; i < p->nmounts; i++)
+		if (p->mounts[i].src_fd >= 0) {
+			close(p->mounts[i].src_fd);
+			p->mounts[i].src_fd = -1;
+		}
 }
 
 static int mount_pseudo(const char *fstype, const char *opt_key, const char *opt_val,

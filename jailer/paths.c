@@ -42,6 +42,72 @@ int vj_open_dir_nofollow(const char *abs, struct vj_err *e)
 	return fd;
 }
 
+/* A directory that only root can change: root-owned, no group/other write. */
+static bool root_dir(const struct stat *st)
+{
+	return S_ISDIR(st->st_mode) && st->st_uid == 0 && !(st->st_mode & 022);
+}
+
+int vj_open_host_source(const char *abs, const struct vj_src_rule *r, struct stat *st,
+                        struct vj_err *e)
+{
+	char buf[PATH_MAX];
+	if (abs[0] != '/' || strlen(abs) >= sizeof(buf))
+		return vj_fail(e, EINVAL, "%s is not an absolute path", abs);
+	vj_fmt(buf, sizeof(buf), "%s", abs);
+	int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return vj_failx(e, errno, "open /");
+	if (fstat(fd, st) < 0) {
+		int err = errno;
+		close(fd);
+		return vj_failx(e, err, "stat /");
+	}
+	bool trusted = root_dir(st);
+	char *save = NULL;
+	for (char *c = strtok_r(buf, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+		if (!S_ISDIR(st->st_mode)) {
+			close(fd);
+			return vj_fail(e, ENOTDIR, "%s: a component is not a directory", abs);
+		}
+		trusted = trusted && root_dir(st);
+		if (strcmp(c, ".") == 0 || strcmp(c, "..") == 0) {
+			close(fd);
+			return vj_fail(e, EINVAL, "%s: '.' or '..' in the path (refused)", abs);
+		}
+		int next = openat(fd, c, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		int err = errno;
+		close(fd);
+		if (next < 0)
+			return vj_failx(e, err, "%s", abs);
+		fd = next;
+		if (fstat(fd, st) < 0) {
+			err = errno;
+			close(fd);
+			return vj_failx(e, err, "stat %s", abs);
+		}
+		if (S_ISLNK(st->st_mode)) {
+			close(fd);
+			return vj_fail(e, ELOOP, "%s: a component is a symlink (refused)", abs);
+		}
+	}
+	const char *why = NULL;
+	if (!S_ISDIR(st->st_mode) && !S_ISREG(st->st_mode) &&
+	    !(r->allow_sock && S_ISSOCK(st->st_mode)))
+		why = "is not a regular file or directory";
+	else if (trusted ? !(st->st_uid == 0 || (r->tenant_ok && st->st_uid == r->tenant))
+	                 : !(r->tenant_ok && st->st_uid == r->tenant))
+		why = trusted ? "is owned by neither root nor the tenant"
+		              : "is in a directory others can write and not owned by the tenant";
+	else if (r->root_only_writable && (st->st_mode & 022))
+		why = "is writable by group or others";
+	if (why) {
+		close(fd);
+		return vj_fail(e, EPERM, "%s %s (refused)", abs, why);
+	}
+	return fd;
+}
+
 bool vj_name_ok(const char *name)
 {
 	return name[0] && strcmp(name, ".") && strcmp(name, "..") && !strchr(name, '/') &&

@@ -61,14 +61,17 @@ int vj_policy_for_cli(const struct vj_cli *cli, struct vj_policy **out, char *so
 	return rc;
 }
 
-static int add_mount(struct vj_plan *p, enum vj_mount_kind kind, const char *src, const char *dst,
-                     bool is_dir, struct vj_err *e)
+static int add_mount_fd(struct vj_plan *p, enum vj_mount_kind kind, const char *src, int src_fd,
+                        const char *dst, bool is_dir, struct vj_err *e)
 {
 	for (size_t i = 0; i < p->nmounts; i++)
 		if (strcmp(p->mounts[i].dst, dst) == 0) {
 			if (kind == p->mounts[i].kind &&
-			    strcmp(p->mounts[i].src, src ? src : "") == 0)
+			    strcmp(p->mounts[i].src, src ? src : "") == 0) {
+				if (src_fd >= 0)
+					close(src_fd);
 				return 0; /* the same library reached twice */
+			}
 			return vj_fail(e, EINVAL, "two mounts at %s in the jail", dst);
 		}
 	if (strcmp(dst, "/") == 0 || strcmp(dst, p->exec_jail) == 0 ||
@@ -83,9 +86,48 @@ static int add_mount(struct vj_plan *p, enum vj_mount_kind kind, const char *src
 	memset(m, 0, sizeof(*m));
 	m->kind = kind;
 	vj_fmt(m->src, sizeof(m->src), "%s", src ? src : "");
+	m->src_fd = src_fd;
 	vj_fmt(m->dst, sizeof(m->dst), "%s", dst);
 	m->is_dir = is_dir;
 	return 0;
+}
+
+/* src_fd (an O_PATH fd of src, or -1) is the plan's from here on, even on
+ * failure. */
+static int add_mount(struct vj_plan *p, enum vj_mount_kind kind, const char *src, int src_fd,
+                     const char *dst, bool is_dir, struct vj_err *e)
+{
+	int rc = add_mount_fd(p, kind, src, src_fd, dst, is_dir, e);
+	if (rc < 0 && src_fd >= 0)
+		close(src_fd);
+	return rc;
+}
+
+/*
+ * A host file or dir to bind: walked without following any symlink and
+ * checked (see vj_open_host_source); the fd is what gets bound.  A tenant's
+ * own file may be bound; root's files only from root's tree.
+ */
+static int add_host_bind(struct vj_plan *p, enum vj_mount_kind kind, const char *src,
+                         const char *dst, bool tenant_ok, bool allow_sock, bool optional,
+                         struct vj_err *e)
+{
+	const struct vj_src_rule rule = {
+	    .tenant_ok = tenant_ok,
+	    .tenant = p->uid,
+	    .allow_sock = allow_sock,
+	    .root_only_writable = !tenant_ok,
+	};
+	struct stat st;
+	int fd = vj_open_host_source(src, &rule, &st, e);
+	if (fd == -ENOENT && optional) {
+		e->err = 0;
+		e->msg[0] = '\0';
+		return 0;
+	}
+	if (fd < 0)
+		return fd;
+	return add_mount(p, kind, src, fd, dst, S_ISDIR(st.st_mode), e);
 }
 
 static int plan_exec(const struct vj_cli *cli, struct vj_plan *p, struct vj_err *e)
@@ -136,50 +178,53 @@ static int plan_files(struct vj_plan *p, struct vj_err *e)
 	if (rc < 0)
 		return rc;
 	for (size_t i = 0; i < p->deps.n; i++) {
-		rc = add_mount(p, VJ_MNT_BIND_RO, p->deps.v[i].host, p->deps.v[i].jail, false, e);
+		rc = add_host_bind(p, VJ_MNT_BIND_RO, p->deps.v[i].host, p->deps.v[i].jail, false,
+		                   false, false, e);
 		if (rc < 0)
 			return rc;
 	}
 	if (p->deps.need_ldcache &&
-	    (rc = add_mount(p, VJ_MNT_BIND_RO, "/etc/ld.so.cache", "/etc/ld.so.cache", false, e)))
+	    (rc = add_host_bind(p, VJ_MNT_BIND_RO, "/etc/ld.so.cache", "/etc/ld.so.cache", false,
+	                        false, false, e)))
 		return rc;
 
 	vj_err_step(e, "binds");
 	const struct vj_policy *pol = p->policy;
+	/* Policy binds (root's files: firmware, modules) and --bind (the
+	 * tenant's own files: kernel, initramfs, disk images) are walked with no
+	 * symlink followed at any component, checked for ownership and bound
+	 * from the fd that was checked: a source that is or becomes a symlink
+	 * (a tenant swapping its dir with renameat2 RENAME_EXCHANGE) is refused. */
 	for (size_t i = 0; i < pol->nbinds; i++) {
 		const struct vj_bind *b = &pol->binds[i];
 		char src[PATH_MAX];
-		struct stat st;
-		if (!realpath(b->src, src) || stat(src, &st) < 0) {
-			if (errno == ENOENT && b->optional)
-				continue;
-			return vj_failx(e, errno, "%s:%u: bind source %s", b->loc.file, b->loc.line,
-			                b->src);
-		}
-		if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode) && !S_ISSOCK(st.st_mode))
+		if (vj_path_normalize(b->src, src, sizeof(src)) < 0)
 			return vj_fail(e, EINVAL,
-			               "%s:%u: bind source %s is not a file or directory",
+			               "%s:%u: bind source %s is not a clean absolute path",
 			               b->loc.file, b->loc.line, b->src);
-		rc = add_mount(p, b->writable ? VJ_MNT_BIND_RW : VJ_MNT_BIND_RO, src, b->dst,
-		               S_ISDIR(st.st_mode), e);
+		rc = add_host_bind(p, b->writable ? VJ_MNT_BIND_RW : VJ_MNT_BIND_RO, src, b->dst,
+		                   true, true, b->optional, e);
 		if (rc < 0)
 			return rc;
 	}
-	/* --bind: the tenant's own files (kernel, initramfs, disk images) */
 	for (unsigned i = 0; i < p->cli->nbinds; i++) {
 		const struct vj_bind_arg *b = &p->cli->binds[i];
-		char src[PATH_MAX], dst[PATH_MAX];
-		struct stat st;
-		if (!realpath(b->src, src) || stat(src, &st) < 0)
-			return vj_failx(e, errno, "--bind source %s", b->src);
+		char src[PATH_MAX], dst[PATH_MAX], abs[PATH_MAX * 2];
+		if (b->src[0] != '/') {
+			char cwd[PATH_MAX];
+			if (!getcwd(cwd, sizeof(cwd)))
+				return vj_failx(e, errno, "getcwd");
+			snprintf(abs, sizeof(abs), "%s/%s", cwd, b->src);
+		} else {
+			snprintf(abs, sizeof(abs), "%s", b->src);
+		}
+		if (vj_path_normalize(abs, src, sizeof(src)) < 0)
+			return vj_fail(e, EINVAL, "--bind source %s is not a clean path", b->src);
 		if (vj_path_normalize(b->dst, dst, sizeof(dst)) < 0)
 			return vj_fail(e, EINVAL, "--bind destination %s is not a clean path",
 			               b->dst);
-		if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
-			return vj_fail(e, EINVAL, "--bind source %s is not a file or directory",
-			               b->src);
-		rc = add_mount(p, b->rw ? VJ_MNT_BIND_RW : VJ_MNT_BIND_RO, src, dst,
-		               S_ISDIR(st.st_mode), e);
+		rc = add_host_bind(p, b->rw ? VJ_MNT_BIND_RW : VJ_MNT_BIND_RO, src, dst, true,
+		                   false, false, e);
 		if (rc < 0)
 			return rc;
 	}
@@ -195,7 +240,7 @@ static int plan_files(struct vj_plan *p, struct vj_err *e)
 			return rc;
 	}
 	for (size_t i = 0; i < pol->ndirs; i++) {
-		rc = add_mount(p, VJ_MNT_DIR_SELF, NULL, pol->dirs[i].path, true, e);
+		rc = add_mount(p, VJ_MNT_DIR_SELF, NULL, -1, pol->dirs[i].path, true, e);
 		if (rc < 0)
 			return rc;
 	}
@@ -294,9 +339,19 @@ static int plan_process(const struct vj_cli *cli, struct vj_plan *p, struct vj_e
 		}
 	}
 	for (unsigned i = 0; i < cli->nkeep_fds; i++) {
-		if (fcntl(cli->keep_fds[i], F_GETFD) < 0)
-			return vj_fail(e, EBADF, "--keep-fd %d is not an open file descriptor",
-			               cli->keep_fds[i]);
+		int fd = cli->keep_fds[i], fl = fcntl(fd, F_GETFL);
+		struct stat st;
+		if (fl < 0 || fstat(fd, &st) < 0)
+			return vj_fail(e, EBADF, "--keep-fd %d is not an open file descriptor", fd);
+		/* A directory fd is a way out of the new root (fchdir, openat
+		 * with ".." relative to it), and an O_PATH fd can be one or be
+		 * reopened through /proc: no policy asks for either today, so
+		 * both are refused. */
+		if (S_ISDIR(st.st_mode) || (fl & O_PATH))
+			return vj_fail(e, EPERM,
+			               "--keep-fd %d is a %s: it would lead outside the jail "
+			               "(refused)",
+			               fd, S_ISDIR(st.st_mode) ? "directory" : "O_PATH descriptor");
 		p->keep_fds[p->nkeep_fds++] = cli->keep_fds[i];
 	}
 	p->ttl_sec = cli->ttl_sec == 0 ? VJ_DEFAULT_TTL_SEC : cli->ttl_sec < 0 ? 0 : cli->ttl_sec;
@@ -392,6 +447,9 @@ int vj_plan_build(const struct vj_cli *cli, struct vj_plan *p, struct vj_err *e)
 void vj_plan_free(struct vj_plan *p)
 {
 	vj_elfdeps_free(&p->deps);
+	for (size_t i = 0; i < p->nmounts; i++)
+		if (p->mounts[i].src_fd >= 0)
+			close(p->mounts[i].src_fd);
 	free(p->mounts);
 	free(p->vmm_argv);
 	vj_bpf_prog_free(&p->seccomp);

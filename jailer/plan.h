@@ -39,6 +39,8 @@ enum vj_mount_kind {
 struct vj_mount {
 	enum vj_mount_kind kind;
 	char src[PATH_MAX]; /* host path (canonical); unused for VJ_MNT_DIR_SELF */
+	int src_fd;         /* O_PATH fd of src, checked when planned: the bind is
+	                     * made from it, never from the path (-1: DIR_SELF) */
 	char dst[PATH_MAX]; /* absolute path inside the jail */
 	bool is_dir;
 };

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -50,6 +51,80 @@ static int unescape(char *s)
 	return 0;
 }
 
+/* key=value with every byte of value that could end or forge a line encoded */
+static void put_kv(FILE *f, const char *key, const char *value)
+{
+	fprintf(f, "%s=", key);
+	put_escaped(f, value);
+	fputc('\n', f);
+}
+
+/*
+ * The whole record.  Every value is encoded, whatever its source (an exec
+ * file name may hold a newline that would end the line and forge the next
+ * key), including the cgroup plan's lines, which are collected first and
+ * re-emitted encoded.
+ */
+static int put_record(FILE *f, const struct vj_state *s)
+{
+	char num[32];
+	put_kv(f, "version", "1");
+	put_kv(f, "id", s->id);
+	put_kv(f, "vmm", s->vmm);
+	put_kv(f, "base", s->base_dir);
+	put_kv(f, "status", s->status);
+	const struct {
+		const char *k;
+		long long v;
+	} nums[] = {{"supervisor", s->supervisor},
+	            {"vmm_pid", s->vmm_pid},
+	            {"uid", s->uid},
+	            {"gid", s->gid},
+	            {"created", s->created},
+	            {"ttl_deadline", s->ttl_deadline},
+	            {"pidns", s->pidns}};
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+		vj_fmt(num, sizeof(num), "%lld", nums[i].v);
+		put_kv(f, nums[i].k, num);
+	}
+	vj_fmt(num, sizeof(num), "%" PRIu64, s->cgid);
+	put_kv(f, "cgid", num);
+	put_kv(f, "policy_hash", s->policy_hash);
+	put_kv(f, "policy", s->policy_source);
+	put_kv(f, "audit_log", s->audit_log);
+	put_kv(f, "qmp", s->qmp);
+	put_kv(f, "saved_state", s->saved_state);
+	for (int i = 0; i < s->nargs; i++)
+		put_kv(f, "arg", s->args[i]);
+
+	int mfd = memfd_create("vmjail-cg", MFD_CLOEXEC);
+	if (mfd < 0)
+		return -errno;
+	vj_cg_plan_save(&s->cg, mfd);
+	off_t len = lseek(mfd, 0, SEEK_CUR);
+	char *buf = len > 0 && len < VJ_STATE_MAX ? malloc((size_t)len + 1) : NULL;
+	int rc = len == 0 ? 0 : buf ? 0 : -EIO;
+	if (buf && pread(mfd, buf, (size_t)len, 0) != len)
+		rc = -EIO;
+	close(mfd);
+	if (buf && rc == 0) {
+		buf[len] = '\0';
+		char *save = NULL;
+		for (char *l = strtok_r(buf, "\n", &save); l && rc == 0;
+		     l = strtok_r(NULL, "\n", &save)) {
+			char *eq = strchr(l, '=');
+			if (!eq || strncmp(l, "cg.", 3) != 0) {
+				rc = -EINVAL; /* a value that held a newline */
+				break;
+			}
+			*eq = '\0';
+			put_kv(f, l, eq + 1);
+		}
+	}
+	free(buf);
+	return rc;
+}
+
 void vj_state_free(struct vj_state *s)
 {
 	for (int i = 0; i < s->nargs; i++)
@@ -77,37 +152,15 @@ int vj_state_write(int jail_fd, const struct vj_state *s, struct vj_err *e)
 		close(dfd);
 		return vj_failx(e, errno, "fdopen");
 	}
-	fprintf(f, "version=1\nid=%s\nvmm=%s\nbase=", s->id, s->vmm);
-	put_escaped(f, s->base_dir);
-	fprintf(f,
-	        "\nstatus=%s\nsupervisor=%d\nvmm_pid=%d\nuid=%u\ngid=%u\ncreated=%" PRId64
-	        "\nttl_deadline=%" PRId64 "\ncgid=%" PRIu64 "\npidns=%d\npolicy_hash=%s\n",
-	        s->status, (int)s->supervisor, (int)s->vmm_pid, (unsigned)s->uid, (unsigned)s->gid,
-	        s->created, s->ttl_deadline, s->cgid, s->pidns, s->policy_hash);
-	const struct {
-		const char *k, *v;
-	} paths[] = {{"policy", s->policy_source},
-	             {"audit_log", s->audit_log},
-	             {"qmp", s->qmp},
-	             {"saved_state", s->saved_state}};
-	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		fprintf(f, "%s=", paths[i].k);
-		put_escaped(f, paths[i].v);
-		fputc('\n', f);
-	}
-	for (int i = 0; i < s->nargs; i++) {
-		fprintf(f, "arg=");
-		put_escaped(f, s->args[i]);
-		fputc('\n', f);
-	}
+	int rc = put_record(f, s);
 	fflush(f);
-	vj_cg_plan_save(&s->cg, fd);
 	/* Only a suspended jail outlives its processes (and maybe a reboot):
 	 * its record must be on disk.  A running jail's record dies with the
 	 * boot anyway (--reap and --cleanup handle a stale one), so it costs
 	 * the launch no fsync; the rename keeps every write atomic. */
 	bool durable = strcmp(s->status, "suspended") == 0;
-	int rc = (durable && fsync(fd) < 0) || ferror(f) ? -EIO : 0;
+	if (rc == 0 && ((durable && fsync(fd) < 0) || ferror(f)))
+		rc = -EIO;
 	if (fclose(f) != 0)
 		rc = -EIO;
 	if (rc == 0 && renameat(dfd, tmp, dfd, VJ_STATE_FILE) < 0)
@@ -174,8 +227,6 @@ static int parse_kv(struct vj_state *s, char *key, char *v)
 			s->cgid = n;
 		return 0;
 	}
-	if (unescape(v) < 0)
-		return -EINVAL;
 	if (!strcmp(key, "base"))
 		return set_str(s->base_dir, sizeof(s->base_dir), v);
 	if (!strcmp(key, "policy"))
@@ -225,7 +276,7 @@ int vj_state_parse_buffer(const char *data, size_t len, struct vj_state *s, stru
 			break;
 		}
 		*eq = '\0';
-		if (parse_kv(s, line, eq + 1) < 0)
+		if (unescape(eq + 1) < 0 || parse_kv(s, line, eq + 1) < 0)
 			rc = vj_fail(e, EINVAL, "jail state line %d (%s) is malformed", lineno,
 			             line);
 		line = end + 1;

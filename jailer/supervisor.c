@@ -315,16 +315,40 @@ int vj_supervise(struct vj_launch *l)
 	sigset_t set;
 	vj_supervisor_signals(&set);
 	s.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	s.timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	const char *failed = s.sigfd < 0 ? "signalfd" : NULL;
+	int ferr = errno;
+	if (!failed) {
+		s.timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+		ferr = errno;
+		failed = s.timerfd < 0 ? "timerfd_create" : NULL;
+	}
 	struct itimerspec its = {.it_interval = {0, 200 * 1000000}, .it_value = {0, 200 * 1000000}};
-	if (s.timerfd >= 0)
-		timerfd_settime(s.timerfd, 0, &its, NULL);
+	if (!failed && timerfd_settime(s.timerfd, 0, &its, NULL) < 0) {
+		ferr = errno;
+		failed = "timerfd_settime";
+	}
 	if (l->plan->ttl_sec)
 		s.ttl_deadline = mono_now() + l->plan->ttl_sec;
 	/* The cgroups are new: every OOM kill or refused fork counted there is
 	 * the tenant's, even one that happened before this loop started. */
 	memset(&s.counters, 0, sizeof(s.counters));
 	emit_lifecycle(&s, "exec", NULL);
+	if (failed) {
+		/* Fail closed: without the signalfd, SIGTERM stays blocked and
+		 * the operator cannot stop the jail; without the timer, the
+		 * time-to-live and the limit counters are silently off.  A
+		 * tenant that cannot be watched does not run. */
+		char msg[160];
+		vj_fmt(msg, sizeof(msg), "supervisor cannot watch the tenant (%s: %s): killed",
+		       failed, strerror(ferr));
+		fprintf(stderr, "vmjail: %s: %s\n", l->plan->cli->id, msg);
+		emit_lifecycle(&s, "killed", msg);
+		kill_tenant(&s);
+		memset(&s.status, 0, sizeof(s.status));
+		while (waitid(P_PIDFD, (id_t)l->pidfd, &s.status, WEXITED) < 0 && errno == EINTR)
+			;
+		s.exited = true;
+	}
 
 	/* A source that hangs up or fails (not readable) is dropped from the
 	 * loop rather than polled again at once: poll would return at once

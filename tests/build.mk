@@ -11,13 +11,33 @@ $(BUILD)/tests/%.t: $(OBJ)/tests/c/%.o $(VMJAIL_LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(VMJAIL_LIBS) $(VMJAIL_LDLIBS)
 
+# test_paths drives jailer/paths.c directly (no library holds the jailer).
+$(BUILD)/tests/test_paths.t: $(OBJ)/tests/c/test_paths.o $(OBJ)/jailer/paths.o $(VMJAIL_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(VMJAIL_LDLIBS)
+
+# test_exec_once drives the supervisor's exec-once decision directly.
+$(BUILD)/tests/test_exec_once.t: $(OBJ)/tests/c/test_exec_once.o $(OBJ)/jailer/layer_exec_once.o \
+		$(OBJ)/jailer/canary.o $(VMJAIL_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(VMJAIL_LDLIBS)
+
 # Helpers run inside jails: plain hardened builds, never sanitized (ASan needs
 # /proc, which a jail does not have).
 $(BUILD)/tests/helpers/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -fPIE -pie -I. -o $@ $<
 
-TEST_DEPS := all $(TEST_C_BINS) $(HELPER_BINS)
+# tests/escape/attack/<technique>.c: one statically linked attacker each (no
+# library in the jail to depend on; see tests/escape/README.md).
+ESCAPE_SRCS  := $(wildcard tests/escape/attack/*.c)
+ESCAPE_BINS  := $(ESCAPE_SRCS:tests/escape/attack/%.c=$(BUILD)/tests/escape/%)
+
+$(BUILD)/tests/escape/%: tests/escape/attack/%.c tests/escape/attack/attack.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -o $@ $<
+
+TEST_DEPS := all $(TEST_C_BINS) $(HELPER_BINS) $(ESCAPE_BINS)
 PROVE ?= prove
 
 # The README's test command.  Every test runs as root against the real kernel.
@@ -29,7 +49,7 @@ check: deps
 
 check-quick: $(TEST_DEPS)
 	VJ_BUILD=$(abspath $(BUILD)) VJ_SRC=$(CURDIR) PROVE='$(PROVE)' tests/lib/check.sh --timer $(PROVE_FLAGS) \
-		$(sort $(wildcard tests/*.t)) $(sort $(TEST_C_BINS))
+		$(sort $(wildcard tests/*.t)) $(sort $(wildcard tests/escape/*.t)) $(sort $(TEST_C_BINS))
 
 # The start-up probes (tests/policy-startup.t): vmmstart.c is also built
 # static, and vmmstart_raw.c has no libc at all (its own _start), like a

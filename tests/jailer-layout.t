@@ -15,6 +15,9 @@ J="$VJ_TEST_BASE/jailprobe/$id"
 ok "the jail reaches running" wait_for grep -qs '^status=running' "$J/vmjail.state"
 pid=$(sed -n 's/^vmm_pid=//p' "$J/vmjail.state")
 ok "the VMM pid is recorded ($pid)" test -n "$pid" -a -d "/proc/$pid"
+# Every assertion below reads the running jail: without it, "isnt", "unlike",
+# "gone" and "0 mounts" checks would pass on nothing.
+[ -n "$pid" ] && [ -d "/proc/$pid" ] || bail "the jail did not start ($(tail -n1 "$VJ_TEST_TMP/err"))"
 
 # stat_is PATH 'TYPE UID GID MODE' description
 stat_is() { is "$(stat -c '%F %u %g %a' "$1" 2>&1)" "$2" "$3"; }

@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: Apache-2.0
+// Cross-tenant: SIGKILL tenant B'\''s VMM by its host pid.
+#include "attack.h"
+#include <signal.h>
+
+static int attack(const struct target *t)
+{
+	long rc = syscall(SYS_kill, atoi(t->b_pid), SIGKILL);
+	verdict_rc(rc, "dac", "kill(B, SIGKILL)");
+}
