@@ -27,6 +27,7 @@
 #include "jailer/execonce.h"
 #include "jailer/launch.h"
 #include "jailer/paths.h"
+#include "jailer/reaper.h"
 #include "jailer/state.h"
 #include "jailer/suspend.h"
 
@@ -36,6 +37,7 @@ void vj_launch_init(struct vj_launch *l, struct vj_plan *p)
 	l->plan = p;
 	l->base_fd = l->vmmdir_fd = l->jail_fd = l->root_fd = l->lock_fd = -1;
 	l->cg_leaf_fd = l->netns_fd = l->pidfd = l->notif_fd = l->restore_fd = -1;
+	l->reaper_fd = -1;
 	l->go_pipe[0] = l->go_pipe[1] = l->err_pipe[0] = l->err_pipe[1] = -1;
 	l->notif_sock[0] = l->notif_sock[1] = -1;
 	l->pid = -1;
@@ -237,6 +239,11 @@ static int step_cgroups(struct vj_launch *l, struct vj_err *e)
 	if (rc < 0)
 		return rc;
 	l->cg_created = true;
+	/* before any tenant task exists: from then on the supervisor's death
+	 * takes every one of them along */
+	rc = vj_reaper_start(l, e);
+	if (rc < 0)
+		return rc;
 	if (p->cg.v2_dir >= 0) {
 		l->cg_leaf_fd = vj_cg_open_v2_leaf(&p->cg, e);
 		if (l->cg_leaf_fd < 0)
@@ -540,6 +547,7 @@ void vj_launch_undo(struct vj_launch *l)
 	}
 	if (l->cg_created)
 		vj_cg_kill_all(&p->cg, &scratch);
+	vj_reaper_stop(l);
 	for (int i = VJ_LAYER__COUNT - 1; i >= 0; i--) {
 		const struct vj_layer_ops *ops = vj_layers[i];
 		if (ops && ops->release && l->layer_prepared[ops->id]) {

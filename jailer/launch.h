@@ -50,6 +50,8 @@ struct vj_launch {
 	uint64_t cgid;
 	bool cg_created;
 	bool layer_prepared[VJ_LAYER__COUNT];
+	int reaper_fd; /* write end of the reaper's pipe (jailer/reaper.h) */
+	pid_t reaper_pid;
 	struct vjbpf_events *bpf_events;
 
 	int netns_fd;
