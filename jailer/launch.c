@@ -28,7 +28,9 @@
 #include "jailer/launch.h"
 #include "jailer/paths.h"
 #include "jailer/reaper.h"
+#include "jailer/rmtree.h"
 #include "jailer/state.h"
+#include "jailer/tenantfs.h"
 #include "jailer/suspend.h"
 
 void vj_launch_init(struct vj_launch *l, struct vj_plan *p)
@@ -198,16 +200,32 @@ static int step_jail_fs(struct vj_launch *l, struct vj_err *e)
 		if (rc < 0)
 			return rc;
 	}
+	/* Tenant dirs first, outer before inner: a bind target or another
+	 * tenant dir inside one must be made on its tmpfs, not hidden under it. */
+	for (int depth = 1; depth < PATH_MAX / 2; depth++) {
+		bool deeper = false;
+		for (size_t i = 0; i < p->nmounts; i++) {
+			const struct vj_mount *m = &p->mounts[i];
+			if (m->kind != VJ_MNT_DIR_SELF)
+				continue;
+			int d = 0;
+			for (const char *c = m->dst; *c; c++)
+				d += *c == '/';
+			deeper |= d > depth;
+			if (d != depth)
+				continue;
+			int rc = vj_tenantfs_mount(l->root_fd, m, p->uid, p->gid, e);
+			if (rc < 0)
+				return rc;
+		}
+		if (!deeper)
+			break;
+	}
 	for (size_t i = 0; i < p->nmounts; i++) {
 		const struct vj_mount *m = &p->mounts[i];
 		int rc;
 		if (m->kind == VJ_MNT_DIR_SELF) {
-			rc = vj_mkdirs_beneath(l->root_fd, m->dst + 1, 0700, p->uid, p->gid, false,
-			                       e);
-			if (rc >= 0) {
-				close(rc);
-				rc = 0;
-			}
+			continue;
 		} else if (m->is_dir) {
 			rc = vj_mkdirs_beneath(l->root_fd, m->dst + 1, 0755, 0, 0, false, e);
 			if (rc >= 0) {
@@ -532,6 +550,23 @@ int vj_launch_start(struct vj_launch *l, struct vj_err *e)
 	return rc;
 }
 
+int vj_launch_remove_jail(struct vj_launch *l, struct vj_err *e)
+{
+	const struct vj_plan *p = l->plan;
+	close_fd(&l->root_fd);
+	close_fd(&l->jail_fd);
+	if (l->vmmdir_fd < 0 || !l->jail_created)
+		return 0;
+	int rc = vj_remove_tree(l->vmmdir_fd, p->cli->id, e);
+	if (rc < 0)
+		return rc; /* left for vmjail --cleanup, and said so */
+	/* the per-VMM dir goes too once no other jail uses it */
+	if (l->base_fd >= 0)
+		unlinkat(l->base_fd, p->exec_base, AT_REMOVEDIR);
+	l->jail_created = false;
+	return 0;
+}
+
 void vj_launch_undo(struct vj_launch *l)
 {
 	const struct vj_plan *p = l->plan;
@@ -564,15 +599,7 @@ void vj_launch_undo(struct vj_launch *l)
 		/* the saved state is still there: the jail stays restorable */
 		vj_launch_save_state(l, "suspended", &scratch);
 	}
-	close_fd(&l->root_fd);
-	close_fd(&l->jail_fd);
-	if (l->vmmdir_fd >= 0 && l->jail_created) {
-		vj_remove_tree(l->vmmdir_fd, p->cli->id, &scratch);
-		/* the per-VMM dir goes too once no other jail uses it */
-		if (l->base_fd >= 0)
-			unlinkat(l->base_fd, p->exec_base, AT_REMOVEDIR);
-		l->jail_created = false;
-	}
+	vj_launch_remove_jail(l, &scratch);
 	close_fd(&l->lock_fd);
 	close_fd(&l->vmmdir_fd);
 	close_fd(&l->base_fd);

@@ -89,6 +89,10 @@ int vj_launch_start(struct vj_launch *l, struct vj_err *e);
 /* Record the jail's state (status: starting, running, paused, ...). */
 int vj_launch_save_state(struct vj_launch *l, const char *status, struct vj_err *e);
 
+/* Remove the jail dir if this launch made it (tenant tmpfs mounts, any
+ * tree); 0 or -errno with what stayed in e. */
+int vj_launch_remove_jail(struct vj_launch *l, struct vj_err *e);
+
 /* Remove what the launch made (idempotent; errors go to scratch). */
 void vj_launch_undo(struct vj_launch *l);
 

@@ -41,6 +41,7 @@ struct vj_mount {
 	char src[PATH_MAX]; /* host path (canonical); unused for VJ_MNT_DIR_SELF */
 	char dst[PATH_MAX]; /* absolute path inside the jail */
 	bool is_dir;
+	uint64_t size, inodes; /* VJ_MNT_DIR_SELF: the bounds of its tmpfs */
 };
 
 struct vj_layer_decision {
