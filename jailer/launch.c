@@ -31,6 +31,7 @@
 #include "jailer/rmtree.h"
 #include "jailer/state.h"
 #include "jailer/tenantfs.h"
+#include "jailer/uidcheck.h"
 #include "jailer/suspend.h"
 
 void vj_launch_init(struct vj_launch *l, struct vj_plan *p)
@@ -520,6 +521,8 @@ int vj_launch_start(struct vj_launch *l, struct vj_err *e)
 	}
 	if (!rc)
 		open_audit_source(l);
+	if (!rc && !l->plan->pidns)
+		rc = vj_uid_check_unused(l->plan->uid, e);
 	if (!rc)
 		rc = step_clone(l, e);
 	if (!rc) {
