@@ -9,7 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The four uids of /proc/<pid>/status; 0 on success. */
+/* The four uids of /proc/<pid>/status; 0 on success, -ESRCH for a process
+ * that has exited (a zombie waiting for its parent runs nothing and can be
+ * acted on by no one). */
 static int read_uids(int procfd, const char *pid, unsigned long uids[4])
 {
 	char path[64], buf[4096];
@@ -22,6 +24,9 @@ static int read_uids(int procfd, const char *pid, unsigned long uids[4])
 	if (n <= 0)
 		return -EIO;
 	buf[n] = '\0';
+	char *st = strstr(buf, "\nState:\t");
+	if (st && (st[8] == 'Z' || st[8] == 'X'))
+		return -ESRCH;
 	char *l = strstr(buf, "\nUid:");
 	if (!l || sscanf(l + 5, "%lu %lu %lu %lu", &uids[0], &uids[1], &uids[2], &uids[3]) != 4)
 		return -EIO;
