@@ -78,7 +78,8 @@ struct vj_event {
 	struct vj_bytes message;
 
 	/* loss */
-	const char *loss_source; /* ringbuf-reserve, rate-limit, netlink-overflow, daemon-down, queue,
+	const char *loss_source; /* ringbuf-reserve, rate-limit, netlink-overflow, kernel-lost,
+				    daemon-down, queue,
 				    spool, subscriber (audit/SCHEMA.md lists them) */
 	uint64_t loss_count;
 	uint64_t since_seq;

@@ -26,10 +26,12 @@
 #include "audit/kaudit.h"
 #include "jailer/execonce.h"
 #include "jailer/launch.h"
+#include "jailer/kloss.h"
 #include "jailer/paths.h"
 #include "jailer/reaper.h"
 #include "jailer/rmtree.h"
 #include "jailer/state.h"
+#include "jailer/supcg.h"
 #include "jailer/tenantfs.h"
 #include "jailer/uidcheck.h"
 #include "jailer/suspend.h"
@@ -483,6 +485,7 @@ static void open_audit_source(struct vj_launch *l)
 		        l->plan->cli->id, e.msg);
 		l->kaudit = NULL;
 	}
+	vj_kloss_start(l);
 }
 
 /* The audit session the tenant got from its own loginuid write (child.c). */
@@ -506,7 +509,9 @@ static void read_audit_session(struct vj_launch *l)
 int vj_launch_start(struct vj_launch *l, struct vj_err *e)
 {
 	clock_gettime(CLOCK_REALTIME, &l->started);
-	int rc = step_jail_dir(l, e);
+	int rc = vj_supcg_enter(l, e);
+	if (!rc)
+		rc = step_jail_dir(l, e);
 	if (!rc)
 		rc = step_copy_exec(l, e);
 	if (!rc)
@@ -620,4 +625,5 @@ void vj_launch_undo(struct vj_launch *l)
 		l->kaudit = NULL;
 	}
 	close_fd(&l->restore_fd);
+	vj_supcg_leave(l); /* after the reaper: the dir is empty now */
 }

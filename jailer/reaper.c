@@ -15,11 +15,13 @@
 #include "audit/audit.h"
 #include "jailer/jails.h"
 #include "jailer/launch.h"
+#include "jailer/supcg.h"
 
 #define REAPER_DONE 'D'
 
-__attribute__((noreturn)) static void reaper_main(const struct vj_plan *p, int rfd)
+__attribute__((noreturn)) static void reaper_main(struct vj_launch *l, int rfd)
 {
+	const struct vj_plan *p = l->plan;
 	/* Its own session: a signal to the supervisor's process group (a
 	 * terminal's ^C, kill -- -pgid) must not take the reaper with it.  The
 	 * supervisor's blocked signals stay blocked, so SIGTERM/SIGINT/SIGHUP
@@ -61,6 +63,7 @@ __attribute__((noreturn)) static void reaper_main(const struct vj_plan *p, int r
 			vj_audit_close(a);
 	}
 	vj_jail_ref_close(&j);
+	vj_supcg_leave(l); /* the dead supervisor's cpu cgroup */
 	_exit(rc == 0 ? 0 : 1);
 }
 
@@ -80,7 +83,7 @@ int vj_reaper_start(struct vj_launch *l, struct vj_err *e)
 	}
 	if (pid == 0) {
 		close(pfd[1]);
-		reaper_main(l->plan, pfd[0]);
+		reaper_main(l, pfd[0]);
 	}
 	close(pfd[0]);
 	l->reaper_fd = pfd[1];

@@ -28,6 +28,7 @@
 #include "audit/kaudit.h"
 #include "bpf/vjbpf.h"
 #include "jailer/execonce.h"
+#include "jailer/kloss.h"
 #include "jailer/launch.h"
 #include "jailer/paths.h"
 #include "jailer/state.h"
@@ -201,6 +202,7 @@ static void on_timer(struct sup *s)
 	if (read(s->timerfd, &ticks, sizeof(ticks)) < 0)
 		return;
 	check_counters(s);
+	vj_kloss_check(s->l, 0);
 	if (s->ttl_deadline && mono_now() >= s->ttl_deadline && !s->ttl_expired) {
 		s->ttl_expired = true;
 		char msg[96];
@@ -219,6 +221,7 @@ static void drain_sources(struct sup *s)
 		vj_kaudit_drain(s->l->kaudit);
 		vj_kaudit_flush(s->l->kaudit);
 	}
+	vj_kloss_check(s->l, 1);
 }
 
 static void report_exit(struct sup *s, int *status)

@@ -13,6 +13,8 @@
  *                                   pidfd_open, kill 0 on PID
  *   containprobe autolisten         listen() on an unbound TCP socket, print
  *                                   the port the kernel chose, accept one
+ *   containprobe kflood PATH SECS   open PATH in a loop (a Landlock denial
+ *                                   each once it exists)
  *   containprobe aio N              N io_setup(65536) calls
  *   containprobe mmapfiles N        mmap N files (fd closed after each)
  * Then "done=1" and exit 0 (spawn and autolisten sleep until killed).
@@ -32,6 +34,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *err(int rc)
@@ -154,6 +157,22 @@ static int autolisten(void)
 	return 0;
 }
 
+/* Kernel audit flood: open PATH (which Landlock denies once it exists)
+ * again and again for SECONDS. */
+static int kflood(const char *path, int secs)
+{
+	time_t end = time(NULL) + secs;
+	long n = 0;
+	while (time(NULL) < end) {
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0)
+			close(fd);
+		n++;
+	}
+	printf("kflood_opens=%ld\n", n);
+	return 0;
+}
+
 static int aio(int n)
 {
 	int okn = 0, rc = 0;
@@ -205,6 +224,8 @@ int main(int argc, char **argv)
 		reach((pid_t)num(argv[2]));
 	else if (!strcmp(cmd, "autolisten"))
 		autolisten();
+	else if (!strcmp(cmd, "kflood") && argc > 3)
+		kflood(argv[2], (int)num(argv[3]));
 	else if (!strcmp(cmd, "aio") && argc > 2)
 		aio((int)num(argv[2]));
 	else if (!strcmp(cmd, "mmapfiles") && argc > 2)
