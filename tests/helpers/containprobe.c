@@ -16,7 +16,7 @@
  *   containprobe kflood PATH SECS   open PATH in a loop (a Landlock denial
  *                                   each once it exists)
  *   containprobe aio N              N io_setup(65536) calls
- *   containprobe mmapfiles N        mmap N files (fd closed after each)
+ *   containprobe mmapfiles N [PATH] mmap PATH N times, closing each fd
  * Then "done=1" and exit 0 (spawn and autolisten sleep until killed).
  */
 #include <arpa/inet.h>
@@ -187,24 +187,54 @@ static int aio(int n)
 	return 0;
 }
 
-static int mmapfiles(long n)
+/* Map path up to per times in this process (vm.max_map_count caps one
+ * process near 65530); returns how many. */
+static long map_some(long per, const char *path)
 {
 	long okn = 0;
-	int rc = 0;
-	for (; okn < n; okn++) {
-		int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			rc = -1;
+	for (; okn < per; okn++) {
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
 			break;
-		}
 		void *m = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
 		close(fd);
-		if (m == MAP_FAILED) {
-			rc = -1;
+		if (m == MAP_FAILED)
 			break;
-		}
 	}
-	printf("mmapfiles=%s\nmmapfiles_ok=%ld\n", okn == n ? "ok" : err(rc), okn);
+	return okn;
+}
+
+/* n struct files held through mmaps with every fd closed, spread over
+ * child processes of 60000 each (they stay, holding them). */
+static int mmapfiles(long n, const char *path)
+{
+	long total = 0;
+	while (total < n) {
+		int pfd[2];
+		if (pipe(pfd) < 0)
+			break;
+		pid_t pid = fork();
+		if (pid < 0)
+			break;
+		if (pid == 0) {
+			long got = map_some(60000, path);
+			if (write(pfd[1], &got, sizeof(got)) < 0)
+				_exit(1);
+			for (;;)
+				pause();
+		}
+		close(pfd[1]);
+		long got = 0;
+		ssize_t r = read(pfd[0], &got, sizeof(got));
+		close(pfd[0]);
+		if (r != (ssize_t)sizeof(got))
+			got = 0; /* the child was killed (OOM) before it could say */
+		total += got;
+		printf("progress=%ld\n", total);
+		if (got < 60000)
+			break;
+	}
+	printf("mmapfiles=%s\nmmapfiles_ok=%ld\n", total >= n ? "ok" : "stopped", total);
 	return 0;
 }
 
@@ -229,7 +259,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "aio") && argc > 2)
 		aio((int)num(argv[2]));
 	else if (!strcmp(cmd, "mmapfiles") && argc > 2)
-		mmapfiles(num(argv[2]));
+		mmapfiles(num(argv[2]), argc > 3 ? argv[3] : "/containprobe");
 	else {
 		fprintf(stderr, "containprobe: unknown command\n");
 		return 2;
