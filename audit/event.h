@@ -33,7 +33,8 @@ struct vj_bytes {
 struct vj_event {
 	enum vj_ev_kind kind;
 	const char *type; /* lifecycle: created exec paused resumed suspended restored exited
-			     oom-killed pids-limit ttl-expired killed cleaned launch-failed
+			     oom-killed pids-limit ttl-expired killed cleaned cleanup-failed
+			     supervisor-died launch-failed
 			     layer-skipped; enforcement: deny kill log; loss: loss */
 	uint64_t seq;     /* filled by the sink layer (host-wide counter) */
 	struct timespec time; /* CLOCK_REALTIME; filled by vj_audit_emit if zero */
@@ -77,7 +78,8 @@ struct vj_event {
 	struct vj_bytes message;
 
 	/* loss */
-	const char *loss_source; /* ringbuf-reserve, rate-limit, netlink-overflow, daemon-down, queue,
+	const char *loss_source; /* ringbuf-reserve, rate-limit, netlink-overflow, kernel-lost,
+				    daemon-down, queue,
 				    spool, subscriber (audit/SCHEMA.md lists them) */
 	uint64_t loss_count;
 	uint64_t since_seq;

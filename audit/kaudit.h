@@ -91,6 +91,9 @@ void vj_kaudit_close(struct vj_kaudit *k);
 int vj_kaudit_get_enabled(int *enabled, struct vj_err *e);
 /* AUDIT_SET enabled (needs CAP_AUDIT_CONTROL). */
 int vj_kaudit_set_enabled(int enabled, struct vj_err *e);
+/* The kernel's count of audit records it dropped (AUDIT_GET's lost: backlog
+ * full, rate limit, no memory), host-wide, since boot; it wraps at 2^32. */
+int vj_kaudit_get_lost(uint32_t *lost, struct vj_err *e);
 
 /*
  * Landlock reports denials only while kernel audit is enabled.  A user that

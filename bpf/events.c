@@ -127,6 +127,16 @@ static int on_record(void *ctx, void *data, size_t size)
 	case VJBPF_HOOK_BIND6:
 	case VJBPF_HOOK_SENDMSG4:
 	case VJBPF_HOOK_SENDMSG6:
+	case VJBPF_HOOK_LISTEN4:
+	case VJBPF_HOOK_LISTEN6:
+		if (r.hook == VJBPF_HOOK_LISTEN4 || r.hook == VJBPF_HOOK_LISTEN6) {
+			/* seen on packet arrival, in no task of the tenant */
+			e.pid = e.tid = 0;
+			e.uid = e.gid = -1;
+			e.comm.len = 0;
+			append(detail, sizeof(detail), &dpos,
+			       "listener not allowed by the bind rules ");
+		}
 		e.family = r.family;
 		if (inet_ntop(r.family == AF_INET ? AF_INET : AF_INET6, r.addr, addr,
 		              sizeof(addr))) {

@@ -26,7 +26,7 @@ struct vjbpf_progdef {
 	int attach_type;  /* enum bpf_attach_type */
 };
 extern const struct vjbpf_progdef vjbpf_progs[];
-#define VJBPF_NPROGS 9
+#define VJBPF_NPROGS 10
 
 /* loader.c */
 int vjbpf__path(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

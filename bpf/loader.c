@@ -49,6 +49,7 @@ const struct vjbpf_progdef vjbpf_progs[VJBPF_NPROGS] = {
     {"vj_sendmsg4", BPF_CGROUP_UDP4_SENDMSG},
     {"vj_sendmsg6", BPF_CGROUP_UDP6_SENDMSG},
     {"vj_sysctl", BPF_CGROUP_SYSCTL},
+    {"vj_ingress", BPF_CGROUP_INET_INGRESS},
 };
 
 static const char *const pinned_maps[] = {"vj_tenants", "vj_stats", "vj_rings"};
@@ -475,7 +476,8 @@ int vjbpf_setup(const char *parent, struct vj_err *e)
 		if (rc == 0)
 			rc = load_and_pin(e);
 		if (rc == -EBUSY)
-			rc = vj_fail(e, ESTALE, "%s (and tenants of that build still run)", stale.msg);
+			rc = vj_fail(e, ESTALE, "%s (and tenants of that build still run)",
+			             stale.msg);
 		if (rc)
 			goto out;
 	} else if (rc < 0) {

@@ -17,6 +17,8 @@ const char *vjbpf__hook_name(uint32_t hook)
 	    [VJBPF_HOOK_SENDMSG4] = "cgroup/sendmsg4",
 	    [VJBPF_HOOK_SENDMSG6] = "cgroup/sendmsg6",
 	    [VJBPF_HOOK_SYSCTL] = "cgroup/sysctl",
+	    [VJBPF_HOOK_LISTEN4] = "cgroup_skb/ingress",
+	    [VJBPF_HOOK_LISTEN6] = "cgroup_skb/ingress",
 	};
 	if (hook < VJBPF_HOOK__COUNT && names[hook])
 		return names[hook];

@@ -109,6 +109,8 @@ enum vjbpf_hook {
 	VJBPF_HOOK_SENDMSG4,
 	VJBPF_HOOK_SENDMSG6,
 	VJBPF_HOOK_SYSCTL,
+	VJBPF_HOOK_LISTEN4, /* a connection to a listener the bind rules do not allow */
+	VJBPF_HOOK_LISTEN6,
 	VJBPF_HOOK__COUNT
 };
 

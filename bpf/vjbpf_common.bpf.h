@@ -135,8 +135,8 @@ static __always_inline int vj_take_token(struct vjbpf_stats *st, const struct vj
  * calls bpf_ringbuf_submit().  Every denial lands in exactly one of emitted,
  * suppressed and reserve_failed.
  */
-static __always_inline struct vjbpf_rec *vj_report_begin(const struct vjbpf_rules *r, __u64 tenant,
-                                                         __u64 cur, __u32 hook)
+static __always_inline struct vjbpf_rec *vj_report_reserve(const struct vjbpf_rules *r,
+                                                           __u64 tenant, __u64 cur, __u32 hook)
 {
 	struct vjbpf_stats *st = bpf_map_lookup_elem(&vj_stats, &tenant);
 	struct vjbpf_rec *rec;
@@ -164,10 +164,21 @@ static __always_inline struct vjbpf_rec *vj_report_begin(const struct vjbpf_rule
 	rec->ts_ns = bpf_ktime_get_ns();
 	rec->tenant_cgid = tenant;
 	rec->cgid = cur;
-	rec->pid_tgid = bpf_get_current_pid_tgid();
-	rec->uid_gid = bpf_get_current_uid_gid();
 	rec->hook = hook;
-	bpf_get_current_comm(rec->comm, sizeof(rec->comm));
+	return rec;
+}
+
+/* vj_report_reserve for hooks that run in the denied task: who it was. */
+static __always_inline struct vjbpf_rec *vj_report_begin(const struct vjbpf_rules *r, __u64 tenant,
+                                                         __u64 cur, __u32 hook)
+{
+	struct vjbpf_rec *rec = vj_report_reserve(r, tenant, cur, hook);
+
+	if (rec) {
+		rec->pid_tgid = bpf_get_current_pid_tgid();
+		rec->uid_gid = bpf_get_current_uid_gid();
+		bpf_get_current_comm(rec->comm, sizeof(rec->comm));
+	}
 	return rec;
 }
 

@@ -26,6 +26,7 @@
 #include "jailer/jsonout.h"
 #include "jailer/paths.h"
 #include "jailer/qmp.h"
+#include "jailer/rmtree.h"
 #include "jailer/state.h"
 
 void vj_jail_ref_close(struct vj_jail_ref *j)
@@ -204,8 +205,10 @@ static int do_cleanup(const char *base, const char *exec, const char *id, bool t
 		vjbpf_tenant_del(j.st.cgid);
 	vj_err_clear(&e);
 	int failed = 0;
+	char why[600] = "";
 	if (vj_cg_remove(&cg, &e) < 0) {
 		fprintf(stderr, "vmjail: %s: %s\n", id, e.msg);
+		vj_fmt(why, sizeof(why), "cgroups left: %s", e.msg);
 		failed = 1;
 	}
 	close(j.jail_fd);
@@ -213,6 +216,8 @@ static int do_cleanup(const char *base, const char *exec, const char *id, bool t
 	vj_err_clear(&e);
 	if (vj_remove_tree(j.vmmdir_fd, id, &e) < 0) {
 		fprintf(stderr, "vmjail: %s: %s\n", id, e.msg);
+		size_t n = strlen(why);
+		vj_fmt(why + n, sizeof(why) - n, "%sjail dir left: %s", n ? "; " : "", e.msg);
 		failed = 1;
 	}
 	unlinkat(j.base_fd, j.vmm, AT_REMOVEDIR); /* only when no other jail is left */
@@ -221,10 +226,15 @@ static int do_cleanup(const char *base, const char *exec, const char *id, bool t
 		             left > 0 ? "killed leftover tasks; removed jail dir "
 		                        "and cgroups"
 		                      : "removed jail dir and cgroups");
+	else
+		vj_jail_emit(a, "cleanup-failed", 0, why);
 	if (a)
 		vj_audit_close(a);
-	if (!ttl_reap)
+	if (!ttl_reap && !failed)
 		printf("vmjail: %s: cleaned up\n", id);
+	else if (failed)
+		fprintf(stderr,
+		        "vmjail: %s: cleanup incomplete; the jail dir or cgroups are left\n", id);
 	vj_jail_ref_close(&j);
 	return failed;
 }

@@ -27,10 +27,15 @@
 #include "jailer/guest_ram.h"
 #include "jailer/execonce.h"
 #include "jailer/launch.h"
-
 #include "jailer/mounts.h"
+#include "jailer/kloss.h"
 #include "jailer/paths.h"
+#include "jailer/reaper.h"
+#include "jailer/rmtree.h"
 #include "jailer/state.h"
+#include "jailer/supcg.h"
+#include "jailer/tenantfs.h"
+#include "jailer/uidcheck.h"
 #include "jailer/suspend.h"
 
 void vj_launch_init(struct vj_launch *l, struct vj_plan *p)
@@ -39,6 +44,7 @@ void vj_launch_init(struct vj_launch *l, struct vj_plan *p)
 	l->plan = p;
 	l->base_fd = l->vmmdir_fd = l->jail_fd = l->root_fd = l->lock_fd = -1;
 	l->cg_leaf_fd = l->netns_fd = l->pidfd = l->notif_fd = l->restore_fd = -1;
+	l->reaper_fd = -1;
 	l->go_pipe[0] = l->go_pipe[1] = l->err_pipe[0] = l->err_pipe[1] = -1;
 	l->notif_sock[0] = l->notif_sock[1] = -1;
 	l->pid = -1;
@@ -204,16 +210,32 @@ static int step_jail_fs(struct vj_launch *l, struct vj_err *e)
 		if (rc < 0)
 			return rc;
 	}
+	/* Tenant dirs first, outer before inner: a bind target or another
+	 * tenant dir inside one must be made on its tmpfs, not hidden under it. */
+	for (int depth = 1; depth < PATH_MAX / 2; depth++) {
+		bool deeper = false;
+		for (size_t i = 0; i < p->nmounts; i++) {
+			const struct vj_mount *m = &p->mounts[i];
+			if (m->kind != VJ_MNT_DIR_SELF)
+				continue;
+			int d = 0;
+			for (const char *c = m->dst; *c; c++)
+				d += *c == '/';
+			deeper |= d > depth;
+			if (d != depth)
+				continue;
+			int rc = vj_tenantfs_mount(l->root_fd, m, p->uid, p->gid, e);
+			if (rc < 0)
+				return rc;
+		}
+		if (!deeper)
+			break;
+	}
 	for (size_t i = 0; i < p->nmounts; i++) {
 		const struct vj_mount *m = &p->mounts[i];
 		int rc;
 		if (m->kind == VJ_MNT_DIR_SELF) {
-			rc = vj_mkdirs_beneath(l->root_fd, m->dst + 1, 0700, p->uid, p->gid, false,
-			                       e);
-			if (rc >= 0) {
-				close(rc);
-				rc = 0;
-			}
+			continue;
 		} else if (m->is_dir) {
 			rc = vj_mkdirs_beneath(l->root_fd, m->dst + 1, 0755, 0, 0, false, e);
 			if (rc >= 0) {
@@ -245,6 +267,11 @@ static int step_cgroups(struct vj_launch *l, struct vj_err *e)
 	if (rc < 0)
 		return rc;
 	l->cg_created = true;
+	/* before any tenant task exists: from then on the supervisor's death
+	 * takes every one of them along */
+	rc = vj_reaper_start(l, e);
+	if (rc < 0)
+		return rc;
 	if (p->cg.v2_dir >= 0) {
 		l->cg_leaf_fd = vj_cg_open_v2_leaf(&p->cg, e);
 		if (l->cg_leaf_fd < 0)
@@ -465,6 +492,7 @@ static void open_audit_source(struct vj_launch *l)
 		        l->plan->cli->id, e.msg);
 		l->kaudit = NULL;
 	}
+	vj_kloss_start(l);
 }
 
 /* The audit session the tenant got from its own loginuid write (child.c). */
@@ -488,7 +516,9 @@ static void read_audit_session(struct vj_launch *l)
 int vj_launch_start(struct vj_launch *l, struct vj_err *e)
 {
 	clock_gettime(CLOCK_REALTIME, &l->started);
-	int rc = step_jail_dir(l, e);
+	int rc = vj_supcg_enter(l, e);
+	if (!rc)
+		rc = step_jail_dir(l, e);
 	if (!rc && l->plan->cli->guest_ram)
 		rc = vj_guest_ram_prepare(l->jail_fd, l->plan->cli->guest_ram, l->plan->uid,
 		                          l->plan->gid, l->plan->restore, e);
@@ -506,6 +536,8 @@ int vj_launch_start(struct vj_launch *l, struct vj_err *e)
 	}
 	if (!rc)
 		open_audit_source(l);
+	if (!rc && !l->plan->pidns)
+		rc = vj_uid_check_unused(l->plan->uid, e);
 	if (!rc)
 		rc = step_clone(l, e);
 	if (!rc) /* the tenant process has its copies; the supervisor keeps none */
@@ -541,6 +573,23 @@ int vj_launch_start(struct vj_launch *l, struct vj_err *e)
 	return rc;
 }
 
+int vj_launch_remove_jail(struct vj_launch *l, struct vj_err *e)
+{
+	const struct vj_plan *p = l->plan;
+	close_fd(&l->root_fd);
+	close_fd(&l->jail_fd);
+	if (l->vmmdir_fd < 0 || !l->jail_created)
+		return 0;
+	int rc = vj_remove_tree(l->vmmdir_fd, p->cli->id, e);
+	if (rc < 0)
+		return rc; /* left for vmjail --cleanup, and said so */
+	/* the per-VMM dir goes too once no other jail uses it */
+	if (l->base_fd >= 0)
+		unlinkat(l->base_fd, p->exec_base, AT_REMOVEDIR);
+	l->jail_created = false;
+	return 0;
+}
+
 void vj_launch_undo(struct vj_launch *l)
 {
 	const struct vj_plan *p = l->plan;
@@ -556,6 +605,7 @@ void vj_launch_undo(struct vj_launch *l)
 	}
 	if (l->cg_created)
 		vj_cg_kill_all(&p->cg, &scratch);
+	vj_reaper_stop(l);
 	for (int i = VJ_LAYER__COUNT - 1; i >= 0; i--) {
 		const struct vj_layer_ops *ops = vj_layers[i];
 		if (ops && ops->release && l->layer_prepared[ops->id]) {
@@ -572,15 +622,7 @@ void vj_launch_undo(struct vj_launch *l)
 		/* the saved state is still there: the jail stays restorable */
 		vj_launch_save_state(l, "suspended", &scratch);
 	}
-	close_fd(&l->root_fd);
-	close_fd(&l->jail_fd);
-	if (l->vmmdir_fd >= 0 && l->jail_created) {
-		vj_remove_tree(l->vmmdir_fd, p->cli->id, &scratch);
-		/* the per-VMM dir goes too once no other jail uses it */
-		if (l->base_fd >= 0)
-			unlinkat(l->base_fd, p->exec_base, AT_REMOVEDIR);
-		l->jail_created = false;
-	}
+	vj_launch_remove_jail(l, &scratch);
 	close_fd(&l->lock_fd);
 	close_fd(&l->vmmdir_fd);
 	close_fd(&l->base_fd);
@@ -598,4 +640,5 @@ void vj_launch_undo(struct vj_launch *l)
 		l->kaudit = NULL;
 	}
 	close_fd(&l->restore_fd);
+	vj_supcg_leave(l); /* after the reaper: the dir is empty now */
 }

@@ -50,6 +50,8 @@ struct vj_launch {
 	uint64_t cgid;
 	bool cg_created;
 	bool layer_prepared[VJ_LAYER__COUNT];
+	int reaper_fd; /* write end of the reaper's pipe (jailer/reaper.h) */
+	pid_t reaper_pid;
 	struct vjbpf_events *bpf_events;
 
 	int netns_fd;
@@ -58,6 +60,10 @@ struct vj_launch {
 	/* kernel audit channel, opened before the tenant runs */
 	struct vj_kaudit *kaudit;
 	struct vj_kaudit_enable *audit_enable; /* Landlock reports only with audit on */
+	uint32_t klost;                        /* the kernel's audit lost counter, last read */
+	bool klost_known;
+	int64_t klost_checked_ms; /* CLOCK_MONOTONIC */
+	char supcg[4200];         /* the supervisor's own cpu cgroup, "" if none */
 
 	/* the tenant process */
 	pid_t supervisor_pid;
@@ -86,6 +92,10 @@ int vj_launch_start(struct vj_launch *l, struct vj_err *e);
 
 /* Record the jail's state (status: starting, running, paused, ...). */
 int vj_launch_save_state(struct vj_launch *l, const char *status, struct vj_err *e);
+
+/* Remove the jail dir if this launch made it (tenant tmpfs mounts, any
+ * tree); 0 or -errno with what stayed in e. */
+int vj_launch_remove_jail(struct vj_launch *l, struct vj_err *e);
 
 /* Remove what the launch made (idempotent; errors go to scratch). */
 void vj_launch_undo(struct vj_launch *l);

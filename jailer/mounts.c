@@ -81,23 +81,15 @@ static int attach_at(int tree, int root_fd, const char *dst, bool is_dir, struct
 static int bind_one(const struct vj_mount *m, int root_fd, struct vj_err *e)
 {
 	int tree;
-	if (m->kind == VJ_MNT_DIR_SELF) {
-		const char *rel = m->dst[0] == '/' ? m->dst + 1 : m->dst;
-		int src = vj_open_beneath(root_fd, rel, O_PATH | O_DIRECTORY, 0);
-		if (src < 0)
-			return vj_failx(e, src, "tenant dir %s", m->dst);
-		tree = sys_open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
-		close(src);
-	} else {
-		/* Host sources were walked and checked when planned and
-		 * detached from the fd that was checked (see
-		 * vj_mounts_detach_sources); the path is never resolved again.
-		 * The tree is this process's copy of the fd: it is used once. */
-		tree = m->src_fd;
-	}
+	if (m->kind == VJ_MNT_DIR_SELF)
+		return 0; /* its tmpfs came with the recursive clone of the root */
+	/* Host sources were walked and checked when planned and detached from
+	 * the fd that was checked (see vj_mounts_detach_sources); the path is
+	 * never resolved again.  The tree is this process's copy of the fd: it
+	 * is used once. */
+	tree = m->src_fd;
 	if (tree < 0)
-		return vj_failx(e, errno, "open_tree %s",
-		                m->kind == VJ_MNT_DIR_SELF ? m->dst : m->src);
+		return vj_failx(e, errno, "open_tree %s", m->src);
 
 	struct mount_attr attr = {
 	    .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
@@ -190,7 +182,11 @@ int vj_mounts_enter_jail(const struct vj_plan *p, int root_fd, struct vj_err *e)
 		close(here);
 		return vj_fail(e, EXDEV, "the jail root changed under us");
 	}
-	int tree = sys_open_tree(here, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	/* Recursive: the tenant-writable dirs are tmpfs mounts the supervisor
+	 * put beneath the jail root (jailer/tenantfs.c); nothing else is
+	 * mounted there. */
+	int tree = sys_open_tree(here, "",
+	                         OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
 	if (tree < 0) {
 		int err = errno;
 		close(here);

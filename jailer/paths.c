@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "jailer/paths.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
@@ -264,72 +263,3 @@ int vj_mknod_beneath(int dirfd, const char *rel, unsigned major, unsigned minor,
 	return rc;
 }
 
-static int remove_dir_contents(int dfd, dev_t dev, int depth, struct vj_err *e)
-{
-	if (depth > 64)
-		return vj_fail(e, ELOOP, "directory tree too deep to remove");
-	int dup = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
-	if (dup < 0)
-		return vj_failx(e, errno, "dup");
-	DIR *d = fdopendir(dup);
-	if (!d) {
-		close(dup);
-		return vj_failx(e, errno, "opendir");
-	}
-	int rc = 0;
-	struct dirent *de;
-	while (rc == 0 && (de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		struct stat st;
-		if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			if (errno != ENOENT)
-				rc = vj_failx(e, errno, "stat %s", de->d_name);
-			continue;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			if (st.st_dev != dev) {
-				rc = vj_fail(e, EBUSY, "'%s' is a mount point; not removing",
-				             de->d_name);
-				break;
-			}
-			int sub = openat(dfd, de->d_name,
-			                 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (sub < 0) {
-				rc = vj_failx(e, errno, "open %s", de->d_name);
-				break;
-			}
-			rc = remove_dir_contents(sub, dev, depth + 1, e);
-			close(sub);
-			if (rc == 0 && unlinkat(dfd, de->d_name, AT_REMOVEDIR) < 0 &&
-			    errno != ENOENT)
-				rc = vj_failx(e, errno, "rmdir %s", de->d_name);
-		} else if (unlinkat(dfd, de->d_name, 0) < 0 && errno != ENOENT) {
-			rc = vj_failx(e, errno, "unlink %s", de->d_name);
-		}
-	}
-	closedir(d);
-	return rc;
-}
-
-int vj_remove_tree(int dirfd, const char *name, struct vj_err *e)
-{
-	if (!vj_name_ok(name))
-		return vj_fail(e, EINVAL, "bad name '%s'", name);
-	struct stat st;
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? 0 : vj_failx(e, errno, "stat %s", name);
-	if (!S_ISDIR(st.st_mode)) {
-		if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)
-			return vj_failx(e, errno, "unlink %s", name);
-		return 0;
-	}
-	int sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (sub < 0)
-		return vj_failx(e, errno, "open %s", name);
-	int rc = remove_dir_contents(sub, st.st_dev, 0, e);
-	close(sub);
-	if (rc == 0 && unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
-		rc = vj_failx(e, errno, "rmdir %s", name);
-	return rc;
-}

@@ -66,12 +66,7 @@ int vj_mkfile_beneath(int dirfd, const char *rel, mode_t mode, struct vj_err *e)
 int vj_mknod_beneath(int dirfd, const char *rel, unsigned major, unsigned minor, mode_t mode,
                      uid_t uid, gid_t gid, struct vj_err *e);
 
-/*
- * Remove the tree below dirfd/name without following symlinks and without
- * crossing into other filesystems (a mount left inside is refused, not
- * descended).  ENOENT is success: cleanup is idempotent.
- */
-int vj_remove_tree(int dirfd, const char *name, struct vj_err *e);
+/* vj_remove_tree: jailer/rmtree.h */
 
 /* Check a path component: not empty, not "." or "..", no '/'. */
 bool vj_name_ok(const char *name);

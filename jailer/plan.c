@@ -243,6 +243,8 @@ static int plan_files(struct vj_plan *p, struct vj_err *e)
 		rc = add_mount(p, VJ_MNT_DIR_SELF, NULL, -1, pol->dirs[i].path, true, e);
 		if (rc < 0)
 			return rc;
+		p->mounts[p->nmounts - 1].size = pol->dirs[i].size;
+		p->mounts[p->nmounts - 1].inodes = pol->dirs[i].inodes;
 	}
 	p->devices = pol->devices;
 	p->mount_proc = pol->mount_proc;

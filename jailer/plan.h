@@ -43,6 +43,7 @@ struct vj_mount {
 	                     * made from it, never from the path (-1: DIR_SELF) */
 	char dst[PATH_MAX]; /* absolute path inside the jail */
 	bool is_dir;
+	uint64_t size, inodes; /* VJ_MNT_DIR_SELF: the bounds of its tmpfs */
 };
 
 struct vj_layer_decision {

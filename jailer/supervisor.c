@@ -28,6 +28,7 @@
 #include "audit/kaudit.h"
 #include "bpf/vjbpf.h"
 #include "jailer/execonce.h"
+#include "jailer/kloss.h"
 #include "jailer/launch.h"
 #include "jailer/paths.h"
 #include "jailer/state.h"
@@ -201,6 +202,7 @@ static void on_timer(struct sup *s)
 	if (read(s->timerfd, &ticks, sizeof(ticks)) < 0)
 		return;
 	check_counters(s);
+	vj_kloss_check(s->l, 0);
 	if (s->ttl_deadline && mono_now() >= s->ttl_deadline && !s->ttl_expired) {
 		s->ttl_expired = true;
 		char msg[96];
@@ -219,6 +221,7 @@ static void drain_sources(struct sup *s)
 		vj_kaudit_drain(s->l->kaudit);
 		vj_kaudit_flush(s->l->kaudit);
 	}
+	vj_kloss_check(s->l, 1);
 }
 
 static void report_exit(struct sup *s, int *status)
@@ -284,7 +287,7 @@ static void cleanup(struct sup *s)
 		close(l->cg_leaf_fd);
 		l->cg_leaf_fd = -1;
 	}
-	vj_cg_remove(&p->cg, &scratch);
+	int cg_rc = vj_cg_remove(&p->cg, &scratch);
 	l->cg_created = false;
 	if (suspended || p->cli->keep_jail) {
 		if (!suspended)
@@ -294,7 +297,20 @@ static void cleanup(struct sup *s)
 		                         : "cgroups removed; jail dir kept (--keep)");
 		l->jail_created = false; /* vj_launch_undo must leave it */
 	} else {
-		emit_lifecycle(s, "cleaned", "jail dir and cgroups removed");
+		/* The record says what really happened: a jail dir or cgroup
+		 * that stayed is named, and vmjail --cleanup can finish. */
+		struct vj_err dir_err = {0};
+		int dir_rc = vj_launch_remove_jail(l, &dir_err);
+		if (dir_rc == 0 && cg_rc == 0) {
+			emit_lifecycle(s, "cleaned", "jail dir and cgroups removed");
+		} else {
+			char msg[600];
+			vj_fmt(msg, sizeof(msg), "cleanup incomplete:%s%s%s%s",
+			       dir_rc ? " jail dir left: " : "", dir_rc ? dir_err.msg : "",
+			       cg_rc ? " cgroups left: " : "", cg_rc ? scratch.msg : "");
+			emit_lifecycle(s, "cleanup-failed", msg);
+			fprintf(stderr, "vmjail: %s: %s\n", p->cli->id, msg);
+		}
 	}
 	vj_launch_undo(l);
 }

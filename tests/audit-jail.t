@@ -107,7 +107,8 @@ jail_bg "$A" --audit-log "$LOG" --audit-rate 50 --audit-ring 4096 -- loop -t 10 
 apid=$!
 ok "tenant A flooding" running "$A"
 sleep 2
-out=$(jail "$B" --audit-log "$LOG" -- loop 40 socket 10 1 2>/dev/null)
+# B shares A's uid: only with a pid namespace may it run beside A
+out=$(jail "$B" --new-pid-ns --audit-log "$LOG" -- loop 40 socket 10 1 2>/dev/null)
 is "$(fact loop_denied <<<"$out")" 40 "tenant B made 40 denials during A's flood"
 wait "$apid"
 is "$(count "$B" '.decision.hook=="cgroup/sock_create"')" 40 "all 40 of B's denials arrived"

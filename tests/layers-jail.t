@@ -14,7 +14,9 @@ ip netns exec "$NS" "$PROBE" listen "$PORT" >"$VJ_TEST_TMP/listen.out" 2>&1 &
 LISTENER=$!
 ip netns exec "$NS" "$PROBE" listen-abstract "vjt-abstract-$$" >"$VJ_TEST_TMP/abstract.out" 2>&1 &
 ABSTRACT=$!
-setpriv --reuid="$VJ_TEST_UID" --regid="$VJ_TEST_GID" --clear-groups sleep 120 &
+# Another uid: while the tenant's own uid owns a process, a launch without a
+# pid namespace is refused (tests/escape/host-reach.t).
+setpriv --reuid="$((VJ_TEST_UID + 1))" --regid="$VJ_TEST_GID" --clear-groups sleep 120 &
 OUTSIDER=$!
 cleanup_layers() {
 	kill "$LISTENER" "$ABSTRACT" "$OUTSIDER" 2>/dev/null

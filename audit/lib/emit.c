@@ -133,8 +133,9 @@ int vj_audit_open(struct vj_audit **out, const struct vj_audit_cfg *cfg, struct 
 	 * which it does while vmjaild runs and after it was killed, until it is
 	 * back (it removes the socket only on a clean shutdown). */
 	struct stat sst;
-	a->daemon_expected = fstatat(a->rundirfd, VJ_RUN_INGEST_SOCK, &sst, AT_SYMLINK_NOFOLLOW) == 0 &&
-			     S_ISSOCK(sst.st_mode);
+	a->daemon_expected =
+	    fstatat(a->rundirfd, VJ_RUN_INGEST_SOCK, &sst, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISSOCK(sst.st_mode);
 	a->tokens = VJ_AUDIT_BURST;
 	clock_gettime(CLOCK_MONOTONIC, &a->last_refill);
 	*out = a;
@@ -265,7 +266,8 @@ static long make_frame(struct vj_audit *a, const struct vj_event *ev, const char
 	                                    is_type(ev, "restored") || is_type(ev, "resumed")))
 		h.flags = VJ_WIRE_F_BIND;
 	else if (ev->kind == VJ_EV_LIFECYCLE &&
-	         (is_type(ev, "cleaned") || is_type(ev, "launch-failed")))
+	         (is_type(ev, "cleaned") || is_type(ev, "launch-failed") ||
+	          is_type(ev, "cleanup-failed") || is_type(ev, "supervisor-died")))
 		h.flags = VJ_WIRE_F_UNBIND;
 	/* vmjaild reads the kernel itself: it keeps its own copy of such records. */
 	if (ev->source && strcmp(ev->source, "kernel-audit") == 0)

@@ -133,10 +133,28 @@ void vj_p_st_dir(struct cur *c)
 	struct vj_policy *p = c->ps->p;
 	struct vj_dir *d;
 	char *path = vj_p_parse_path(c, 1, "directory");
+	uint64_t size = 0, inodes = 0;
+	size_t i = 2;
 
 	if (!path)
 		return;
-	if (!vj_p_end_at(c, 2))
+	/* dir PATH [size SIZE] [inodes N]: the bounds of its tmpfs */
+	for (; i + 1 < c->n; i += 2) {
+		if (vj_p_is_word(c, i, "size") && !size) {
+			if (!vj_p_parse_size(c, i + 1, "dir size", &size))
+				goto fail;
+			if (size < (64ULL << 10) || size > (1ULL << 40)) {
+				vj_p_perr(c, i + 1, "dir size must be from 64K to 1T");
+				goto fail;
+			}
+		} else if (vj_p_is_word(c, i, "inodes") && !inodes) {
+			if (!vj_p_parse_uint(c, i + 1, 16, 1u << 24, "dir inodes", &inodes))
+				goto fail;
+		} else {
+			break;
+		}
+	}
+	if (!vj_p_end_at(c, i))
 		goto fail;
 	if (strcmp(path, "/") == 0) {
 		vj_p_perr(c, 1, "dir / is the jail's root, which always exists");
@@ -153,6 +171,8 @@ void vj_p_st_dir(struct cur *c)
 	if (!d)
 		goto fail;
 	d->path = path;
+	d->size = size ? size : VJ_DIR_DEFAULT_SIZE;
+	d->inodes = inodes ? inodes : VJ_DIR_DEFAULT_INODES;
 	d->loc = vj_p_loc_at(c, 0);
 	return;
 fail:

@@ -161,8 +161,14 @@ struct vj_bind {
 };
 
 /* A tenant-owned empty directory inside the jail (mode 0700), e.g. /run. */
+/* A tenant-writable dir is a tmpfs of its own: bounded in bytes and inodes
+ * so that a tenant cannot fill the host filesystem (0: the default). */
+#define VJ_DIR_DEFAULT_SIZE   (64ULL << 20)
+#define VJ_DIR_DEFAULT_INODES 4096ULL
 struct vj_dir {
 	char *path;
+	uint64_t size;   /* bytes; 0 = VJ_DIR_DEFAULT_SIZE */
+	uint64_t inodes; /* 0 = VJ_DIR_DEFAULT_INODES */
 	struct vj_loc loc;
 };
 

@@ -74,7 +74,9 @@ static void print_jail(const struct vj_policy *p)
 		printf("%s\n", bd->optional ? " (optional)" : "");
 	}
 	for (size_t i = 0; i < p->ndirs; i++)
-		printf("  dir %s (tenant-owned, 0700)\n", p->dirs[i].path);
+		printf("  dir %s (tenant-owned tmpfs, 0700, %llu KiB, %llu inodes)\n",
+		       p->dirs[i].path, (unsigned long long)(p->dirs[i].size >> 10),
+		       (unsigned long long)p->dirs[i].inodes);
 	printf("  cgroup limits:");
 	size_str(p->limits.memory_max, a, sizeof(a));
 	printf(" memory %s", a);

@@ -15,6 +15,8 @@
 
 #include "bpf/vjbpf_abi.h"
 
+#define NPROGS 10 /* the enforcement programs (bpf/loader.c vjbpf_progs) */
+
 static int setup_mode(char **argv)
 {
 	struct vj_err e = {0};
@@ -145,23 +147,24 @@ int main(int argc, char **argv)
 	uint64_t t_first = cgt_now_ns() - t0;
 	tap_ok(rc == 0, "first setup loads, pins and attaches %s", e.msg);
 	int nprogs = 0, nlinks = 0;
-	for (int i = 0; i < 9; i++) {
-		static const char *const names[9] = {"vj_dev",      "vj_sock_create", "vj_connect4",
-		                                     "vj_connect6", "vj_bind4",       "vj_bind6",
-		                                     "vj_sendmsg4", "vj_sendmsg6",    "vj_sysctl"};
+	for (int i = 0; i < NPROGS; i++) {
+		static const char *const names[NPROGS] = {
+		    "vj_dev",   "vj_sock_create", "vj_connect4", "vj_connect6", "vj_bind4",
+		    "vj_bind6", "vj_sendmsg4",    "vj_sendmsg6", "vj_sysctl",   "vj_ingress"};
 		snprintf(path, sizeof(path), "%s/progs/%s", cgt.root, names[i]);
 		nprogs += access(path, F_OK) == 0;
 		snprintf(path, sizeof(path), "%s/links/%llu/%s", cgt.root, (unsigned long long)pid1,
 		         names[i]);
 		nlinks += access(path, F_OK) == 0;
 	}
-	tap_is_int(nprogs, 9, "9 programs pinned under %s/progs", cgt.root);
-	tap_is_int(nlinks, 9, "9 links pinned under links/<parent cgroup id>");
+	tap_is_int(nprogs, NPROGS, "%d programs pinned under %s/progs", NPROGS, cgt.root);
+	tap_is_int(nlinks, NPROGS, "%d links pinned under links/<parent cgroup id>", NPROGS);
 	snprintf(cmd, sizeof(cmd), "bpftool cgroup show %s", cgt.parent);
-	tap_is_int(count_lines(cmd, " vj_"), 9, "bpftool cgroup show: 9 programs on the parent");
-	tap_is_int(count_lines(cmd, "multi"), 9, "... all multi-attach");
+	tap_is_int(count_lines(cmd, " vj_"), NPROGS,
+	           "bpftool cgroup show: %d programs on the parent", NPROGS);
+	tap_is_int(count_lines(cmd, "multi"), NPROGS, "... all multi-attach");
 
-	/* Attach to a second parent: no load, 9 links. */
+	/* Attach to a second parent: no load, one link per program. */
 	const char *p2 = cgt_leaf("parent2", &pid2);
 	t0 = cgt_now_ns();
 	rc = vjbpf_setup(p2, &e);
@@ -178,16 +181,17 @@ int main(int argc, char **argv)
 	           "... made no bpf(BPF_PROG_LOAD) call");
 	tap_is_int(count_in_file(trace, "BPF_LINK_CREATE", NULL), 0, "... and no BPF_LINK_CREATE");
 	tap_ok(count_in_file(trace, "BPF_OBJ_GET", NULL) > 0, "... only opened pins");
-	tap_is_int(count_lines(cmd, " vj_"), 9, "still exactly 9 programs on the parent");
+	tap_is_int(count_lines(cmd, " vj_"), NPROGS, "still exactly %d programs on the parent",
+	           NPROGS);
 
 	/* Concurrent first setups: one load, one attach. */
 	tap_ok(vjbpf_unload(&e) == 0, "unload (no tenants)");
 	tap_is_int(traced_setups(4, cgt.parent), 0, "4 concurrent setups from scratch all succeed");
-	tap_is_int(count_in_file(trace, "BPF_PROG_LOAD", "prog_name=\"vj_"), 9,
-	           "... loaded the 9 cgroup programs exactly once between them");
-	tap_is_int(count_in_file(trace, "BPF_LINK_CREATE", NULL), 9,
+	tap_is_int(count_in_file(trace, "BPF_PROG_LOAD", "prog_name=\"vj_"), NPROGS,
+	           "... loaded the %d cgroup programs exactly once between them", NPROGS);
+	tap_is_int(count_in_file(trace, "BPF_LINK_CREATE", NULL), NPROGS,
 	           "... and attached them exactly once");
-	tap_is_int(count_lines(cmd, " vj_"), 9, "9 programs on the parent");
+	tap_is_int(count_lines(cmd, " vj_"), NPROGS, "%d programs on the parent", NPROGS);
 	tap_ok(vjbpf_setup(p2, &e) == 0, "re-attach the second parent");
 
 	/* Tenants: add cost, count, unload refused. */
@@ -256,8 +260,8 @@ int main(int argc, char **argv)
 	const char *busy = cgt_leaf("busy", &idb);
 	tap_ok(busy && vjbpf_tenant_add(idb, &pol, NULL, &e) == 0, "a tenant registered %s", e.msg);
 	rc = vjbpf_setup(cgt.parent, &e);
-	tap_is_int(rc, -ESTALE, "programs pinned by another build, a tenant registered: refused (%s)",
-		   e.msg);
+	tap_is_int(rc, -ESTALE,
+	           "programs pinned by another build, a tenant registered: refused (%s)", e.msg);
 	vj_err_clear(&e);
 	vjbpf_tenant_del(idb);
 	uint32_t old_id = pinned_prog_id("vj_dev");
@@ -274,7 +278,8 @@ int main(int argc, char **argv)
 	uint32_t after = pinned_prog_id("vj_dev");
 	tap_ok(rc == 0 && after && after != before,
 	       "pins without a commit mark: reloaded (%u -> %u)", before, after);
-	tap_is_int(count_lines(cmd, " vj_"), 9, "and attached again: 9 programs on the parent");
+	tap_is_int(count_lines(cmd, " vj_"), NPROGS,
+	           "and attached again: %d programs on the parent", NPROGS);
 
 	/* Links of a parent that went away are collected by the next attach. */
 	const char *p3 = cgt_leaf("parent3", &pid3);
@@ -301,8 +306,8 @@ int main(int argc, char **argv)
 
 	qsort(add_ns, 10, sizeof(add_ns[0]), cmp_u64);
 	qsort(del_ns, 10, sizeof(del_ns[0]), cmp_u64);
-	tap_diag("first setup (load 9 programs + pin + attach): %.1f ms", t_first / 1e6);
-	tap_diag("attach to another parent (9 links, pinned): %.2f ms", t_attach / 1e6);
+	tap_diag("first setup (load the programs + pin + attach): %.1f ms", t_first / 1e6);
+	tap_diag("attach to another parent (one link each, pinned): %.2f ms", t_attach / 1e6);
 	tap_diag("setup when already loaded and attached: %.3f ms", t_again / 1e6);
 	tap_diag("tenant_add: median %.2f ms, max %.2f ms; tenant_del: median %.2f ms "
 	         "(each a map-in-map update: one RCU grace period)",

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Kernel audit loss, reported per tenant (see kloss.h). */
+#include "jailer/kloss.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "audit/audit.h"
+#include "audit/kaudit.h"
+#include "jailer/launch.h"
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void vj_kloss_start(struct vj_launch *l)
+{
+	struct vj_err e = {0};
+	uint32_t lost;
+	l->klost_known = vj_kaudit_get_lost(&lost, &e) == 0;
+	l->klost = l->klost_known ? lost : 0;
+	l->klost_checked_ms = now_ms();
+}
+
+void vj_kloss_check(struct vj_launch *l, int force)
+{
+	int64_t now = now_ms();
+	if (!force && now - l->klost_checked_ms < 1000)
+		return;
+	l->klost_checked_ms = now;
+	struct vj_err e = {0};
+	uint32_t lost;
+	if (vj_kaudit_get_lost(&lost, &e) < 0)
+		return;
+	if (!l->klost_known) {
+		l->klost_known = true;
+		l->klost = lost;
+		return;
+	}
+	uint32_t delta = lost - l->klost; /* modulo 2^32: the counter wraps */
+	l->klost = lost;
+	if (!delta)
+		return;
+	struct vj_event ev;
+	vj_event_init(&ev, VJ_EV_LOSS, "loss");
+	ev.source = "kernel-audit";
+	ev.loss_source = "kernel-lost";
+	ev.loss_count = delta;
+	clock_gettime(CLOCK_REALTIME, &ev.time);
+	/* no attribution: the callback hands a loss to this tenant's stream */
+	vj_supervisor_kaudit_cb(l, &ev, NULL);
+}

@@ -1,0 +1,85 @@
+#!/bin/bash
+# Finding 6: more than 64 nested dirs (or a mount, or a btrfs subvolume) in a
+# jail dir left it behind while the supervisor audited "jail dir and cgroups
+# removed", --cleanup printed "cleaned up" and exited 1, and the id could
+# never be launched again.  Cleanup now removes any tree (no depth limit,
+# mounts detached) and says what really happened when it cannot.
+. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/jail.sh"
+. "$(dirname "$0")/contain-lib.sh"
+
+rec_types() { grep -o '"type":"[a-z-]*"' "$1" | cut -d'"' -f4 | tr '\n' ' '; }
+
+# 1. The tenant nests 200 dirs in its /run.
+id=$(new_id)
+log="$VJ_TEST_TMP/$id.audit"
+out=$(cjail "$id" --audit-log "$log" -- deep /run 200 2>"$VJ_TEST_TMP/err")
+is "$?" 0 "tenant nesting 200 dirs: exit 0"
+is "$(fact deep_made <<<"$out")" 200 "  it made them"
+nok "  no jail dir left" test -e "$(cjail_dir "$id")"
+like "$(rec_types "$log")" "cleaned" "  the audit says cleaned"
+out=$(cjail "$id" -- aio 0 2>&1)
+is "$?" 0 "  the same id launches again"
+
+# 2. A tree the tenant cannot make any more, planted by root after the
+#    supervisor died: 3000 levels, a mount, a mount stacked twice.
+id=$(new_id)
+cjail_bg "$id" -- spawn 0 >/dev/null 2>&1
+sup=$!
+ok "running" crunning "$id"
+kill -KILL "$sup"
+wait "$sup" 2>/dev/null
+jd=$(cjail_dir "$id")
+ok "the supervisor is gone, the jail dir stays" test -d "$jd"
+mkdir "$jd/junk"
+"$CPROBE" deep "$jd/junk" 3000 >"$VJ_TEST_TMP/deep"
+like "$(cat "$VJ_TEST_TMP/deep")" "deep_made=3000" "root planted 3000 nested dirs in the jail dir"
+mkdir "$jd/junk/m"
+# if vmjail fails to, the test still unmounts what it mounted
+trap 'umount -l "$jd/junk/m" 2>/dev/null; umount -l "$jd/junk/m" 2>/dev/null; _vj_cleanup' EXIT
+mount -t tmpfs none "$jd/junk/m" && mount -t tmpfs none "$jd/junk/m" && touch "$jd/junk/m/f"
+ok "and a mount stacked twice" test -e "$jd/junk/m/f"
+"$VMJAIL" --cleanup --id "$id" --chroot-base-dir "$VJ_TEST_BASE" >"$VJ_TEST_TMP/out" 2>&1
+is "$?" 0 "--cleanup exits 0"
+like "$(cat "$VJ_TEST_TMP/out")" "cleaned up" "  and says cleaned up"
+nok "  no jail dir left" test -e "$jd"
+is "$(grep -cF "$VJ_TEST_BASE" /proc/self/mountinfo)" 0 "  no mount left"
+out=$(cjail "$id" -- aio 0 2>&1)
+is "$?" 0 "  the same id launches again"
+
+# 3. When removal really fails (an immutable file root put there), every
+#    report says so and --cleanup can finish once it is possible.
+if ! command -v chattr >/dev/null; then
+	skip "chattr is not installed"
+else
+	id=$(new_id)
+	log="$VJ_TEST_TMP/$id.audit"
+	cjail_bg "$id" --audit-log "$log" -- spawn 0 >/dev/null 2>"$VJ_TEST_TMP/err"
+	sup=$!
+	ok "running" crunning "$id"
+	jd=$(cjail_dir "$id")
+	touch "$jd/stuck"
+	if ! chattr +i "$jd/stuck" 2>/dev/null; then
+		skip "the filesystem under $VJ_TEST_BASE has no immutable flag"
+		kill -KILL "$(cvmm_pid "$id")"
+		wait "$sup"
+	else
+		kill -KILL "$(cvmm_pid "$id")"
+		wait "$sup"
+		types=$(rec_types "$log")
+		like "$types" "cleanup-failed" "the supervisor audits cleanup-failed"
+		unlike "$(grep '"cleaned"' "$log")" "jail dir and cgroups removed" \
+			"  and not 'jail dir and cgroups removed'"
+		like "$(grep cleanup-failed "$log")" "jail dir left: unlink stuck" "  naming what stayed"
+		like "$(cat "$VJ_TEST_TMP/err")" "cleanup incomplete" "  vmjail's stderr says so"
+		"$VMJAIL" --cleanup --id "$id" --chroot-base-dir "$VJ_TEST_BASE" >"$VJ_TEST_TMP/out" 2>&1
+		is "$?" 1 "--cleanup that cannot finish exits 1"
+		unlike "$(cat "$VJ_TEST_TMP/out")" "cleaned up" "  and does not say cleaned up"
+		like "$(cat "$VJ_TEST_TMP/out")" "cleanup incomplete" "  it says incomplete"
+		chattr -i "$jd/stuck"
+		"$VMJAIL" --cleanup --id "$id" --chroot-base-dir "$VJ_TEST_BASE" >"$VJ_TEST_TMP/out" 2>&1
+		is "$?" 0 "once possible, --cleanup finishes"
+		nok "  no jail dir left" test -e "$jd"
+	fi
+fi
+done_testing

@@ -1,0 +1,31 @@
+# Shared by the containment tests of tests/escape/ (sourced after
+# ../lib/tap.sh and ../lib/jail.sh): the hostile tenant is containprobe.
+CPROBE="$HELPERS/containprobe"
+[ -x "$CPROBE" ] || bail "$CPROBE not built"
+
+# cjail ID [vmjail flags...] -- [containprobe args...]
+cjail() {
+	local id=$1
+	shift
+	"$VMJAIL" --id "$id" --exec-file "$CPROBE" --uid "$VJ_TEST_UID" --gid "$VJ_TEST_GID" \
+		--chroot-base-dir "$VJ_TEST_BASE" "$@"
+}
+
+# cjail_bg ID ...: the same in the background; $! is vmjail's pid.
+cjail_bg() {
+	local id=$1
+	shift
+	(exec "$VMJAIL" --id "$id" --exec-file "$CPROBE" --uid "$VJ_TEST_UID" --gid "$VJ_TEST_GID" \
+		--chroot-base-dir "$VJ_TEST_BASE" "$@") &
+}
+
+cjail_dir() { echo "$VJ_TEST_BASE/containprobe/$1"; }
+crunning() { wait_for grep -qs '^status=running' "$(cjail_dir "$1")/vmjail.state"; }
+cvmm_pid() { sed -n 's/^vmm_pid=//p' "$(cjail_dir "$1")/vmjail.state"; }
+
+# The cgroup2 leaf of jail ID (empty when cgroup2 is not mounted).
+cg2_leaf() {
+	local mnt
+	mnt=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
+	[ -n "$mnt" ] && echo "$mnt/containprobe/$1"
+}
