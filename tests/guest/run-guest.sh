@@ -4,7 +4,7 @@
 #
 #   run-guest.sh [OPTIONS] [-- EXTRA-QEMU-ARGS...]
 #
-#   --mode demo|virtio|test  what the guest's /init does (default demo)
+#   --mode demo|virtio|test|suite  what the guest's /init does (default demo)
 #   --accel auto|kvm|tcg     auto: KVM only when kvm-speed shows it is fast
 #   --machine auto|microvm|pc  auto: microvm when this QEMU has it
 #   --kernel FILE            default BUILD/guest/vmlinux (PVH), else vmlinuz
@@ -14,13 +14,21 @@
 #   --cmd GUESTPATH          test: the program to run (already in the initrd)
 #   --tap HOSTPROG           test: add HOSTPROG to the initrd, run it, print
 #                            only its TAP and exit with its status
-#   --lsm LIST               guest lsm= (test mode default:
+#   --suite TESTFILE         suite: add this test of the project (tests/x.t, or
+#                            build/tests/test_x.t) to the guest's list (repeat
+#                            it); mksuite.sh builds the overlay.  The guest's
+#                            TAP is merged into one stream on stdout, printed
+#                            as it comes; exit status 0 when all passed
+#   --suite-opt ARG          an argument for mksuite.sh (--tool CMD, --add H:G)
+#   --overlay CPIO           append this cpio archive to the initramfs (repeat)
+#   --label NAME             suite: how its lines name the part (default guest)
+#   --lsm LIST               guest lsm= (test and suite mode default:
 #                            lockdown,capability,landlock,yama,apparmor,bpf)
 #   --qmp PATH               QMP on a unix socket at PATH
 #   --incoming URI           start waiting for a migration (defer, fd:N, ...)
 #   --workdir DIR            disk image, virtio console output, TAP initrd
 #                            (default: a temporary directory, removed at exit)
-#   --memory MB              default 256
+#   --memory MB              default 256, suite 1024
 #   --cpu MODEL              default: host,-arch-capabilities with KVM,
 #                            QEMU's default with TCG
 #   --timeout SECONDS        stop QEMU after this long (default 120; 0: never)
@@ -46,10 +54,10 @@ die() {
 	exit 2
 }
 
-mode=demo accel=auto machine=auto memory=256 timeout=120 sandbox=1 verbose=0
+memory_set=0 mode=demo accel=auto machine=auto memory=256 timeout=120 sandbox=1 verbose=0
 kernel='' initrd='' append='' ticks='' cmd='' tap='' lsm='' qmp='' incoming=''
-workdir='' cpu='' print=''
-extra=()
+workdir='' cpu='' print='' label=guest
+extra=() suite=() suite_opts=() overlays=()
 need() { [ "$2" -ge 2 ] || die "$1 needs a value"; }
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -63,10 +71,14 @@ while [ $# -gt 0 ]; do
 	--cmd) need "$1" $#; cmd=$2; shift 2 ;;
 	--tap) need "$1" $#; tap=$2; mode='test'; shift 2 ;;
 	--lsm) need "$1" $#; lsm=$2; shift 2 ;;
+	--suite) need "$1" $#; suite+=("$2"); mode=suite; shift 2 ;;
+	--suite-opt) need "$1" $#; suite_opts+=("$2"); shift 2 ;;
+	--overlay) need "$1" $#; overlays+=("$2"); shift 2 ;;
+	--label) need "$1" $#; label=$2; shift 2 ;;
 	--qmp) need "$1" $#; qmp=$2; shift 2 ;;
 	--incoming) need "$1" $#; incoming=$2; shift 2 ;;
 	--workdir) need "$1" $#; workdir=$2; shift 2 ;;
-	--memory) need "$1" $#; memory=$2; shift 2 ;;
+	--memory) need "$1" $#; memory=$2; memory_set=1; shift 2 ;;
 	--cpu) need "$1" $#; cpu=$2; shift 2 ;;
 	--timeout) need "$1" $#; timeout=$2; shift 2 ;;
 	--no-sandbox) sandbox=0; shift ;;
@@ -79,7 +91,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-case $mode in demo | virtio | test) ;; *) die "--mode is demo, virtio or test" ;; esac
+case $mode in demo | virtio | test | suite) ;; *) die "--mode is demo, virtio, test or suite" ;; esac
 case $accel in auto | kvm | tcg) ;; *) die "--accel is auto, kvm or tcg" ;; esac
 case $machine in auto | microvm | pc) ;; *) die "--machine is auto, microvm or pc" ;; esac
 case $ticks in '' | [0-9] | [1-9]*[0-9]) ;; *) die "--ticks wants a number" ;; esac
@@ -89,6 +101,16 @@ if [ "$mode" = test ] && [ -z "$cmd" ] && [ -z "$tap" ]; then
 	die "--mode test needs --cmd GUESTPATH or --tap HOSTPROG"
 fi
 [ -z "$tap" ] || [ -f "$tap" ] || die "--tap: no such file: $tap"
+for o in ${overlays[@]+"${overlays[@]}"}; do [ -f "$o" ] || die "--overlay: no such file: $o"; done
+if [ "$mode" = suite ]; then
+	[ ${#suite[@]} -gt 0 ] || [ ${#overlays[@]} -gt 0 ] ||
+		die "--mode suite needs --suite TESTFILE or an --overlay made by mksuite.sh"
+	# The suite runs vmjail, its tests and the tools they call in the guest.
+	[ "$memory_set" = 1 ] || memory=1024
+fi
+case $label in
+*[!A-Za-z0-9._-]*) die "--label: [A-Za-z0-9._-] only: $label" ;;
+esac
 case $cmd in
 *[!A-Za-z0-9._/-]*) die "--cmd: a guest path of [A-Za-z0-9._/-] (a kernel command line word): $cmd" ;;
 esac
@@ -149,7 +171,8 @@ own_workdir=
 cleanup() { [ -z "$own_workdir" ] || rm -rf -- "$own_workdir"; }
 trap cleanup EXIT
 # Only the virtio disk and console and the --tap initramfs need files.
-if [ -z "$workdir" ] && { [ "$mode" = virtio ] || [ -n "$tap" ]; }; then
+if [ -z "$workdir" ] && { [ "$mode" = virtio ] || [ -n "$tap" ] || [ ${#suite[@]} -gt 0 ] ||
+	[ ${#overlays[@]} -gt 0 ]; }; then
 	workdir=$(mktemp -d "${TMPDIR:-/tmp}/vj-guest.XXXXXX")
 	# An argv printed for someone else must keep pointing at existing files.
 	if [ -n "$print" ]; then
@@ -186,9 +209,13 @@ if [ "$machine" = microvm ]; then
 	fi
 fi
 [ -z "$ticks" ] || cmdline="$cmdline vj.ticks=$ticks"
-if [ "$mode" = test ]; then
+if [ "$mode" = test ] || [ "$mode" = suite ]; then
 	: "${lsm:=lockdown,capability,landlock,yama,apparmor,bpf}"
 fi
+# The suite proves vmjail on a cgroup2-only host: no v1 hierarchy can be
+# mounted at all (and /init mounts only cgroup2).
+[ "$mode" != suite ] || cmdline="$cmdline cgroup_no_v1=all"
+
 [ -z "$lsm" ] || cmdline="$cmdline lsm=$lsm"
 
 # --tap: a second cpio appended to the initramfs carries the program (the
@@ -211,6 +238,21 @@ if [ -n "$tap" ]; then
 	cmd=/vj/tap/$name
 fi
 [ -z "$cmd" ] || cmdline="$cmdline vj.cmd=$cmd"
+
+# --suite: the tests, vmjail and their tools in one more appended archive.
+if [ ${#suite[@]} -gt 0 ] && [ "$print" != files ]; then
+	VJ_BUILD=$VJ_BUILD "$here/mksuite.sh" "$workdir/suite.cpio.gz" "${suite[@]}" \
+		${suite_opts[@]+"${suite_opts[@]}"} || die "mksuite.sh failed"
+	overlays+=("$workdir/suite.cpio.gz")
+elif [ ${#suite[@]} -gt 0 ]; then
+	overlays+=("$workdir/suite.cpio.gz")
+fi
+if [ ${#overlays[@]} -gt 0 ]; then
+	if [ "$print" != files ]; then
+		cat -- "$initrd" "${overlays[@]}" >"$workdir/initramfs-overlay.cpio.gz"
+	fi
+	initrd=$workdir/initramfs-overlay.cpio.gz
+fi
 
 # The virtio devices of --mode virtio.  The disk carries a token in sector 0
 # that the guest writes back to sector 1 and to its virtio console; the
@@ -358,6 +400,37 @@ run_qemu() {
 	child=
 	return "$rc"
 }
+
+if [ "$mode" = suite ]; then
+	# The console goes to a file; tail follows it while QEMU runs and the
+	# filter prints each merged TAP line as soon as the guest wrote it.
+	log=$workdir/console.log
+	: >"$log"
+	if [ "$timeout" = 0 ]; then
+		"${argv[@]}" </dev/null >"$log" &
+	else
+		timeout -k 5 "$timeout" "${argv[@]}" </dev/null >"$log" &
+	fi
+	child=$!
+	tail -n +1 -s 0.2 -f --pid="$child" -- "$log" |
+		awk -v label="$label" -f "$here/suite-tap.awk" &
+	filter=$!
+	qrc=0
+	while :; do
+		qrc=0
+		wait "$child" || qrc=$?
+		kill -0 "$child" 2>/dev/null || break
+	done
+	child=
+	rc=0
+	wait "$filter" || rc=$?
+	[ "$qrc" != 124 ] || say "timeout after ${timeout}s"
+	if [ "$rc" != 0 ]; then
+		say "console (last 30 lines), QEMU status $qrc:"
+		tr -d '\r' <"$log" | tail -n 30 | sed 's/^/  /' >&2
+	fi
+	exit "$rc"
+fi
 
 if [ -z "$tap" ]; then
 	rc=0

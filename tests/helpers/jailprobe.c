@@ -26,6 +26,8 @@
  *   jailprobe comm NAME CMD...      set our comm (hostile bytes welcome), run CMD
  *   jailprobe listen PORT           TCP listener on 127.0.0.1 (run outside jails)
  *   jailprobe listen-abstract NAME  abstract unix listener (run outside jails)
+ *   jailprobe landlock-abi          the kernel's Landlock ABI, 0 if none (run
+ *                                   outside jails: tests skip by it)
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -425,6 +427,12 @@ static int run(int argc, char **argv)
 		struct timespec ts = {.tv_sec = num(argv[2]), .tv_nsec = 0};
 		nanosleep(&ts, NULL);
 		return run(argc - 2, argv + 2);
+	}
+	if (!strcmp(cmd, "landlock-abi")) {
+		/* flags 1 = LANDLOCK_CREATE_RULESET_VERSION: returns the ABI */
+		long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, 1U);
+		printf("landlock_abi=%ld\n", abi < 0 ? 0 : abi);
+		return 0;
 	}
 	if ((!strcmp(cmd, "listen") || !strcmp(cmd, "listen-abstract")) && argc > 2)
 		return cmd_listen(cmd[6] == '-', argv[2]);
