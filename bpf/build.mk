@@ -18,9 +18,13 @@ BPF_CFLAGS  := -target bpf -g -O2 -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Wextra -We
 
 # The enforcement programs: one file per hook family, statically linked into
 # one object so they share one set of maps (bpftool gen object), one skeleton.
-BPF_ENF_SRCS := $(filter-out bpf/lsm_probe.bpf.c,$(wildcard bpf/*.bpf.c))
+BPF_ENF_SRCS := $(filter-out bpf/lsm_%.bpf.c,$(wildcard bpf/*.bpf.c))
 BPF_ENF_OBJS := $(BPF_ENF_SRCS:bpf/%.bpf.c=$(BPF_GEN)/bpf/%.bpf.o)
-BPF_SKELS    := $(BPF_GEN)/vjbpf.skel.h $(BPF_GEN)/vjbpf_lsmcanary.skel.h
+# The BPF LSM programs: a second object (loaded only where the kernel runs
+# LSM programs), whose maps are the pinned maps of the first.
+BPF_LSM_SRCS := $(filter-out bpf/lsm_probe.bpf.c,$(wildcard bpf/lsm_*.bpf.c))
+BPF_LSM_OBJS := $(BPF_LSM_SRCS:bpf/%.bpf.c=$(BPF_GEN)/bpf/%.bpf.o)
+BPF_SKELS    := $(BPF_GEN)/vjbpf.skel.h $(BPF_GEN)/vjbpf_lsmcanary.skel.h $(BPF_GEN)/vjbpf_lsm.skel.h
 
 GEN_HEADERS += $(BPF_SKELS)
 
@@ -28,7 +32,8 @@ $(BPF_VMLINUX):
 	@mkdir -p $(dir $@)
 	$(BPFTOOL) btf dump file $(BTF_VMLINUX) format c > $@.tmp && mv $@.tmp $@
 
-$(BPF_GEN)/bpf/%.bpf.o: bpf/%.bpf.c bpf/vjbpf_common.bpf.h bpf/vjbpf_abi.h $(BPF_VMLINUX) bpf/build.mk
+$(BPF_GEN)/bpf/%.bpf.o: bpf/%.bpf.c bpf/vjbpf_common.bpf.h bpf/vjbpf_lsm.bpf.h bpf/vjbpf_abi.h \
+                        $(BPF_VMLINUX) bpf/build.mk
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -c -o $@ $<
 
@@ -37,6 +42,12 @@ $(BPF_GEN)/vjbpf.bpf.o: $(BPF_ENF_OBJS)
 
 $(BPF_GEN)/vjbpf.skel.h: $(BPF_GEN)/vjbpf.bpf.o
 	$(BPFTOOL) gen skeleton $< name vjbpf > $@.tmp && mv $@.tmp $@
+
+$(BPF_GEN)/vjbpf_lsm.bpf.o: $(BPF_LSM_OBJS)
+	$(BPFTOOL) gen object $@ $^
+
+$(BPF_GEN)/vjbpf_lsm.skel.h: $(BPF_GEN)/vjbpf_lsm.bpf.o
+	$(BPFTOOL) gen skeleton $< name vjbpf_lsm > $@.tmp && mv $@.tmp $@
 
 $(BPF_GEN)/vjbpf_lsmcanary.skel.h: $(BPF_GEN)/bpf/lsm_probe.bpf.o
 	$(BPFTOOL) gen skeleton $< name vjbpf_lsmcanary > $@.tmp && mv $@.tmp $@
@@ -59,3 +70,14 @@ $(CGBPF_GUEST_PROBE): bpf/tool/guest_probe.c $(BPF_LIB_SRCS) jailer/err.c audit/
 	$(CC) -std=gnu11 -O2 $(WARN) -D_GNU_SOURCE -I. -I$(BPF_GEN) -fstack-protector-strong \
 		-static -s -o $@ $(filter %.c,$^) -l:libbpf.a -l:libelf.a -l:libz.a
 check-quick: $(CGBPF_GUEST_PROBE)
+
+# The BPF LSM programs proven in the test guest (tests/lsm-guest.t): a static
+# TAP program that is also its own attacker (bpf/tool/lsm_guest.c).
+LSM_GUEST_TEST := $(BUILD)/guest/lsm-guest-test
+# The skeletons are real prerequisites: they embed the BPF objects.
+$(LSM_GUEST_TEST): bpf/tool/lsm_guest.c $(BPF_LIB_SRCS) jailer/err.c audit/lib/event.c audit/lib/json.c \
+                   policies/lang/names.c $(BPF_SKELS) bpf/vjbpf.h bpf/internal.h bpf/vjbpf_abi.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 $(WARN) -D_GNU_SOURCE -I. -I$(BPF_GEN) -fstack-protector-strong \
+		-static -s -o $@ $(filter %.c,$^) -l:libbpf.a -l:libelf.a -l:libz.a
+check-quick: $(LSM_GUEST_TEST)

@@ -81,6 +81,62 @@ static void sock_detail(const struct vjbpf_rec *r, char *buf, size_t len, size_t
 	append(buf, len, pos, " protocol=%d", r->protocol);
 }
 
+/*
+ * A BPF LSM record: enforcer bpf-lsm, the hook, and its object.  name[] is
+ * kernel-side text a tenant can choose (a file name, a module name, its own
+ * comm): it is carried as bytes and escaped by the audit writer.
+ */
+static void lsm_record(const struct vjbpf_rec *r, struct vj_event *e, char *name, size_t namelen,
+                       char *detail, size_t dlen, size_t *dpos)
+{
+	size_t n = strnlen(r->name, sizeof(r->name));
+	e->enforcer = "bpf-lsm";
+	if (n && n < namelen) {
+		memcpy(name, r->name, n);
+		e->path.ptr = name;
+		e->path.len = n;
+	}
+	switch (r->hook) {
+	case VJBPF_HOOK_LSM_KILL:
+		e->signal = (int)r->arg;
+		/* fall through */
+	case VJBPF_HOOK_LSM_PTRACE:
+		e->target_pid = (int)r->obj_pid;
+		e->path.len = 0; /* the target's comm, not a path */
+		append(detail, dlen, dpos, "target-cgroup=%llu", (unsigned long long)r->obj_cgid);
+		if (r->hook == VJBPF_HOOK_LSM_PTRACE)
+			append(detail, dlen, dpos, " mode=%#llx", (unsigned long long)r->arg);
+		break;
+	case VJBPF_HOOK_LSM_IOCTL:
+		e->ioctl_request = (uint64_t)(uint32_t)r->arg;
+		e->has_ioctl = true;
+		/* fall through */
+	case VJBPF_HOOK_LSM_EXEC:
+	case VJBPF_HOOK_LSM_FILE_OPEN:
+	case VJBPF_HOOK_LSM_RECEIVE:
+	case VJBPF_HOOK_LSM_NOTIFY:
+		e->ino = r->obj_ino;
+		e->dev = makedev(r->obj_dev >> 20, r->obj_dev & 0xfffff);
+		break;
+	case VJBPF_HOOK_LSM_SOCK_CREATE:
+	case VJBPF_HOOK_LSM_LISTEN:
+		e->family = r->family;
+		sock_detail(r, detail, dlen, dpos);
+		break;
+	case VJBPF_HOOK_LSM_UNIX_CONNECT:
+		e->family = r->family;
+		e->ino = r->obj_ino;
+		append(detail, dlen, dpos, "peer-cgroup=%llu", (unsigned long long)r->obj_cgid);
+		break;
+	case VJBPF_HOOK_LSM_CAPABLE:
+		append(detail, dlen, dpos, "capability=%lld", (long long)r->arg);
+		break;
+	default:
+		append(detail, dlen, dpos, "arg=%lld", (long long)r->arg);
+		break;
+	}
+}
+
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct vjbpf_events *ev = ctx;
@@ -156,6 +212,10 @@ static int on_record(void *ctx, void *data, size_t size)
 		break;
 	}
 	default:
+		if (r.hook >= VJBPF_HOOK_LSM_FIRST && r.hook < VJBPF_HOOK__COUNT) {
+			lsm_record(&r, &e, path, sizeof(path), detail, sizeof(detail), &dpos);
+			break;
+		}
 		append(detail, sizeof(detail), &dpos, "unknown hook %u", r.hook);
 		break;
 	}

@@ -41,6 +41,13 @@ void vjbpf__log_begin(void);
 const char *vjbpf__log_end(void);
 uint64_t vjbpf__now_ns(void); /* CLOCK_MONOTONIC */
 
+int vjbpf__remove_tree(const char *path); /* a pin directory, three levels at most */
+
+/* lsm.c: open and load the LSM object with the hooks of mask; the maps of m
+ * (the pinned ones) if given, else private maps. */
+struct vjbpf_lsm;
+struct vjbpf_lsm *vjbpf__lsm_open(uint64_t mask, const struct vjbpf_maps *m, struct vj_err *e);
+
 /* tenant.c */
 int vjbpf__rules_from_policy(const struct vj_policy *p, const struct vjbpf_tenant_opts *o,
                              struct vjbpf_rules *r, uint32_t *ring_bytes, struct vj_err *e);

@@ -315,6 +315,11 @@ static int remove_tree_at(int dirfd, const char *name, int depth)
 	return rc;
 }
 
+int vjbpf__remove_tree(const char *path)
+{
+	return remove_tree_at(AT_FDCWD, path, 0);
+}
+
 static int remove_root(void)
 {
 	return remove_tree_at(AT_FDCWD, pin_root, 0);

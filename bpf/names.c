@@ -5,6 +5,34 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
+/* "lsm/<hook>", the names records carry (static: events point at them). */
+static const char *const vjbpf_lsm_names[VJBPF_LSM_NHOOKS] = {
+    "lsm/bprm_committed_creds",
+    "lsm/bprm_check_security",
+    "lsm/task_fix_setuid",
+    "lsm/task_fix_setgid",
+    "lsm/task_fix_setgroups",
+    "lsm/capable",
+    "lsm/userns_create",
+    "lsm/task_kill",
+    "lsm/ptrace_access_check",
+    "lsm/file_open",
+    "lsm/file_ioctl",
+    "lsm/file_receive",
+    "lsm/path_notify",
+    "lsm/sb_mount",
+    "lsm/move_mount",
+    "lsm/sb_pivotroot",
+    "lsm/bpf",
+    "lsm/perf_event_open",
+    "lsm/kernel_module_request",
+    "lsm/kernel_read_file",
+    "lsm/kernel_load_data",
+    "lsm/socket_create",
+    "lsm/unix_stream_connect",
+    "lsm/socket_listen",
+};
+
 const char *vjbpf__hook_name(uint32_t hook)
 {
 	static const char *const names[VJBPF_HOOK__COUNT] = {
@@ -20,6 +48,9 @@ const char *vjbpf__hook_name(uint32_t hook)
 	    [VJBPF_HOOK_LISTEN4] = "cgroup_skb/ingress",
 	    [VJBPF_HOOK_LISTEN6] = "cgroup_skb/ingress",
 	};
+	for (int i = 0; i < VJBPF_LSM_NHOOKS; i++)
+		if (hook >= VJBPF_HOOK_LSM_FIRST && vjbpf_lsm_hooks[i].rec_hook == hook)
+			return vjbpf_lsm_names[i];
 	if (hook < VJBPF_HOOK__COUNT && names[hook])
 		return names[hook];
 	return "cgroup/unknown";

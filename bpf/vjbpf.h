@@ -75,6 +75,55 @@ struct vjbpf_lsm_probe {
 /* The seam for the BPF LSM layer: is it usable on this kernel? */
 int vjbpf_lsm_probe(struct vjbpf_lsm_probe *out);
 
+/* ---------------------------------------------------------------- BPF LSM */
+
+/* The BPF LSM programs (bpf/lsm_*.bpf.c), in the order of bit i of a mask. */
+#define VJBPF_LSM_NHOOKS 24
+struct vjbpf_lsm_hookdef {
+	const char *prog;  /* program and pin name */
+	const char *hook;  /* LSM hook (lsm/<hook>) */
+	const char *group; /* exec, identity, task, file, mount, kernel, net */
+	uint32_t rec_hook; /* enum vjbpf_hook of its records, 0: never reports */
+};
+extern const struct vjbpf_lsm_hookdef vjbpf_lsm_hooks[VJBPF_LSM_NHOOKS];
+
+/* Which hooks the running kernel has (its BTF has bpf_lsm_<hook>): bit i. */
+int vjbpf_lsm_kernel_hooks(uint64_t *mask, char *why, size_t whylen);
+/* Why hook i is off given the kernel's mask, or NULL if it is on. */
+const char *vjbpf_lsm_off_reason(uint64_t kernel_mask, int i);
+
+/*
+ * Load, pin and attach the LSM programs the kernel has, once per host
+ * (<root>/lsm/), sharing the cgroup-BPF pinned maps: vjbpf_setup must have
+ * run.  *hooks: the mask attached.  Idempotent.
+ */
+int vjbpf_lsm_setup(uint64_t *hooks, struct vj_err *e);
+
+/* Switch the LSM rules on for a registered tenant (before it runs).  They
+ * enforce from the tenant's first committed exec on. */
+int vjbpf_lsm_tenant_enable(uint64_t cgid, struct vj_err *e);
+
+/* The LSM canary: one forbidden action per hook group (VJBPF_LSM_GROUPS). */
+#define VJBPF_LSM_G_EXEC     (1u << 0)
+#define VJBPF_LSM_G_IDENTITY (1u << 1)
+#define VJBPF_LSM_G_TASK     (1u << 2)
+#define VJBPF_LSM_G_FILE     (1u << 3)
+#define VJBPF_LSM_G_MOUNT    (1u << 4)
+#define VJBPF_LSM_G_KERNEL   (1u << 5)
+#define VJBPF_LSM_G_NET      (1u << 6)
+#define VJBPF_LSM_G_RINGBUF  (1u << 7) /* the denials arrived in the tenant's ring */
+#define VJBPF_LSM_G_ALL      0xffu
+struct vjbpf_lsm_canary {
+	bool available;  /* every group proven */
+	uint32_t groups; /* VJBPF_LSM_G_* proven */
+	uint64_t hooks;  /* kernel hook mask loaded for the canary */
+	uint64_t elapsed_ns;
+	char reason[512];
+};
+/* Private load (no pins touched), a temporary tenant cgroup, a forked child
+ * trying one forbidden action per group.  0 when it ran; -errno if not. */
+int vjbpf_lsm_canary(struct vjbpf_lsm_canary *out);
+
 /* ------------------------------------------------------------------ setup */
 
 /*

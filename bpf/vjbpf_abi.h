@@ -33,6 +33,10 @@
 /* vjbpf_rules.flags */
 #define VJBPF_SYSCTL_READ  0x1u
 #define VJBPF_SYSCTL_WRITE 0x2u
+/* The BPF LSM programs judge this tenant (bpf/lsm_*.bpf.c, docs/bpf.md).
+ * They enforce only once the tenant's first exec (the VMM's) has committed:
+ * before that the process is the jailer's own code building the jail. */
+#define VJBPF_LSM_ENFORCE 0x4u
 
 /* Device access bits, as the cgroup/dev context encodes them (BPF_DEVCG_*). */
 #define VJBPF_DEV_MKNOD 0x1u
@@ -97,6 +101,7 @@ struct vjbpf_stats {
 	__u64 emitted;
 	__u64 suppressed;
 	__u64 reserve_failed;
+	__u64 execs; /* committed execs (BPF LSM: exec-once and arming) */
 };
 
 enum vjbpf_hook {
@@ -111,8 +116,33 @@ enum vjbpf_hook {
 	VJBPF_HOOK_SYSCTL,
 	VJBPF_HOOK_LISTEN4, /* a connection to a listener the bind rules do not allow */
 	VJBPF_HOOK_LISTEN6,
+	/* BPF LSM hooks (enforcer "bpf-lsm"); VJBPF_HOOK_LSM_FIRST is the first */
+	VJBPF_HOOK_LSM_EXEC,
+	VJBPF_HOOK_LSM_SETUID,
+	VJBPF_HOOK_LSM_SETGID,
+	VJBPF_HOOK_LSM_SETGROUPS,
+	VJBPF_HOOK_LSM_CAPABLE,
+	VJBPF_HOOK_LSM_USERNS,
+	VJBPF_HOOK_LSM_KILL,
+	VJBPF_HOOK_LSM_PTRACE,
+	VJBPF_HOOK_LSM_FILE_OPEN,
+	VJBPF_HOOK_LSM_IOCTL,
+	VJBPF_HOOK_LSM_RECEIVE,
+	VJBPF_HOOK_LSM_NOTIFY,
+	VJBPF_HOOK_LSM_MOUNT,
+	VJBPF_HOOK_LSM_MOVE_MOUNT,
+	VJBPF_HOOK_LSM_PIVOTROOT,
+	VJBPF_HOOK_LSM_BPF,
+	VJBPF_HOOK_LSM_PERF,
+	VJBPF_HOOK_LSM_MODREQ,
+	VJBPF_HOOK_LSM_READ_FILE,
+	VJBPF_HOOK_LSM_LOAD_DATA,
+	VJBPF_HOOK_LSM_SOCK_CREATE,
+	VJBPF_HOOK_LSM_UNIX_CONNECT,
+	VJBPF_HOOK_LSM_LISTEN,
 	VJBPF_HOOK__COUNT
 };
+#define VJBPF_HOOK_LSM_FIRST VJBPF_HOOK_LSM_EXEC
 
 #define VJBPF_NAME_LEN 64
 
@@ -136,7 +166,13 @@ struct vjbpf_rec {
 	__u32 sysctl_write;
 	__s32 name_len; /* bytes in name, or -errno from bpf_sysctl_get_name */
 	char comm[16];
-	char name[VJBPF_NAME_LEN];
+	char name[VJBPF_NAME_LEN]; /* sysctl name; LSM: file, module, fs type, target comm */
+	/* BPF LSM hooks */
+	__s64 arg;      /* capability, signal, ioctl cmd, bpf cmd, family, read/load id ... */
+	__u64 obj_ino;  /* file hooks: the inode ... */
+	__u32 obj_dev;  /* ... and its superblock's device (kernel encoding) */
+	__u32 obj_pid;  /* task hooks: the target's tgid */
+	__u64 obj_cgid; /* task and unix hooks: the target's cgroup */
 };
 
 /* Value of vj_meta[0]: written last by the loader, so its presence means the

@@ -3,11 +3,11 @@
 # (libvjcommon.a).
 
 COMMON_LIB := $(BUILD)/libvjcommon.a
-$(COMMON_LIB): $(OBJ)/jailer/err.o $(OBJ)/jailer/jsonout.o
+$(COMMON_LIB): $(OBJ)/jailer/err.o $(OBJ)/jailer/jsonout.o $(OBJ)/jailer/apparmor_profile.o
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-JAILER_SRCS := $(filter-out jailer/err.c jailer/jsonout.c,$(wildcard jailer/*.c))
+JAILER_SRCS := $(filter-out jailer/err.c jailer/jsonout.c jailer/apparmor_profile.c,$(wildcard jailer/*.c))
 JAILER_OBJS := $(JAILER_SRCS:%.c=$(OBJ)/%.o)
 
 # Libraries in dependency order (users first).

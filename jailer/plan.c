@@ -302,6 +302,13 @@ static int plan_layers(const struct vj_cli *cli, struct vj_plan *p, struct vj_er
 			vj_fmt(d->probe.reason, sizeof(d->probe.reason),
 			       "cgroup-BPF needs cgroup2, which is not mounted");
 		}
+		/* The LSM rules live in the cgroup-BPF tenant entry. */
+		if (i == VJ_LAYER_BPF_LSM && !p->layer[VJ_LAYER_CGROUP_BPF].apply &&
+		    d->probe.available) {
+			d->probe.available = false;
+			vj_fmt(d->probe.reason, sizeof(d->probe.reason),
+			       "bpf-lsm needs the cgroup-bpf layer, which does not apply");
+		}
 		if (d->probe.available) {
 			d->apply = true;
 		} else if (d->req == VJ_REQ_REQUIRED) {

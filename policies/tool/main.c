@@ -15,6 +15,7 @@ static const struct tool_cmd cmds[] = {
     {"import-oci", "convert a Docker/OCI seccomp profile (JSON) into policy text", cmd_import_oci},
     {"learn", "seccomp allow lines from a vmjail audit log", cmd_learn},
     {"simulate", "verdict of a policy for one syscall", cmd_simulate},
+    {"apparmor", "the AppArmor profile vmjail generates for a policy", cmd_apparmor},
 };
 
 static void usage(FILE *f)

@@ -34,6 +34,7 @@ int cmd_diff(int argc, char **argv);
 int cmd_import_oci(int argc, char **argv);
 int cmd_learn(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
+int cmd_apparmor(int argc, char **argv);
 
 /*
  * Load and validate a policy: "-" reads stdin (no includes), "@default" the
