@@ -17,14 +17,19 @@ FUZZ_REPLAY_BINS := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/replay/%)
 # Library sources every target may call (project libraries, rebuilt for
 # libFuzzer), plus the tool's JSON parser for the OCI-import target.
 FUZZ_JAILER_SRCS := jailer/cli.c jailer/mountinfo.c jailer/state.c jailer/paths.c jailer/cgroup.c \
-		    jailer/cgroup_plan.c
-FUZZ_LIB_SRCS := $(POLICY_LIB_SRCS) $(AUDIT_LIB_SRCS) jailer/err.c jailer/jsonout.c policies/tool/json.c \
-		 $(FUZZ_JAILER_SRCS)
+		    jailer/cgroup_plan.c jailer/elfdeps.c jailer/qmp.c
+# vmjail-policy's subcommands (the importers run whole, as from the command
+# line), without its main().
+FUZZ_TOOL_SRCS := $(filter-out policies/tool/main.c,$(wildcard policies/tool/*.c))
+FUZZ_LIB_SRCS := $(POLICY_LIB_SRCS) $(AUDIT_LIB_SRCS) jailer/err.c jailer/jsonout.c \
+		 $(FUZZ_TOOL_SRCS) $(FUZZ_JAILER_SRCS) bpf/tenant.c
 FUZZ_OBJ := $(BUILD)/fuzz/obj
 FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(FUZZ_OBJ)/%.o) $(FUZZ_OBJ)/policies/lang/default_policy.o
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Wno-unused-parameter \
 	       -fsanitize=fuzzer-no-link,address,undefined
-FUZZ_LDLIBS := -lseccomp
+# The rest of the BPF loader comes from the plain library (only the rule
+# builder, bpf/tenant.c, is instrumented).
+FUZZ_LDLIBS := -lbpf -lelf -lz -lseccomp
 
 $(FUZZ_OBJ)/%.o: %.c | $(GEN_HEADERS)
 	@mkdir -p $(dir $@)
@@ -34,16 +39,20 @@ $(FUZZ_OBJ)/policies/lang/default_policy.o: policies/lang/default_policy.S polic
 	@mkdir -p $(dir $@)
 	$(CLANG) $(CPPFLAGS) -c -o $@ $<
 
-$(BUILD)/fuzz/libvjfuzz.a: $(FUZZ_LIB_OBJS)
-	rm -f $@ && ar rcs $@ $^
+# fuzz/build.mk too: under the Makefile's bare .SECONDARY a missing object
+# whose source is older than the archive does not make the archive stale, so
+# a source added to the list here would never reach it.
+$(BUILD)/fuzz/libvjfuzz.a: $(FUZZ_LIB_OBJS) fuzz/build.mk
+	rm -f $@ && ar rcs $@ $(filter %.o,$^)
 
-$(BUILD)/fuzz/%: $(FUZZ_OBJ)/fuzz/%.o $(BUILD)/fuzz/libvjfuzz.a
-	$(CLANG) -fsanitize=fuzzer,address,undefined -o $@ $^ $(FUZZ_LDLIBS)
+$(BUILD)/fuzz/%: $(FUZZ_OBJ)/fuzz/%.o $(BUILD)/fuzz/libvjfuzz.a $(BPF_LIB)
+	$(CLANG) -fsanitize=fuzzer,address,undefined -o $@ $< \
+		-Wl,--start-group $(BUILD)/fuzz/libvjfuzz.a $(BPF_LIB) -Wl,--end-group $(FUZZ_LDLIBS)
 
 fuzz: $(FUZZ_BINS)
 
 # Replay binaries: the normal build (ASan+UBSan under SANITIZE=1).
-FUZZ_REPLAY_EXTRA := $(OBJ)/fuzz/replay.o $(OBJ)/policies/tool/json.o \
+FUZZ_REPLAY_EXTRA := $(OBJ)/fuzz/replay.o $(FUZZ_TOOL_SRCS:%.c=$(OBJ)/%.o) \
 		     $(FUZZ_JAILER_SRCS:%.c=$(OBJ)/%.o)
 $(BUILD)/fuzz/replay/%: $(OBJ)/fuzz/%.o $(FUZZ_REPLAY_EXTRA) $(VMJAIL_LIBS)
 	@mkdir -p $(dir $@)
@@ -51,3 +60,17 @@ $(BUILD)/fuzz/replay/%: $(OBJ)/fuzz/%.o $(FUZZ_REPLAY_EXTRA) $(VMJAIL_LIBS)
 $(FUZZ_REPLAY_BINS:$(BUILD)/fuzz/replay/%=$(OBJ)/fuzz/%.o): | $(GEN_HEADERS)
 
 all: $(FUZZ_REPLAY_BINS)
+
+# A campaign: every target (or FUZZ_TARGETS) for FUZZ_TIME seconds, FUZZ_JOBS
+# at a time; corpora merged into fuzz/corpus/, crashes deduplicated into
+# fuzz/regress/, a summary table (fuzz/run.sh says how).
+FUZZ_TIME ?= 60
+FUZZ_JOBS ?= 2
+FUZZ_TARGETS ?=
+.PHONY: fuzz-run
+fuzz-run: fuzz
+	nice -n 19 fuzz/run.sh $(BUILD)/fuzz $(FUZZ_TIME) $(FUZZ_JOBS) $(FUZZ_TARGETS)
+
+# `make check` runs tests/fuzz-smoke.t (every target for a few seconds) and
+# tests/fuzz-regress.t (every saved crash): both need the libFuzzer builds.
+check-quick: $(FUZZ_BINS)
