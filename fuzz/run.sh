@@ -5,6 +5,9 @@
 #
 #   fuzz/run.sh BUILD_FUZZ_DIR TIME JOBS [TARGET...]
 #
+# FUZZ_FLAGS adds libFuzzer flags, e.g. FUZZ_FLAGS=-runs=1000000 to stop a
+# target at a million executions if that comes before TIME.
+#
 # Every target (default: every built fuzz_*) runs for TIME seconds, JOBS
 # at a time.  A target that crashes is restarted until its time is used up,
 # so one shallow bug does not end the campaign for that target.  Afterwards:
@@ -45,7 +48,9 @@ one() {
 	local t=$1 name=${1#fuzz_} bin=$FZ/$1 w=$WORK/$1
 	local corpus=$SRC/fuzz/corpus/$name regress=$SRC/fuzz/regress/$name
 	rm -rf "$w" && mkdir -p "$w/new" "$w/crashes" "$corpus"
-	local end=$(($(date +%s) + TIME)) left runs=0
+	local start end left runs=0 rc
+	start=$(date +%s)
+	end=$((start + TIME))
 	# Not fuzz/regress/: an open finding there would end every run at once.
 	local seeds=("$corpus")
 	: >"$w/log"
@@ -54,10 +59,14 @@ one() {
 		# keeps its stats and the crash report on a copy of stderr.
 		"$bin" -max_total_time="$left" -artifact_prefix="$w/crashes/" -close_fd_mask=3 \
 		       -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
-		       "$w/new" "${seeds[@]}" >>"$w/log" 2>&1
+		       ${FUZZ_FLAGS:-} "$w/new" "${seeds[@]}" >>"$w/log" 2>&1
+		rc=$?
 		runs=$((runs + 1))
+		[ "$rc" != 0 ] || break # ran to its limit
 		[ "$runs" -lt 200 ] || break # a target that crashes at once every time
 	done
+	local secs=$(($(date +%s) - start))
+	[ "$secs" -gt 0 ] || secs=1
 	# Merge what was found back into the checked-in corpus.
 	"$bin" -merge=1 -close_fd_mask=3 "$corpus" "$w/new" >"$w/merge.log" 2>&1
 	# Deduplicate crashes by the stack of their replay.
@@ -87,22 +96,21 @@ one() {
 		fi
 	done
 	# Totals over every run: execs, seconds, coverage at start and end.
-	local execs secs cov0 cov1
+	local execs cov0 cov1
 	execs=$(awk -F: '/stat::number_of_executed_units/ {s += $4} END {print s + 0}' "$w/log")
-	secs=$(( TIME > 0 ? TIME : 1 ))
 	cov0=$(grep -m1 -oE 'INITED cov: [0-9]+' "$w/log" | grep -oE '[0-9]+$')
 	cov1=$(grep -oE 'cov: [0-9]+' "$w/log" | tail -1 | grep -oE '[0-9]+$')
-	printf '%-22s %10s %8s %8s %5s/%-5s %s\n' "$t" "$((execs / secs))" \
+	printf '%-18s %6s %9s %8s %8s %5s/%-5s %s\n' "$t" "$secs" "$((execs / secs))" \
 	       "$(find "$corpus" -type f | wc -l)" "+$(( ${cov1:-0} - ${cov0:-0} ))" \
 	       "$sigs" "$inputs" "$execs" >"$w/row"
 }
 export -f one
-export FZ TIME SRC WORK
+export FZ TIME SRC WORK FUZZ_FLAGS
 
 printf '%s\n' "${targets[@]}" | xargs -P "$JOBS" -I{} bash -c 'one {}'
 
 {
-	printf '%-22s %10s %8s %8s %11s %s\n' target execs/s corpus newcov "crash(u/n)" execs
+	printf '%-18s %6s %9s %8s %8s %11s %s\n' target secs execs/s corpus newcov "crash(u/n)" execs
 	for t in "${targets[@]}"; do cat "$WORK/$t/row"; done
 } | tee "$WORK/summary.txt"
 # A crash is a finding: make the campaign's exit status say so.
