@@ -74,3 +74,41 @@ fuzz-run: fuzz
 # `make check` runs tests/fuzz-smoke.t (every target for a few seconds) and
 # tests/fuzz-regress.t (every saved crash): both need the libFuzzer builds.
 check-quick: $(FUZZ_BINS)
+
+# AFL++ builds of the same harnesses (Debian's afl++, `make fuzz-deps`):
+# afl-clang-fast instrumentation, ASan+UBSan, and AFL++'s libFuzzer driver,
+# which runs LLVMFuzzerTestOneInput in persistent mode from shared memory.
+# `make fuzz-afl-run FUZZ_TARGETS=fuzz_qmp FUZZ_TIME=600` runs afl-fuzz on
+# each target in turn (findings in $(BUILD)/fuzz/afl-out/NAME/default/crashes;
+# replay them with the libFuzzer binary, then save them as fuzz/regress/).
+AFL_CC ?= afl-clang-fast
+AFL_DRIVER ?= /usr/lib/afl/libAFLDriver.a
+FUZZ_AFL := $(BUILD)/fuzz/afl
+FUZZ_AFL_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Wno-unused-parameter \
+		   -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_AFL_BINS := $(FUZZ_SRCS:fuzz/%.c=$(FUZZ_AFL)/%)
+FUZZ_AFL_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(FUZZ_AFL)/obj/%.o) $(FUZZ_OBJ)/policies/lang/default_policy.o
+
+$(FUZZ_AFL)/obj/%.o: %.c | $(GEN_HEADERS)
+	@mkdir -p $(dir $@)
+	AFL_QUIET=1 $(AFL_CC) $(CPPFLAGS) $(FUZZ_AFL_CFLAGS) -c -o $@ $<
+
+$(FUZZ_AFL)/libvjfuzz.a: $(FUZZ_AFL_LIB_OBJS) fuzz/build.mk
+	rm -f $@ && ar rcs $@ $(filter %.o,$^)
+
+$(FUZZ_AFL)/fuzz_%: $(FUZZ_AFL)/obj/fuzz/fuzz_%.o $(FUZZ_AFL)/libvjfuzz.a $(BPF_LIB)
+	AFL_QUIET=1 $(AFL_CC) -fsanitize=address,undefined -o $@ $< $(AFL_DRIVER) \
+		-Wl,--start-group $(FUZZ_AFL)/libvjfuzz.a $(BPF_LIB) -Wl,--end-group $(FUZZ_LDLIBS)
+
+.PHONY: fuzz-afl fuzz-afl-run fuzz-deps
+fuzz-deps:
+	.ci/fuzz-deps
+fuzz-afl: $(FUZZ_AFL_BINS)
+
+FUZZ_AFL_TARGETS = $(or $(FUZZ_TARGETS),$(notdir $(FUZZ_AFL_BINS)))
+fuzz-afl-run: fuzz-afl
+	for t in $(FUZZ_AFL_TARGETS); do \
+		AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
+		nice -n 19 afl-fuzz -V $(FUZZ_TIME) -m none -t 1000 -i fuzz/corpus/$${t#fuzz_} \
+			-o $(BUILD)/fuzz/afl-out/$${t#fuzz_} -- $(FUZZ_AFL)/$$t || exit 1; \
+	done
