@@ -112,3 +112,25 @@ fuzz-afl-run: fuzz-afl
 		nice -n 19 afl-fuzz -V $(FUZZ_TIME) -m none -t 1000 -i fuzz/corpus/$${t#fuzz_} \
 			-o $(BUILD)/fuzz/afl-out/$${t#fuzz_} -- $(FUZZ_AFL)/$$t || exit 1; \
 	done
+
+# Coverage builds: clang source-based coverage, no sanitizers, replay.c as
+# main (fuzz/coverage.sh runs them and writes $(BUILD)/fuzz/coverage/).
+FUZZ_COV := $(BUILD)/fuzz/cov
+FUZZ_COV_CFLAGS := -std=gnu11 -g -O0 -fprofile-instr-generate -fcoverage-mapping -Wno-unused-parameter
+FUZZ_COV_BINS := $(FUZZ_SRCS:fuzz/%.c=$(FUZZ_COV)/%)
+FUZZ_COV_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(FUZZ_COV)/obj/%.o) $(FUZZ_OBJ)/policies/lang/default_policy.o
+
+$(FUZZ_COV)/obj/%.o: %.c | $(GEN_HEADERS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(CPPFLAGS) $(FUZZ_COV_CFLAGS) -c -o $@ $<
+
+$(FUZZ_COV)/libvjfuzz.a: $(FUZZ_COV_LIB_OBJS) fuzz/build.mk
+	rm -f $@ && ar rcs $@ $(filter %.o,$^)
+
+$(FUZZ_COV)/fuzz_%: $(FUZZ_COV)/obj/fuzz/fuzz_%.o $(FUZZ_COV)/obj/fuzz/replay.o $(FUZZ_COV)/libvjfuzz.a $(BPF_LIB)
+	$(CLANG) -fprofile-instr-generate -o $@ $< $(FUZZ_COV)/obj/fuzz/replay.o \
+		-Wl,--start-group $(FUZZ_COV)/libvjfuzz.a $(BPF_LIB) -Wl,--end-group $(FUZZ_LDLIBS)
+
+.PHONY: fuzz-coverage
+fuzz-coverage: $(FUZZ_COV_BINS)
+	fuzz/coverage.sh $(FUZZ_COV) $(BUILD)/fuzz/coverage $(FUZZ_TARGETS)
