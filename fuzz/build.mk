@@ -134,3 +134,37 @@ $(FUZZ_COV)/fuzz_%: $(FUZZ_COV)/obj/fuzz/fuzz_%.o $(FUZZ_COV)/obj/fuzz/replay.o 
 .PHONY: fuzz-coverage
 fuzz-coverage: $(FUZZ_COV_BINS)
 	fuzz/coverage.sh $(FUZZ_COV) $(BUILD)/fuzz/coverage $(FUZZ_TARGETS)
+
+# Jailed fuzzing (fuzz/jailed/, docs/fuzzing.md): fuzz/jailed/worker.c as
+# main around libFuzzer (its no-main runtime) and one harness, built without
+# ASan (ASan needs /proc, which a jail does not have; UBSan traps instead,
+# and no sanitizer runtime is linked: its SEGV handler would turn the
+# input's signal into an exit code).
+# $(BUILD)/fuzz/jailed/NAME for every fuzz/fuzz_NAME.c and the planted target.
+FUZZ_JAILED := $(BUILD)/fuzz/jailed
+FUZZ_JAILED_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Wno-unused-parameter \
+		      -fsanitize=fuzzer-no-link,undefined -fsanitize-trap=undefined
+FUZZ_NOMAIN := $(shell $(CLANG) -print-resource-dir 2>/dev/null)/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a
+FUZZ_JAILED_BINS := $(FUZZ_SRCS:fuzz/fuzz_%.c=$(FUZZ_JAILED)/%) $(FUZZ_JAILED)/planted
+FUZZ_JAILED_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(FUZZ_JAILED)/obj/%.o) $(FUZZ_OBJ)/policies/lang/default_policy.o
+
+$(FUZZ_JAILED)/obj/%.o: %.c | $(GEN_HEADERS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(CPPFLAGS) $(FUZZ_JAILED_CFLAGS) -c -o $@ $<
+
+$(FUZZ_JAILED)/libvjfuzz.a: $(FUZZ_JAILED_LIB_OBJS) fuzz/build.mk
+	rm -f $@ && ar rcs $@ $(filter %.o,$^)
+
+$(FUZZ_JAILED)/planted: $(FUZZ_JAILED)/obj/fuzz/jailed/planted.o $(FUZZ_JAILED)/obj/fuzz/jailed/worker.o
+	$(CLANG) -o $@ $^ \
+		$(FUZZ_NOMAIN) -lstdc++ -lm -lpthread
+
+$(FUZZ_JAILED)/%: $(FUZZ_JAILED)/obj/fuzz/fuzz_%.o $(FUZZ_JAILED)/obj/fuzz/jailed/worker.o \
+		  $(FUZZ_JAILED)/libvjfuzz.a $(BPF_LIB)
+	$(CLANG) -o $@ $< \
+		$(FUZZ_JAILED)/obj/fuzz/jailed/worker.o \
+		-Wl,--start-group $(FUZZ_JAILED)/libvjfuzz.a $(BPF_LIB) -Wl,--end-group \
+		$(FUZZ_NOMAIN) -lstdc++ -lm -lpthread $(FUZZ_LDLIBS)
+
+.PHONY: fuzz-jailed
+fuzz-jailed: $(FUZZ_JAILED_BINS)
