@@ -9,7 +9,12 @@
  *            this kernel, kill-process under default.policy, not on
  *            qemu.policy's allowlist, whose default is kill-process), so
  *            seccomp kills it (SIGSYS) and audits it: labelled `hit-policy`.
- * Two-byte triggers, so libFuzzer finds both within seconds.
+ *   "F!..."  a crash that first forks, which QEMU's allowlist forbids: under
+ *            qemu.policy it must be `hit-policy` although the campaign's
+ *            copy of the policy allows the fork server to fork (the worker
+ *            takes that back in each child); under default.policy, which
+ *            allows fork, it is `contained`.
+ * Two-byte triggers, so libFuzzer finds all three within seconds.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -27,6 +32,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size >= 2 && data[1] == '!') {
 		if (data[0] == 'P')
 			*(volatile unsigned *)(uintptr_t)(sum & 0) = sum;
+		if (data[0] == 'F') {
+			pid_t p = fork();
+			if (p == 0)
+				_exit(0);
+			*(volatile unsigned *)(uintptr_t)(sum & 0) = sum;
+		}
 		if (data[0] == 'S') {
 			syscall(SYS_uselib, NULL);
 			*(volatile unsigned *)(uintptr_t)(sum & 0) = sum;
