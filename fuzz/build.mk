@@ -21,8 +21,10 @@ FUZZ_JAILER_SRCS := jailer/cli.c jailer/mountinfo.c jailer/state.c jailer/paths.
 # vmjail-policy's subcommands (the importers run whole, as from the command
 # line), without its main().
 FUZZ_TOOL_SRCS := $(filter-out policies/tool/main.c,$(wildcard policies/tool/*.c))
+# vmjaild's parts without its main() (the subscriber protocol target).
+FUZZ_VMJAILD_SRCS := $(filter-out audit/vmjaild/main.c,$(wildcard audit/vmjaild/*.c))
 FUZZ_LIB_SRCS := $(POLICY_LIB_SRCS) $(AUDIT_LIB_SRCS) jailer/err.c jailer/jsonout.c \
-		 $(FUZZ_TOOL_SRCS) $(FUZZ_JAILER_SRCS) bpf/tenant.c
+		 $(FUZZ_TOOL_SRCS) $(FUZZ_JAILER_SRCS) $(FUZZ_VMJAILD_SRCS) bpf/tenant.c
 FUZZ_OBJ := $(BUILD)/fuzz/obj
 FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(FUZZ_OBJ)/%.o) $(FUZZ_OBJ)/policies/lang/default_policy.o
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Wno-unused-parameter \
@@ -53,7 +55,7 @@ fuzz: $(FUZZ_BINS)
 
 # Replay binaries: the normal build (ASan+UBSan under SANITIZE=1).
 FUZZ_REPLAY_EXTRA := $(OBJ)/fuzz/replay.o $(FUZZ_TOOL_SRCS:%.c=$(OBJ)/%.o) \
-		     $(FUZZ_JAILER_SRCS:%.c=$(OBJ)/%.o)
+		     $(FUZZ_JAILER_SRCS:%.c=$(OBJ)/%.o) $(FUZZ_VMJAILD_SRCS:%.c=$(OBJ)/%.o)
 $(BUILD)/fuzz/replay/%: $(OBJ)/fuzz/%.o $(FUZZ_REPLAY_EXTRA) $(VMJAIL_LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(FUZZ_REPLAY_EXTRA) $(VMJAIL_LIBS) $(VMJAIL_LDLIBS)
