@@ -32,6 +32,7 @@ declare -A reach=(
 	[policy_json]="policies/tool/json.c"
 	[qmp]="jailer/qmp.c"
 	[state]="jailer/state.c"
+	[vmjaild_subs]="audit/vmjaild/subs.c"
 )
 
 targets=("$@")
