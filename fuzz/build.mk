@@ -73,9 +73,10 @@ FUZZ_TARGETS ?=
 fuzz-run: fuzz
 	nice -n 19 fuzz/run.sh $(BUILD)/fuzz $(FUZZ_TIME) $(FUZZ_JOBS) $(FUZZ_TARGETS)
 
-# `make check` runs tests/fuzz-smoke.t (every target for a few seconds) and
-# tests/fuzz-regress.t (every saved crash): both need the libFuzzer builds.
-check-quick: $(FUZZ_BINS)
+# `make check` runs tests/fuzz-smoke.t (every target for a few seconds),
+# tests/fuzz-regress.t (every saved crash) and tests/fuzz-jailed.t (the
+# planted target in real jails).
+check-quick: $(FUZZ_BINS) $(BUILD)/fuzz/jailed/planted
 
 # AFL++ builds of the same harnesses (Debian's afl++, `make fuzz-deps`):
 # afl-clang-fast instrumentation, ASan+UBSan, and AFL++'s libFuzzer driver,
