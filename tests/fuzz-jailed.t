@@ -19,25 +19,29 @@ W="$VJ_BUILD/fuzz/jailed/planted"
 T=$(mktemp -d /tmp/vj-fuzz-jailed.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 
-check() { # policy workers
-	local pol=$1 n=$2 fork=$3 out="$T/$(basename "$1" .policy)"
+# crashes LABEL-GLOB TRIGGER: the crash inputs so labelled that begin with TRIGGER
+crashes() {
+	find "$out/crashes" -name "$1" ! -name '*.txt' -exec grep -l "^$2" {} + 2>/dev/null
+}
+
+check() { # policy workers label-of-the-fork
+	local pol=$1 n=$2 fork=$3 out
+	out="$T/$(basename "$1" .policy)"
 	VMJAIL="$VJ_BUILD/vmjail" "$VJ_SRC/fuzz/jailed/vmjail-fuzz" --policy "$VJ_SRC/policies/$pol" \
 		--workers "$n" --time 8 --out "$out" -- "$W" -max_crashes=12 >"$T/out" 2>&1
 	is "$?" 0 "$pol: vmjail-fuzz ran $n jailed worker(s)"
 	local c h
-	c=$(grep -l '^P!' $(find "$out/crashes" -name 'contained-sig11-*' ! -name '*.txt') /dev/null | head -1)
-	h=$(grep -l '^S!' $(find "$out/crashes" -name 'hit-policy-sig31-*' ! -name '*.txt') /dev/null | head -1)
+	c=$(crashes 'contained-sig11-*' 'P!' | head -1)
+	h=$(crashes 'hit-policy-sig31-*' 'S!' | head -1)
 	ok "$pol: the plain crash (P!) is labelled contained with SIGSEGV" test -n "$c"
 	nok "$pol: no audit record for it" grep -q '"kind":"enforcement"' "${c:-/dev/null}.txt"
-	nok "$pol: no plain crash is labelled hit-policy" \
-		grep -lq '^P!' $(find "$out/crashes" -name 'hit-policy-*' ! -name '*.txt') /dev/null
+	is "$(crashes 'hit-policy-*' 'P!')" "" "$pol: no plain crash is labelled hit-policy"
 	ok "$pol: the forbidden-syscall crash (S!) is labelled hit-policy with SIGSYS" test -n "$h"
 	ok "$pol: with the seccomp kill record of uselib for its pid" \
 		grep -q '"enforcer":"seccomp","syscall":"uselib".*"action":"kill"' "${h:-/dev/null}.txt"
-	nok "$pol: no contained crash ran the forbidden syscall" \
-		grep -lq '^S!' $(find "$out/crashes" -name 'contained-*' ! -name '*.txt') /dev/null
+	is "$(crashes 'contained-*' 'S!')" "" "$pol: no contained crash ran the forbidden syscall"
 	local f
-	f=$(grep -l '^F!' $(find "$out/crashes" -name "$fork-*" ! -name '*.txt') /dev/null | head -1)
+	f=$(crashes "$fork-*" 'F!' | head -1)
 	ok "$pol: the forking crash is labelled $fork" test -n "$f"
 	if [ "$fork" = hit-policy ]; then
 		ok "$pol: with the seccomp kill record of clone (the fork the campaign copy allows is taken back)" \
