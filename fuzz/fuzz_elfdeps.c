@@ -17,6 +17,11 @@
  * host file to bind), none when the kernel loads none, the interpreter it
  * binds must be an ELF object (anything else is a host file handed to the
  * jail for nothing), and every bind target is an absolute path without "..".
+ *
+ * With VJ_FUZZ_SKIP_OPEN set (fuzz/run.sh sets it for a target that has
+ * findings listed in fuzz/regress/OPEN), the two invariants whose findings
+ * are open (several PT_INTERP; a non-ELF interpreter) are not checked, so a
+ * campaign goes past them instead of finding them again every second.
  */
 #include <elf.h>
 #include <fcntl.h>
@@ -217,6 +222,25 @@ static void build(struct rd *r, struct img *im)
 	memcpy(im->b + sizeof(eh), ph, nph * sizeof(Elf64_Phdr));
 }
 
+/* How many PT_INTERP headers a well-formed header table has. */
+static unsigned count_interp(const uint8_t *f, size_t n)
+{
+	Elf64_Ehdr eh;
+	unsigned c = 0;
+	if (n < sizeof(eh))
+		return 0;
+	memcpy(&eh, f, sizeof(eh));
+	if (eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phoff > n ||
+	    (size_t)eh.e_phnum * sizeof(Elf64_Phdr) > n - eh.e_phoff)
+		return 0;
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		memcpy(&ph, f + eh.e_phoff + i * sizeof(ph), sizeof(ph));
+		c += ph.p_type == PT_INTERP;
+	}
+	return c;
+}
+
 static int is_elf(const char *path)
 {
 	char m[SELFMAG];
@@ -260,6 +284,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(e.err && e.msg[0], "a refusal that does not say why");
 		return 0;
 	}
+	static int skip_open = -1;
+	if (skip_open < 0)
+		skip_open = getenv("VJ_FUZZ_SKIP_OPEN") != NULL;
+	if (skip_open && count_interp(f, n) > 1)
+		k = -1;
 	FUZZ_CHECK(k != 1 || (!d.is_static && strcmp(d.interp, kinterp) == 0),
 	           "binds another interpreter than the kernel loads (first PT_INTERP)");
 	FUZZ_CHECK(k != 0 || !d.interp[0], "binds an interpreter the kernel never loads");
@@ -269,7 +298,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (strcmp(d.v[i].jail, d.interp) == 0) {
 				found = 1;
 				FUZZ_CHECK(
-				    is_elf(d.v[i].host),
+				    skip_open || is_elf(d.v[i].host),
 				    "binds a host file that is no ELF object as interpreter");
 			}
 		FUZZ_CHECK(found, "the interpreter is not among the binds");
