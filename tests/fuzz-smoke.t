@@ -1,6 +1,6 @@
 #!/bin/bash
 # CI smoke run of every libFuzzer target (build/fuzz/fuzz_*): each one
-# fuzzes for FUZZ_SMOKE_TIME seconds (default 3) from its checked-in corpus,
+# fuzzes for FUZZ_SMOKE_TIME seconds (default 1) from its checked-in corpus,
 # under nice, into a scratch corpus.  A target passes when libFuzzer ran to
 # its time limit (exit 0, "Done N runs" with N > the corpus size: it
 # mutated, not only replayed) without a crash, a sanitizer report or a
@@ -10,7 +10,7 @@
 # results are TODO, with the reason, until that fix lands.
 . "$(dirname "$0")/lib/tap.sh"
 F="$VJ_BUILD/fuzz"
-T=${FUZZ_SMOKE_TIME:-2}
+T=${FUZZ_SMOKE_TIME:-1}
 targets=()
 for s in "$VJ_SRC"/fuzz/fuzz_*.c; do targets+=("$(basename "$s" .c)"); done
 for t in "${targets[@]}"; do
