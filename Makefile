@@ -52,6 +52,7 @@ include jailer/build.mk
 include tests/build.mk
 include tests/guest/build.mk
 include fuzz/build.mk
+include dist/build.mk
 
 deps:
 	.ci/deps

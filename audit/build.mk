@@ -19,6 +19,5 @@ $(BUILD)/vmjaild: $(VMJAILD_OBJS) $(AUDIT_LIB) $(COMMON_LIB)
 all: $(BUILD)/vmjaild
 
 # Appended to `make install` (Makefile runs $(INSTALL_EXTRA) as one line).
-INSTALL_EXTRA += install -m 0755 $(BUILD)/vmjaild $(DESTDIR)$(SBINDIR)/vmjaild && \
-	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system && \
-	install -m 0644 audit/vmjaild.service $(DESTDIR)$(PREFIX)/lib/systemd/system/vmjaild.service;
+# (vmjaild.service is generated from dist/vmjaild.service.in: dist/build.mk)
+INSTALL_EXTRA += install -m 0755 $(BUILD)/vmjaild $(DESTDIR)$(SBINDIR)/vmjaild;
