@@ -82,6 +82,7 @@ struct vj_cli {
 	/* vmjail extensions */
 	const char *policy;
 	const char *audit_log;
+	int audit_format; /* --audit-format: enum vj_audit_format (audit/lib/ocsf.h) */
 	struct vj_bind_arg binds[VJ_MAX_BIND_ARGS];
 	unsigned nbinds;
 	int keep_fds[VJ_MAX_KEEP_FDS];

@@ -284,6 +284,7 @@ int vj_launch_save_state(struct vj_launch *l, const char *status, struct vj_err 
 	       p->cli->policy ? p->cli->policy : "");
 	vj_fmt(s.policy_hash, sizeof(s.policy_hash), "%s", p->policy_hash);
 	vj_fmt(s.audit_log, sizeof(s.audit_log), "%s", p->cli->audit_log ? p->cli->audit_log : "");
+	s.audit_format = p->cli->audit_format;
 	vj_fmt(s.qmp, sizeof(s.qmp), "%s", p->qmp_jail);
 	s.cg = p->cg;
 	for (int i = 1; p->vmm_argv[i] && s.nargs < VJ_MAX_SAVED_ARGS; i++)

@@ -101,6 +101,7 @@ static struct vj_audit *open_audit(const struct vj_cli *cli, const struct vj_pla
 	vj_fmt(tmp, sizeof(tmp), "%s", cli->exec_file ? cli->exec_file : "");
 	struct vj_audit_cfg cfg = {
 	    .log_path = cli->audit_log,
+	    .log_format = cli->audit_format,
 	    .run_dir = vj_run_dir(),
 	    .tenant = cli->id,
 	    .vmm = p && p->exec_base[0] ? p->exec_base : basename(tmp),

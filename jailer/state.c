@@ -81,9 +81,10 @@ int vj_state_write(int jail_fd, const struct vj_state *s, struct vj_err *e)
 	put_escaped(f, s->base_dir);
 	fprintf(f,
 	        "\nstatus=%s\nsupervisor=%d\nvmm_pid=%d\nuid=%u\ngid=%u\ncreated=%" PRId64
-	        "\nttl_deadline=%" PRId64 "\ncgid=%" PRIu64 "\npidns=%d\npolicy_hash=%s\n",
+	        "\nttl_deadline=%" PRId64 "\ncgid=%" PRIu64 "\npidns=%d\npolicy_hash=%s\n"
+	        "audit_format=%d\n",
 	        s->status, (int)s->supervisor, (int)s->vmm_pid, (unsigned)s->uid, (unsigned)s->gid,
-	        s->created, s->ttl_deadline, s->cgid, s->pidns, s->policy_hash);
+	        s->created, s->ttl_deadline, s->cgid, s->pidns, s->policy_hash, s->audit_format);
 	const struct {
 		const char *k, *v;
 	} paths[] = {{"policy", s->policy_source},
@@ -139,7 +140,7 @@ static int parse_kv(struct vj_state *s, char *key, char *v)
 	if (!strncmp(key, "cg.", 3))
 		return vj_cg_plan_load_kv(&s->cg, key, v);
 	if (!strcmp(key, "supervisor") || !strcmp(key, "vmm_pid") || !strcmp(key, "uid") ||
-	    !strcmp(key, "gid") || !strcmp(key, "pidns")) {
+	    !strcmp(key, "gid") || !strcmp(key, "pidns") || !strcmp(key, "audit_format")) {
 		errno = 0;
 		long n = strtol(v, &end, 10);
 		if (!isdigit((unsigned char)v[0]) || *end || errno || n > 0x7fffffff)
@@ -152,6 +153,8 @@ static int parse_kv(struct vj_state *s, char *key, char *v)
 			s->uid = (uid_t)n;
 		else if (!strcmp(key, "gid"))
 			s->gid = (gid_t)n;
+		else if (!strcmp(key, "audit_format"))
+			s->audit_format = (int)n;
 		else
 			s->pidns = n != 0;
 		return 0;

@@ -38,6 +38,7 @@ void vj_usage(void *stream)
 	    "  --bind SRC[:DST[:ro|rw]] bind a tenant file or dir into the jail (default ro;\n"
 	    "                           rw binds are noexec), e.g. the guest kernel or disk\n"
 	    "  --audit-log PATH|-       write this jail's audit records (JSON lines) there\n"
+	    "  --audit-format v1|ocsf   their format: schema v1 (default) or OCSF 1.3 events\n"
 	    "  --keep-fd N              pass fd N (3-1023) to the VMM; all others are closed\n"
 	    "  --audit-rate N           cgroup-BPF denial records per second for this tenant\n"
 	    "                           (default 200, bursts of twice that; the rest is counted)\n"
