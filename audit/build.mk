@@ -13,6 +13,9 @@ VMJAILD_OBJS := $(VMJAILD_SRCS:%.c=$(OBJ)/%.o)
 # libseccomp resolves syscall numbers in kernel records to names.
 VMJAILD_LDLIBS := -lseccomp
 
+# policies/tool/json.o: the strict JSON parser, for --audit-format ocsf
+# (audit/lib/v1_decode.c turns supervisors' v1 lines back into events).
+VMJAILD_OBJS += $(OBJ)/policies/tool/json.o
 $(BUILD)/vmjaild: $(VMJAILD_OBJS) $(AUDIT_LIB) $(COMMON_LIB)
 	$(CC) $(LDFLAGS) -o $@ $(VMJAILD_OBJS) $(AUDIT_LIB) $(COMMON_LIB) $(VMJAILD_LDLIBS)
 

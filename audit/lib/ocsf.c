@@ -516,6 +516,54 @@ int vj_event_to_ocsf(const struct vj_event *ev, char *buf, size_t len)
 	return -ENOSPC;
 }
 
+int vj_ocsf_raw(const char *v1, size_t n, const char *host, struct timespec now, char *buf,
+                size_t len)
+{
+	if (n && v1[n - 1] == '\n')
+		n--;
+	static const size_t caps[] = {VJ_JSON_LINE_MAX, 4096, 256, 0};
+	for (size_t i = 0; len >= 3 && i < sizeof(caps) / sizeof(caps[0]); i++) {
+		struct ow w = {.buf = buf, .cap = len - 2, .str_max = caps[i]};
+		struct vj_event ev;
+		vj_event_init(&ev, VJ_EV_LOSS, NULL);
+		ev.time = now;
+		raw(&w, "{", 1);
+		n_i64(&w, "class_uid", 0);
+		n_i64(&w, "category_uid", 0);
+		n_i64(&w, "activity_id", 99);
+		n_i64(&w, "type_uid", 99);
+		n_i64(&w, "severity_id", SEV_MEDIUM);
+		put_time_ms(&w, &ev);
+		s_str(&w, "message", "a schema v1 record that could not be converted");
+		s_bytes(&w, "raw_data", v1, n);
+		obj(&w, "metadata");
+		s_str(&w, "version", VJ_OCSF_VERSION);
+		obj(&w, "product");
+		s_str(&w, "name", "vmjail");
+		s_str(&w, "vendor_name", "vmjail");
+		s_str(&w, "version", VMJAIL_VERSION);
+		end(&w);
+		end(&w);
+		obj(&w, "device");
+		s_str(&w, "hostname", host ? host : "unknown");
+		n_i64(&w, "type_id", 1);
+		end(&w);
+		if (w.truncated) {
+			obj(&w, "unmapped");
+			key(&w, "truncated");
+			raw(&w, "true", 4);
+			end(&w);
+		}
+		raw(&w, "}", 1);
+		if (w.overflow)
+			continue;
+		buf[w.pos++] = '\n';
+		buf[w.pos] = '\0';
+		return (int)w.pos;
+	}
+	return -ENOSPC;
+}
+
 int vj_event_encode(enum vj_audit_format f, const struct vj_event *ev, char *buf, size_t len)
 {
 	return f == VJ_AUDIT_FMT_OCSF ? vj_event_to_ocsf(ev, buf, len)

@@ -15,6 +15,7 @@
 #define VMJAIL_AUDIT_OCSF_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "audit/event.h"
 
@@ -35,6 +36,14 @@ const char *vj_audit_format_name(enum vj_audit_format f);
  * too long).  Returns the length or -ENOSPC.
  */
 int vj_event_to_ocsf(const struct vj_event *ev, char *buf, size_t len);
+
+/*
+ * A schema v1 line that could not be decoded (vmjaild converting a
+ * supervisor's record): a Base Event carrying the line as raw_data, so the
+ * record is not lost.  host and boot_id may be NULL.
+ */
+int vj_ocsf_raw(const char *v1, size_t n, const char *host, struct timespec now, char *buf,
+                size_t len);
 
 /* vj_event_to_json or vj_event_to_ocsf. */
 int vj_event_encode(enum vj_audit_format f, const struct vj_event *ev, char *buf, size_t len);
