@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The OCSF encoder (audit/lib/ocsf.c).  With --emit it prints one OCSF line
+ * The OCSF encoder (audit/lib/ocsf.c).  With --emit [ocsf|v1] it prints one line
  * for every record type of audit/SCHEMA.md (all lifecycle types, enforcement
  * by every enforcer on file, network and process objects, loss, an
  * unattributed kernel record) for tests/audit-ocsf.t to check against the
@@ -181,6 +181,23 @@ static bool record(int i, struct vj_event *ev)
 	}
 	i -= 12;
 	if (i == 0) {
+		/* every string at the cut length, all of it escaped: a ~60 KiB line */
+		static char hostile[VJ_JSON_STR_MAX];
+		for (size_t k = 0; k < sizeof(hostile); k++)
+			hostile[k] = "\x01\"\n\\\xff\x1b"[k % 6];
+		struct vj_bytes h = {hostile, sizeof(hostile)};
+		vj_event_init(ev, VJ_EV_ENFORCEMENT, "deny");
+		envelope(ev, 2900);
+		ev->source = "kernel-audit";
+		ev->enforcer = "landlock";
+		ev->hook = "fs.write_file";
+		ev->action = "deny";
+		ev->pid = 31961;
+		ev->comm = ev->exe = ev->path = ev->detail = h;
+		return true;
+	}
+	i--;
+	if (i == 0) {
 		vj_event_init(ev, VJ_EV_LOSS, "loss");
 		envelope(ev, 3000);
 		ev->tenant = ev->vmm = ev->policy = ev->policy_hash = NULL;
@@ -193,12 +210,12 @@ static bool record(int i, struct vj_event *ev)
 	return false;
 }
 
-static int emit(void)
+static int emit(enum vj_audit_format f)
 {
 	static char buf[VJ_JSON_LINE_MAX];
 	struct vj_event ev;
 	for (int i = 0; record(i, &ev); i++) {
-		int n = vj_event_to_ocsf(&ev, buf, sizeof(buf));
+		int n = vj_event_encode(f, &ev, buf, sizeof(buf));
 		if (n < 0)
 			return 1;
 		fputs(buf, stdout);
@@ -208,8 +225,13 @@ static int emit(void)
 
 int main(int argc, char **argv)
 {
-	if (argc > 1 && strcmp(argv[1], "--emit") == 0)
-		return emit();
+	/* --emit [ocsf|v1]: every record type in that format */
+	if (argc > 1 && strcmp(argv[1], "--emit") == 0) {
+		enum vj_audit_format f = VJ_AUDIT_FMT_OCSF;
+		if (argc > 2 && vj_audit_format_parse(argv[2], &f) < 0)
+			return 2;
+		return emit(f);
+	}
 
 	static char buf[VJ_JSON_LINE_MAX], v1[VJ_JSON_LINE_MAX];
 	struct vj_event ev;
@@ -225,7 +247,7 @@ int main(int argc, char **argv)
 		n = vj_event_to_ocsf(&ev, buf, sizeof(buf));
 		valid += n > 0 && vj_json_valid_line(buf, (size_t)n);
 	}
-	tap_ok(count >= 27 && valid == count, "%d of %d records are one valid JSON line", valid,
+	tap_ok(count >= 28 && valid == count, "%d of %d records are one valid JSON line", valid,
 	       count);
 
 	/* hostile strings: quotes, newlines, a forged record */
