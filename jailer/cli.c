@@ -470,6 +470,11 @@ int vj_cli_parse(int argc, char **argv, struct vj_cli *cli, struct vj_err *e)
 			cli->json = true;
 			continue;
 		}
+		if (strcmp(a, "--firecracker-compat") == 0 ||
+		    strcmp(a, "--no-firecracker-compat") == 0) {
+			cli->fc_compat = a[2] == 'n' ? -1 : 1; /* jailer/fc_compat.c */
+			continue;
+		}
 		if (strcmp(a, "--keep") == 0) {
 			cli->keep_jail = true;
 			continue;

@@ -87,6 +87,7 @@ struct vj_cli {
 	unsigned nbinds;
 	int keep_fds[VJ_MAX_KEEP_FDS];
 	unsigned nkeep_fds;
+	int fc_compat;         /* --[no-]firecracker-compat: 1 / -1, 0 = by exec file name */
 	bool keep_jail;        /* --keep: do not remove the jail dir and cgroups at exit */
 	int64_t ttl_sec;       /* --ttl: 0 = default, -1 = none */
 	bool restore;          /* --restore: start a suspended jail from its saved state */

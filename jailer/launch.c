@@ -25,6 +25,7 @@
 #include "audit/audit.h"
 #include "audit/kaudit.h"
 #include "jailer/execonce.h"
+#include "jailer/fc_compat.h"
 #include "jailer/launch.h"
 #include "jailer/paths.h"
 #include "jailer/state.h"
@@ -498,6 +499,8 @@ int vj_launch_start(struct vj_launch *l, struct vj_err *e)
 		open_audit_source(l);
 	if (!rc)
 		rc = step_clone(l, e);
+	if (!rc)
+		rc = vj_fc_compat_pidfile(l, e);
 	if (!rc) {
 		vj_err_step(e, "cgroup");
 		rc = vj_cg_attach_v1(&l->plan->cg, l->pid, e);

@@ -20,6 +20,7 @@
 
 #include "audit/audit.h"
 #include "jailer/cli.h"
+#include "jailer/fc_compat.h"
 #include "jailer/hostdirs.h"
 #include "jailer/jails.h"
 #include "jailer/launch.h"
@@ -217,7 +218,7 @@ static int run_launch(const struct vj_cli *cli)
 		if (a)
 			vj_audit_close(a);
 		vj_plan_free(&plan);
-		return EXIT_REFUSED;
+		return vj_fc_compat_exit(cli, EXIT_REFUSED);
 	}
 	if (cli->mode == VJ_MODE_DRY_RUN) {
 		vj_plan_print(&plan, stdout, cli->json);
@@ -250,7 +251,8 @@ static int run_launch(const struct vj_cli *cli)
 		if (l.audit)
 			vj_audit_close(l.audit);
 		vj_plan_free(&plan);
-		return e.step && strcmp(e.step, "exec") == 0 ? EXIT_NOEXEC : EXIT_REFUSED;
+		return vj_fc_compat_exit(cli, e.step && strcmp(e.step, "exec") == 0 ? EXIT_NOEXEC
+		                                                                    : EXIT_REFUSED);
 	}
 	audit_decisions(l.audit, &l);
 	if (report_fd >= 0) {
@@ -278,7 +280,7 @@ int main(int argc, char **argv)
 	}
 	if (vj_cli_parse(argc, argv, &cli, &e) < 0) {
 		print_error(NULL, &e);
-		return EXIT_USAGE;
+		return vj_fc_compat_on_argv(argc, argv) ? VJ_FC_EXIT_ERROR : EXIT_USAGE;
 	}
 	if (cli.mode == VJ_MODE_HELP) {
 		vj_usage(stdout);

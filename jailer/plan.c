@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "jailer/fc_compat.h"
 #include "jailer/paths.h"
 #include "jailer/state.h"
 #include "jailer/suspend.h"
@@ -358,6 +359,8 @@ int vj_plan_build(const struct vj_cli *cli, struct vj_plan *p, struct vj_err *e)
 		plan_rlimits(cli, p);
 	if (!rc)
 		rc = plan_process(cli, p, e);
+	if (!rc)
+		rc = vj_fc_compat_plan(cli, p, e);
 	if (!rc)
 		rc = plan_restore(cli, p, e);
 	if (!rc)
