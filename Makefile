@@ -53,6 +53,7 @@ include tests/build.mk
 include tests/guest/build.mk
 include fuzz/build.mk
 include dist/build.mk
+include lib/build.mk
 
 deps:
 	.ci/deps

@@ -21,6 +21,7 @@
 #include "audit/audit.h"
 #include "jailer/cli.h"
 #include "jailer/fc_compat.h"
+#include "lib/vmjail.h"
 #include "jailer/hostdirs.h"
 #include "jailer/jails.h"
 #include "jailer/launch.h"
@@ -267,7 +268,8 @@ static int run_launch(const struct vj_cli *cli)
 	return status;
 }
 
-int main(int argc, char **argv)
+/* The vmjail command (lib/vmjail_cli.c is its main; lib/vmjail.h) */
+int vmjail_main(int argc, char **argv)
 {
 	struct vj_err e = {0};
 	static struct vj_cli cli; /* large (the --bind list): not on the stack */
