@@ -23,10 +23,14 @@ is "$(nm -D --defined-only "$root/usr/lib/libvmjail.so.0" | awk '$2 == "T" { sub
 	"the shared library exports the API and nothing else"
 is "$(objdump -p "$root/usr/lib/libvmjail.so.0" | awk '/SONAME/ { print $2 }')" libvmjail.so.0 "  soname libvmjail.so.0"
 
+# a sanitizer build (make SANITIZE=1) of the library needs its program built so too
+SAN=
+nm "$root/usr/lib/libvmjail.a" 2>/dev/null | grep -q ' U __asan_init' && SAN="-fsanitize=address,undefined"
+
 # shared
 demo="$VJ_TEST_TMP/demo"
 # shellcheck disable=SC2046
-cc -Wall -Werror -o "$demo" "$VJ_SRC/lib/example.c" $(pkg-config --cflags --libs vmjail) 2>"$VJ_TEST_TMP/cc.err"
+cc $SAN -Wall -Werror -o "$demo" "$VJ_SRC/lib/example.c" $(pkg-config --cflags --libs vmjail) 2>"$VJ_TEST_TMP/cc.err"
 is "$?" 0 "lib/example.c builds with pkg-config --cflags --libs vmjail" || diag "$(cat "$VJ_TEST_TMP/cc.err")"
 is "$(LD_LIBRARY_PATH="$root/usr/lib" ldd "$demo" | awk '/libvmjail/ { print $3 }')" "$root/usr/lib/libvmjail.so.0" \
 	"  it is linked against the installed libvmjail.so.0"
@@ -46,7 +50,7 @@ is "$?" 159 "  the policy holds: ptrace() is killed by SIGSYS (128+31)"
 # static
 sdemo="$VJ_TEST_TMP/sdemo"
 # shellcheck disable=SC2046
-cc -Wall -Werror -o "$sdemo" "$VJ_SRC/lib/example.c" -I"$root/usr/include" "$root/usr/lib/libvmjail.a" \
+cc $SAN -Wall -Werror -o "$sdemo" "$VJ_SRC/lib/example.c" -I"$root/usr/include" "$root/usr/lib/libvmjail.a" \
 	$(pkg-config --libs-only-l --static vmjail | sed 's/-lvmjail//') 2>"$VJ_TEST_TMP/cc2.err"
 is "$?" 0 "lib/example.c links against libvmjail.a (pkg-config --static for its dependencies)" ||
 	diag "$(cat "$VJ_TEST_TMP/cc2.err")"
