@@ -52,6 +52,8 @@ include jailer/build.mk
 include tests/build.mk
 include tests/guest/build.mk
 include fuzz/build.mk
+include dist/build.mk
+include lib/build.mk
 
 deps:
 	.ci/deps

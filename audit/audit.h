@@ -36,6 +36,9 @@ struct vj_audit_cfg {
 	const char *run_dir;  /* NULL: /run/vmjail */
 	const char *tenant;   /* NULL for host-level records; else 1-64 of [A-Za-z0-9_.-] */
 	const char *vmm, *policy, *policy_hash;
+	/* the log sink's format (audit/lib/ocsf.h: 0 = schema v1, 1 = OCSF);
+	 * vmjaild always gets v1 */
+	int log_format;
 };
 
 struct vj_audit;

@@ -13,12 +13,14 @@ VMJAILD_OBJS := $(VMJAILD_SRCS:%.c=$(OBJ)/%.o)
 # libseccomp resolves syscall numbers in kernel records to names.
 VMJAILD_LDLIBS := -lseccomp
 
+# policies/tool/json.o: the strict JSON parser, for --audit-format ocsf
+# (audit/lib/v1_decode.c turns supervisors' v1 lines back into events).
+VMJAILD_OBJS += $(OBJ)/policies/tool/json.o
 $(BUILD)/vmjaild: $(VMJAILD_OBJS) $(AUDIT_LIB) $(COMMON_LIB)
 	$(CC) $(LDFLAGS) -o $@ $(VMJAILD_OBJS) $(AUDIT_LIB) $(COMMON_LIB) $(VMJAILD_LDLIBS)
 
 all: $(BUILD)/vmjaild
 
 # Appended to `make install` (Makefile runs $(INSTALL_EXTRA) as one line).
-INSTALL_EXTRA += install -m 0755 $(BUILD)/vmjaild $(DESTDIR)$(SBINDIR)/vmjaild && \
-	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system && \
-	install -m 0644 audit/vmjaild.service $(DESTDIR)$(PREFIX)/lib/systemd/system/vmjaild.service;
+# (vmjaild.service is generated from dist/vmjaild.service.in: dist/build.mk)
+INSTALL_EXTRA += install -m 0755 $(BUILD)/vmjaild $(DESTDIR)$(SBINDIR)/vmjaild;

@@ -122,4 +122,12 @@ void vj_event_init(struct vj_event *ev, enum vj_ev_kind kind, const char *type);
  */
 int vj_event_to_json(const struct vj_event *ev, char *buf, size_t len);
 
+/*
+ * n bytes at p as one quoted JSON string with the escaping above, cut after
+ * str_max input bytes (then *truncated is set).  No NUL is written.  Returns
+ * the length, or -ENOSPC when cap is too small.
+ */
+int vj_json_quote(char *buf, size_t cap, const char *p, size_t n, size_t str_max,
+                  bool *truncated);
+
 #endif

@@ -14,10 +14,8 @@ JAILER_OBJS := $(JAILER_SRCS:%.c=$(OBJ)/%.o)
 VMJAIL_LIBS := $(BPF_LIB) $(AUDIT_LIB) $(POLICY_LIB) $(COMMON_LIB)
 VMJAIL_LDLIBS := -lbpf -lelf -lz -lseccomp -lcap-ng -lapparmor
 
-$(BUILD)/vmjail: $(JAILER_OBJS) $(VMJAIL_LIBS)
-	$(CC) $(LDFLAGS) -o $@ $(JAILER_OBJS) $(VMJAIL_LIBS) $(VMJAIL_LDLIBS)
+# $(BUILD)/vmjail is linked in lib/build.mk: main() there, the rest in libvmjail.
 
 # jailer objects may include generated headers (skeletons, constants)
 $(JAILER_OBJS): | $(GEN_HEADERS)
 
-all: $(BUILD)/vmjail

@@ -20,6 +20,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "jailer/fc_compat.h"
 #include "jailer/identity.h"
 #include "jailer/launch.h"
 #include "jailer/mounts.h"
@@ -196,6 +197,8 @@ void vj_child_main(struct vj_launch *l)
 	char **argv = p->vmm_argv;
 	if (!rc && l->restore_fd >= 0)
 		rc = restore_argv(l, &argv, &e);
+	if (!rc)
+		vj_fc_compat_child(p);
 	if (!rc)
 		rc = apply_layers(l, &e); /* landlock, exec-once, seccomp: last */
 	if (rc)

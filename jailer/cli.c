@@ -5,6 +5,7 @@
  * security tool's flags should mean exactly what they say.
  */
 #include "jailer/cli.h"
+#include "audit/lib/ocsf.h"
 #include "policies/lang/policy.h"
 
 #include <ctype.h>
@@ -193,6 +194,7 @@ enum opt {
 	O_RLIMIT,
 	O_POLICY,
 	O_AUDIT,
+	O_AFORMAT,
 	O_KEEPFD,
 	O_TTL,
 	O_CACHE,
@@ -221,6 +223,7 @@ static const struct {
     {"--resource-limit", O_RLIMIT},
     {"--policy", O_POLICY},
     {"--audit-log", O_AUDIT},
+    {"--audit-format", O_AFORMAT},
     {"--keep-fd", O_KEEPFD},
     {"--ttl", O_TTL},
     {"--seccomp-cache", O_CACHE},
@@ -354,6 +357,13 @@ static int set_value(struct vj_cli *cli, enum opt o, const char *flag, const cha
 			return vj_fail(e, EINVAL, "--audit-log must be '-' or an absolute path");
 		cli->audit_log = v;
 		return 0;
+	case O_AFORMAT: {
+		enum vj_audit_format f;
+		if (vj_audit_format_parse(v, &f) < 0)
+			return vj_fail(e, EINVAL, "--audit-format must be v1 or ocsf");
+		cli->audit_format = (int)f;
+		return 0;
+	}
 	case O_KEEPFD:
 		if (parse_u64(v, &n) < 0 || n < 3 || n > 1023)
 			return vj_fail(e, EINVAL, "--keep-fd must be a number from 3 to 1023");
@@ -491,6 +501,11 @@ int vj_cli_parse(int argc, char **argv, struct vj_cli *cli, struct vj_err *e)
 		}
 		if (strcmp(a, "--json") == 0) {
 			cli->json = true;
+			continue;
+		}
+		if (strcmp(a, "--firecracker-compat") == 0 ||
+		    strcmp(a, "--no-firecracker-compat") == 0) {
+			cli->fc_compat = a[2] == 'n' ? -1 : 1; /* jailer/fc_compat.c */
 			continue;
 		}
 		if (strcmp(a, "--keep") == 0) {

@@ -82,10 +82,12 @@ struct vj_cli {
 	/* vmjail extensions */
 	const char *policy;
 	const char *audit_log;
+	int audit_format; /* --audit-format: enum vj_audit_format (audit/lib/ocsf.h) */
 	struct vj_bind_arg binds[VJ_MAX_BIND_ARGS];
 	unsigned nbinds;
 	int keep_fds[VJ_MAX_KEEP_FDS];
 	unsigned nkeep_fds;
+	int fc_compat;         /* --[no-]firecracker-compat: 1 / -1, 0 = by exec file name */
 	bool keep_jail;        /* --keep: do not remove the jail dir and cgroups at exit */
 	int64_t ttl_sec;       /* --ttl: 0 = default, -1 = none */
 	bool restore;          /* --restore: start a suspended jail from its saved state */

@@ -120,7 +120,8 @@ struct vj_audit *vj_jail_audit(const struct vj_jail_ref *j)
 	                           .run_dir = vj_run_dir(),
 	                           .tenant = j->id,
 	                           .vmm = j->vmm,
-	                           .policy_hash = j->st.policy_hash};
+	                           .policy_hash = j->st.policy_hash,
+	                           .log_format = j->st.audit_format};
 	struct vj_audit *a = NULL;
 	struct vj_err e = {0};
 	if (vj_audit_open(&a, &cfg, &e) < 0)

@@ -26,6 +26,7 @@
 #include "audit/kaudit.h"
 #include "jailer/guest_ram.h"
 #include "jailer/execonce.h"
+#include "jailer/fc_compat.h"
 #include "jailer/launch.h"
 #include "jailer/mounts.h"
 #include "jailer/kloss.h"
@@ -319,6 +320,7 @@ int vj_launch_save_state(struct vj_launch *l, const char *status, struct vj_err 
 	       p->cli->policy ? p->cli->policy : "");
 	vj_fmt(s.policy_hash, sizeof(s.policy_hash), "%s", p->policy_hash);
 	vj_fmt(s.audit_log, sizeof(s.audit_log), "%s", p->cli->audit_log ? p->cli->audit_log : "");
+	s.audit_format = p->cli->audit_format;
 	vj_fmt(s.qmp, sizeof(s.qmp), "%s", p->qmp_jail);
 	s.cg = p->cg;
 	for (int i = 1; p->vmm_argv[i] && s.nargs < VJ_MAX_SAVED_ARGS; i++)
@@ -542,6 +544,8 @@ int vj_launch_start(struct vj_launch *l, struct vj_err *e)
 		rc = step_clone(l, e);
 	if (!rc) /* the tenant process has its copies; the supervisor keeps none */
 		vj_mounts_close_sources(l->plan);
+	if (!rc)
+		rc = vj_fc_compat_pidfile(l, e);
 	if (!rc) {
 		vj_err_step(e, "cgroup");
 		rc = vj_cg_attach_v1(&l->plan->cg, l->pid, e);

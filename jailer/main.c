@@ -20,6 +20,8 @@
 
 #include "audit/audit.h"
 #include "jailer/cli.h"
+#include "jailer/fc_compat.h"
+#include "lib/vmjail.h"
 #include "jailer/hostdirs.h"
 #include "jailer/jails.h"
 #include "jailer/launch.h"
@@ -101,6 +103,7 @@ static struct vj_audit *open_audit(const struct vj_cli *cli, const struct vj_pla
 	vj_fmt(tmp, sizeof(tmp), "%s", cli->exec_file ? cli->exec_file : "");
 	struct vj_audit_cfg cfg = {
 	    .log_path = cli->audit_log,
+	    .log_format = cli->audit_format,
 	    .run_dir = vj_run_dir(),
 	    .tenant = cli->id,
 	    .vmm = p && p->exec_base[0] ? p->exec_base : basename(tmp),
@@ -216,7 +219,7 @@ static int run_launch(const struct vj_cli *cli)
 		if (a)
 			vj_audit_close(a);
 		vj_plan_free(&plan);
-		return EXIT_REFUSED;
+		return vj_fc_compat_exit(cli, EXIT_REFUSED);
 	}
 	if (cli->mode == VJ_MODE_DRY_RUN) {
 		vj_plan_print(&plan, stdout, cli->json);
@@ -249,7 +252,8 @@ static int run_launch(const struct vj_cli *cli)
 		if (l.audit)
 			vj_audit_close(l.audit);
 		vj_plan_free(&plan);
-		return e.step && strcmp(e.step, "exec") == 0 ? EXIT_NOEXEC : EXIT_REFUSED;
+		return vj_fc_compat_exit(cli, e.step && strcmp(e.step, "exec") == 0 ? EXIT_NOEXEC
+		                                                                    : EXIT_REFUSED);
 	}
 	audit_decisions(l.audit, &l);
 	if (report_fd >= 0) {
@@ -264,7 +268,8 @@ static int run_launch(const struct vj_cli *cli)
 	return status;
 }
 
-int main(int argc, char **argv)
+/* The vmjail command (lib/vmjail_cli.c is its main; lib/vmjail.h) */
+int vmjail_main(int argc, char **argv)
 {
 	struct vj_err e = {0};
 	static struct vj_cli cli; /* large (the --bind list): not on the stack */
@@ -277,7 +282,7 @@ int main(int argc, char **argv)
 	}
 	if (vj_cli_parse(argc, argv, &cli, &e) < 0) {
 		print_error(NULL, &e);
-		return EXIT_USAGE;
+		return vj_fc_compat_on_argv(argc, argv) ? VJ_FC_EXIT_ERROR : EXIT_USAGE;
 	}
 	if (cli.mode == VJ_MODE_HELP) {
 		vj_usage(stdout);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "jailer/guest_ram.h"
+#include "jailer/fc_compat.h"
 #include "jailer/paths.h"
 #include "jailer/policy_pick.h"
 #include "jailer/state.h"
@@ -446,6 +447,8 @@ int vj_plan_build(const struct vj_cli *cli, struct vj_plan *p, struct vj_err *e)
 		plan_rlimits(cli, p);
 	if (!rc)
 		rc = plan_process(cli, p, e);
+	if (!rc)
+		rc = vj_fc_compat_plan(cli, p, e);
 	if (!rc)
 		rc = plan_restore(cli, p, e);
 	if (!rc)

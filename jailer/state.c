@@ -82,7 +82,8 @@ static int put_record(FILE *f, const struct vj_state *s)
 	            {"gid", s->gid},
 	            {"created", s->created},
 	            {"ttl_deadline", s->ttl_deadline},
-	            {"pidns", s->pidns}};
+	            {"pidns", s->pidns},
+	            {"audit_format", s->audit_format}};
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		vj_fmt(num, sizeof(num), "%lld", nums[i].v);
 		put_kv(f, nums[i].k, num);
@@ -197,7 +198,7 @@ static int parse_kv(struct vj_state *s, char *key, char *v)
 	if (!strncmp(key, "cg.", 3))
 		return vj_cg_plan_load_kv(&s->cg, key, v);
 	if (!strcmp(key, "supervisor") || !strcmp(key, "vmm_pid") || !strcmp(key, "uid") ||
-	    !strcmp(key, "gid") || !strcmp(key, "pidns")) {
+	    !strcmp(key, "gid") || !strcmp(key, "pidns") || !strcmp(key, "audit_format")) {
 		errno = 0;
 		long n = strtol(v, &end, 10);
 		if (!isdigit((unsigned char)v[0]) || *end || errno || n > 0x7fffffff)
@@ -210,6 +211,8 @@ static int parse_kv(struct vj_state *s, char *key, char *v)
 			s->uid = (uid_t)n;
 		else if (!strcmp(key, "gid"))
 			s->gid = (gid_t)n;
+		else if (!strcmp(key, "audit_format"))
+			s->audit_format = (int)n;
 		else
 			s->pidns = n != 0;
 		return 0;

@@ -39,6 +39,7 @@ struct vj_state {
 	char policy_source[PATH_MAX];
 	char policy_hash[65];
 	char audit_log[PATH_MAX];
+	int audit_format; /* of audit_log: enum vj_audit_format (0 = schema v1) */
 	char qmp[PATH_MAX];         /* QMP socket path inside the jail */
 	char saved_state[PATH_MAX]; /* suspend-to-disk file inside the jail */
 	bool pidns;

@@ -42,7 +42,7 @@ D=
 "$V" follow --run-dir "$T/run" 2>/dev/null; is "$?" 1 "follow without a daemon: exit 1"
 "$V" follow --tenant 'bad/id' 2>/dev/null; is "$?" 2 "follow with an invalid tenant id: exit 2"
 
-unit="$VJ_SRC/audit/vmjaild.service"
+unit="$VJ_SRC/dist/vmjaild.service.in"
 ok "systemd unit exists" test -f "$unit"
 like "$(grep '^ExecStart=' "$unit")" "vmjaild" "unit starts vmjaild"
 like "$(grep '^Restart=' "$unit")" "always|on-failure" "unit restarts the daemon"

@@ -5,7 +5,7 @@
 # valid TOML.
 . "$(dirname "$0")/lib/tap.sh"
 E="$VJ_SRC/audit/examples"
-log=$(sed -n 's/^ExecStart=.*--log \([^ ]*\).*/\1/p' "$VJ_SRC/audit/vmjaild.service")
+log=$(sed -n 's/^ExecStart=.*--log \([^ ]*\).*/\1/p' "$VJ_SRC/dist/vmjaild.service.in")
 like "$log" "^/var/log/vmjail/" "the unit writes the host stream under /var/log/vmjail ($log)"
 for f in vector-kafka.toml vector-elasticsearch.toml vector-loki.toml fluent-bit.conf rsyslog-omkafka.conf; do
 	ok "$f reads $log" grep -qF "$log" "$E/$f"

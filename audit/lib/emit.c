@@ -18,6 +18,7 @@
  */
 #include "audit/audit.h"
 #include "audit/lib/hostinfo.h"
+#include "audit/lib/ocsf.h"
 #include "audit/lib/rundir.h"
 #include "audit/lib/seq.h"
 #include "audit/lib/sink.h"
@@ -62,6 +63,8 @@ struct vj_audit {
 
 	struct vj_audit_stats st;
 	char line[VJ_JSON_LINE_MAX];
+	int log_format;                  /* enum vj_audit_format */
+	char log_line[VJ_JSON_LINE_MAX]; /* the log's encoding when it is not v1 */
 	char frame[VJ_WIRE_FRAME_MAX];
 };
 
@@ -94,6 +97,7 @@ int vj_audit_open(struct vj_audit **out, const struct vj_audit_cfg *cfg, struct 
 	if (!a)
 		return vj_fail(e, ENOMEM, "audit: out of memory");
 	pthread_mutex_init(&a->mu, NULL);
+	a->log_format = cfg->log_format == VJ_AUDIT_FMT_OCSF ? VJ_AUDIT_FMT_OCSF : VJ_AUDIT_FMT_V1;
 	a->rundirfd = a->spoolfd = a->dsock = -1;
 	a->log.fd = -1;
 	bool oom = false;
@@ -339,7 +343,13 @@ static int deliver(struct vj_audit *a, const struct vj_event *ev, int targets)
 	if (n < 0)
 		return 0; /* cannot happen with VJ_JSON_LINE_MAX; nothing sane to count */
 	if ((targets & TO_LOG) && a->has_log) {
-		if (vj_sink_write(&a->log, a->line, (size_t)n) == 1)
+		const char *ll = a->line;
+		int ln = n;
+		if (a->log_format != VJ_AUDIT_FMT_V1) {
+			ll = a->log_line;
+			ln = vj_event_encode(a->log_format, ev, a->log_line, sizeof(a->log_line));
+		}
+		if (ln > 0 && vj_sink_write(&a->log, ll, (size_t)ln) == 1)
 			done |= TO_LOG;
 		else if (count) {
 			loss_add(&a->l_log, ev->seq, 1);

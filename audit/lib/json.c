@@ -528,3 +528,18 @@ int vj_event_to_json(const struct vj_event *ev, char *buf, size_t len)
 	buf[0] = '\0';
 	return -ENOSPC;
 }
+
+/*
+ * One JSON string, quoted and escaped exactly as in a v1 record (put_str), for
+ * the other encoders (audit/lib/ocsf.c): the escaping rules live in one place.
+ */
+int vj_json_quote(char *buf, size_t cap, const char *p, size_t n, size_t str_max, bool *truncated)
+{
+	struct jw w = {.buf = buf, .cap = cap, .str_max = str_max};
+	put_str(&w, p, n);
+	if (w.overflow)
+		return -ENOSPC;
+	if (w.truncated && truncated)
+		*truncated = true;
+	return (int)w.pos;
+}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* vmjaild: command line, subcommands and exit codes. */
 #include "audit/vmjaild/vmjaild.h"
+#include "audit/lib/ocsf.h"
 #include "audit/lib/rundir.h"
 
 #include <getopt.h>
@@ -30,6 +31,8 @@ static const char usage[] =
     "                       (default 4M; each loss is reported to it in-band)\n"
     "  --kernel MODE        kernel audit records: all (default; unattributed ones\n"
     "                       too), tenants (only those of a known tenant), off\n"
+    "  --audit-format v1|ocsf  what --log and --stdout get: schema v1 (default) or\n"
+    "                       OCSF 1.3.0 events; subscribers always get v1\n"
     "  --enable-audit       turn kernel audit on while running: Landlock reports\n"
     "                       denials only then (side effects: docs/audit.md); the\n"
     "                       previous state is restored when the last user stops\n"
@@ -118,6 +121,7 @@ int main(int argc, char **argv)
 		O_SUBBUF,
 		O_KERNEL,
 		O_ENABLE,
+		O_FORMAT,
 		O_VERSION
 	};
 	static const struct option lo[] = {
@@ -130,6 +134,7 @@ int main(int argc, char **argv)
 	    {"sub-buffer", required_argument, 0, O_SUBBUF},
 	    {"kernel", required_argument, 0, O_KERNEL},
 	    {"enable-audit", no_argument, 0, O_ENABLE},
+	    {"audit-format", required_argument, 0, O_FORMAT},
 	    {"help", no_argument, 0, 'h'},
 	    {"version", no_argument, 0, O_VERSION},
 	    {0, 0, 0, 0},
@@ -176,6 +181,13 @@ int main(int argc, char **argv)
 		case O_ENABLE:
 			o.enable_audit = true;
 			break;
+		case O_FORMAT: {
+			enum vj_audit_format f;
+			if (vj_audit_format_parse(optarg, &f) < 0)
+				goto bad;
+			o.format = (int)f;
+			break;
+		}
 		case 'h':
 			fputs(usage, stdout);
 			return VJD_EXIT_OK;

@@ -45,6 +45,7 @@ struct vjd_opts {
 	enum vjd_kernel_mode kernel;
 	bool enable_audit;
 	uint64_t sub_buffer;
+	int format; /* --log/--stdout: enum vj_audit_format; subscribers get v1 */
 };
 
 struct lossctr {
@@ -107,6 +108,7 @@ struct vjd {
 
 	struct vjd_stats st;
 	char line[VJ_JSON_LINE_MAX];
+	char fmt_line[VJ_JSON_LINE_MAX]; /* the outputs' encoding when it is not v1 */
 	char frame[VJ_WIRE_FRAME_MAX];
 };
 

@@ -1,0 +1,145 @@
+#!/bin/bash
+# Firecracker compatibility, against what firecracker-go-sdk's jailer
+# configuration does (jailer.go: JailerCommandBuilder.Args, jail();
+# machine.go: PID, StopVMM).  A stand-in Firecracker (tests/helpers/fakefc,
+# copied to a file named "firecracker") records its argv and pid and binds the
+# API socket.  Checked: the argv the SDK builds is accepted; Firecracker gets
+# --id/--start-time-us/--start-time-cpu-us/--parent-cpu-time-us before the
+# SDK's own arguments; the socket appears where the SDK waits for it; the pid
+# file <root>/firecracker.pid holds the VMM's host pid (also with
+# --new-pid-ns); SIGTERM to the pid the SDK holds stops the VMM and the SDK's
+# Wait sees 0; the cgroup placement; `--cgroup A=B=C` is refused; jailer
+# errors exit 1; the mode is chosen by the exec file's name or a flag.
+# Differences that remain: docs/firecracker.md.
+. "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/jail.sh"
+FAKE="$HELPERS/fakefc"
+[ -x "$FAKE" ] || bail "$FAKE not built"
+FC="$VJ_TEST_TMP/firecracker"
+cp "$FAKE" "$FC"
+chmod 0755 "$VJ_TEST_TMP" "$FC"
+B="$VJ_TEST_BASE"
+U=$VJ_TEST_UID
+# jail.sh's cleanup removes the jails; the parent cgroup the SDK names stays
+# (neither the jailer nor vmjail removes a parent): remove ours
+trap '_vj_cleanup; for d in /sys/fs/cgroup/*/fc-sdk-$$ /sys/fs/cgroup/fc-sdk-$$; do [ -d "$d" ] && rmdir "$d"; done' EXIT
+# what a refused launch could leave: files under the base dir, our cgroups
+fc_snap() {
+	find "$B" -mindepth 1 2>/dev/null | sort
+	find /sys/fs/cgroup -maxdepth 3 -type d -name "fc$$*" 2>/dev/null | sort
+}
+
+# firecracker-go-sdk JailerCommandBuilder.Args() for a config with a NUMA node,
+# a parent cgroup, a chroot base dir, and its Firecracker args (no seccomp
+# filter configured: --no-seccomp; the socket /run/firecracker.socket)
+sdk_args() { # ID [extra jailer args...]
+	local id=$1
+	shift
+	local a=(--id "$id" --uid "$U" --gid "$U" --exec-file "$FC")
+	if [ -r /sys/devices/system/node/node0/cpulist ]; then
+		a+=(--cgroup "cpuset.mems=0" --cgroup "cpuset.cpus=$(cat /sys/devices/system/node/node0/cpulist)")
+	fi
+	a+=(--parent-cgroup fc-sdk-$$ --chroot-base-dir "$B" "$@" -- --no-seccomp --api-sock /run/firecracker.socket)
+	printf '%s\n' "${a[@]}"
+}
+
+# --- a launch as the SDK makes it ---------------------------------------------
+id=fc$$a
+mapfile -t args < <(sdk_args "$id")
+("$VMJAIL" "${args[@]}" >"$VJ_TEST_TMP/out" 2>"$VJ_TEST_TMP/err") &
+sdk_pid=$! # what the SDK's cmd.Process.Pid is
+root="$B/firecracker/$id/root"
+# the SDK's jail(): cfg.SocketPath = <base>/<basename(exec)>/<id>/root + socket
+sock="$B/$(basename "$FC")/$id/root/run/firecracker.socket"
+wait_for test -S "$sock"
+ok "the API socket appears where the SDK waits for it ($sock)" test -S "$sock"
+ok "<root>/firecracker.pid exists" test -s "$root/firecracker.pid"
+vpid=$(cat "$root/firecracker.pid" 2>/dev/null)
+out=$(cat "$VJ_TEST_TMP/out")
+is "$(fact pid <<<"$out")" "$vpid" "  it holds the VMM's pid ($vpid)"
+is "$(readlink "/proc/$vpid/root" 2>/dev/null)" / "  (a process in its own mount namespace, rooted in the jail)"
+ok "  the VMM's exe is the copy in the jail" test "$(stat -L -c %i "/proc/$vpid/exe" 2>/dev/null)" = "$(stat -c %i "$root/firecracker")"
+is "$(stat -c '%U %a' "$root/firecracker.pid")" "root 644" "  owned by root, 0644, not writable by the tenant"
+argv=$(sed -n 's/^argv\[[0-9]*\]=//p' <<<"$out" | tr '\n' ' ')
+like "$argv" "^firecracker --id $id --start-time-us [0-9]+ --start-time-cpu-us [0-9]+ --parent-cpu-time-us [0-9]+ --no-seccomp --api-sock /run/firecracker.socket \$" \
+	"Firecracker's argv: the jailer's four flags, then the SDK's"
+st=$(sed -n 's/^argv\[4\]=//p' <<<"$out")
+now=$(awk '{ printf "%d", $1 * 1000000 }' /proc/uptime)
+# --start-time-us is on CLOCK_MONOTONIC: at most a few seconds before now
+mono=$(python3 -c 'import time; print(int(time.monotonic()*1e6))' 2>/dev/null || echo "$now")
+ok "  --start-time-us is this launch's start on the monotonic clock ($st, now $mono)" \
+	test "$st" -le "$mono" -a "$((mono - st))" -lt 30000000
+ok "  --parent-cpu-time-us is above 0 (vmjail's own CPU time)" test "$(sed -n 's/^argv\[8\]=//p' <<<"$out")" -gt 0
+cg=$(grep -E '^[0-9]+:cpuset:' "/proc/$vpid/cgroup" | cut -d: -f3)
+is "$cg" "/fc-sdk-$$/$id" "cgroup placement: cpuset /<parent-cgroup>/<id>"
+if [ -r /sys/devices/system/node/node0/cpulist ]; then
+	is "$(cat "/sys/fs/cgroup/cpuset$cg/cpuset.cpus" 2>/dev/null)" "$(cat /sys/devices/system/node/node0/cpulist)" \
+		"  cpuset.cpus is the NUMA node's cpulist the SDK passed"
+fi
+# StopVMM: SIGTERM to cmd.Process.Pid, then Wait
+kill -TERM "$sdk_pid"
+wait "$sdk_pid"
+is "$?" 0 "SIGTERM to the pid the SDK holds: the VMM stops, Wait sees 0"
+like "$(cat "$VJ_TEST_TMP/out")" "sigterm" "  the VMM itself got SIGTERM"
+ok "  and the jail is gone" test ! -e "$B/firecracker/$id"
+isnt "$sdk_pid" "$vpid" "  (the SDK's pid is vmjail's supervisor, not the VMM: docs/firecracker.md)"
+
+# --- --new-pid-ns: the pid file has the host pid, the VMM is pid 1 inside -------
+id=fc$$b
+mapfile -t args < <(sdk_args "$id" --new-pid-ns)
+("$VMJAIL" "${args[@]}" >"$VJ_TEST_TMP/out2" 2>/dev/null) &
+sup=$!
+wait_for test -s "$B/firecracker/$id/root/firecracker.pid"
+vpid=$(cat "$B/firecracker/$id/root/firecracker.pid" 2>/dev/null)
+wait_for grep -q '^pid=' "$VJ_TEST_TMP/out2"
+is "$(fact pid <"$VJ_TEST_TMP/out2")" 1 "--new-pid-ns: the VMM sees itself as pid 1"
+is "$(awk '/^NSpid:/ { print $NF }' "/proc/$vpid/status" 2>/dev/null)" 1 \
+	"  firecracker.pid ($vpid) is its host pid: NSpid ends in 1"
+kill -TERM "$sup"
+wait "$sup"
+is "$?" 0 "  SIGTERM stops it, exit 0"
+
+# --- the jailer's validation and exit codes -------------------------------------
+snap=$(fc_snap)
+"$VMJAIL" --id fc$$c --uid "$U" --gid "$U" --exec-file "$FC" --chroot-base-dir "$B" \
+	--cgroup cpuset.cpus=0=1 -- --no-seccomp 2>"$VJ_TEST_TMP/err3"
+is "$?" 1 "--cgroup cpuset.cpus=0=1 is refused as the jailer does: exit 1"
+like "$(cat "$VJ_TEST_TMP/err3")" "Invalid format for cgroups: cpuset.cpus=0=1" "  with the jailer's reason"
+is "$(fc_snap)" "$snap" "  and nothing is left behind"
+"$VMJAIL" --id fc$$d --uid 0 --gid "$U" --exec-file "$FC" --chroot-base-dir "$B" 2>/dev/null
+is "$?" 1 "a command-line error (--uid 0) exits 1 in compat mode (vmjail's own: 64)"
+mkdir -m 0777 "$VJ_TEST_TMP/open"
+"$VMJAIL" --id fc$$e --uid "$U" --gid "$U" --exec-file "$FC" --chroot-base-dir "$VJ_TEST_TMP/open" \
+	-- --no-seccomp >/dev/null 2>&1
+is "$?" 1 "a refused launch (a world-writable base dir) exits 1"
+"$VMJAIL" --id fc$$f --uid 0 --gid "$U" --exec-file "$PROBE" --chroot-base-dir "$B" 2>/dev/null
+is "$?" 64 "not Firecracker: vmjail's own exit codes (64)"
+
+# --- how the mode is chosen ------------------------------------------------------
+# run_fake EXEC ID [vmjail flags...]: the stand-in's argv line, and its pid file
+run_fake() {
+	local exe=$1 id=$2
+	shift 2
+	("$VMJAIL" --id "$id" --uid "$U" --gid "$U" --exec-file "$exe" --chroot-base-dir "$B" "$@" \
+		-- --no-seccomp >"$VJ_TEST_TMP/rf.$id" 2>/dev/null) &
+	local s=$!
+	wait_for grep -q '^pid=' "$VJ_TEST_TMP/rf.$id"
+	echo "$(sed -n 's/^argv\[[0-9]*\]=//p' "$VJ_TEST_TMP/rf.$id" | tr '\n' ' ')|$(ls "$B/$(basename "$exe")/$id/root/" | grep '\.pid$')"
+	kill -TERM $s
+	wait $s
+}
+OTHER="$VJ_TEST_TMP/vmm-fake"
+cp "$FAKE" "$OTHER"
+like "$(run_fake "$OTHER" fc$$g)" "^vmm-fake --no-seccomp \|\$" "another name: vmjail's own behaviour (no jailer arguments, no pid file)"
+like "$(run_fake "$OTHER" fc$$h --firecracker-compat)" "^vmm-fake --id fc$$h --start-time-us .*\|vmm-fake.pid\$" \
+	"--firecracker-compat: the jailer's arguments and <exec>.pid for any name"
+like "$(run_fake "$FC" fc$$i --no-firecracker-compat)" "^firecracker --no-seccomp \|\$" \
+	"--no-firecracker-compat: off for a binary named firecracker"
+FC2="$VJ_TEST_TMP/firecracker-v1.10.1-x86_64"
+cp "$FAKE" "$FC2"
+like "$(run_fake "$FC2" fc$$j)" "^firecracker-v1.10.1-x86_64 --id fc$$j .*\|firecracker-v1.10.1-x86_64.pid\$" \
+	"a release binary's name (firecracker-v1.10.1-x86_64) turns it on"
+"$VMJAIL" --id fc$$k --uid "$U" --gid "$U" --exec-file "$OTHER" --chroot-base-dir "$B" \
+	--cgroup-version 1 --cgroup cpu.shares=0=1 --dry-run >/dev/null 2>&1
+is "$?" 0 "  without compat a value with '=' stays allowed (cgroup v2 io.max needs 'rbps=...')"
+done_testing
