@@ -24,12 +24,14 @@
 #define VJ_GUEST_RAM_FILE "guest.ram"  /* in the jail dir */
 #define VJ_GUEST_RAM_JAIL "/guest.ram" /* where the VMM sees it */
 
+struct vj_plan;
+
 /* First launch: create the file (exclusive, tenant-owned, 0600, size bytes,
  * sparse).  Restore: the existing one must be the tenant's regular file
- * with one link and exactly that size (the guest's memory layout).
- * Returns 0 or -errno. */
-int vj_guest_ram_prepare(int jail_fd, uint64_t size, uid_t uid, gid_t gid, bool restore,
-                         struct vj_err *e);
+ * with one link and exactly that size (the guest's memory layout).  Either
+ * way the checked file (an O_PATH fd of it, never its path) becomes the
+ * source of the plan's /guest.ram bind.  Returns 0 or -errno. */
+int vj_guest_ram_prepare(struct vj_plan *p, int jail_fd, struct vj_err *e);
 
 /* Does this jail keep its guest's memory in the file? */
 bool vj_guest_ram_present(int jail_fd);

@@ -522,8 +522,7 @@ int vj_launch_start(struct vj_launch *l, struct vj_err *e)
 	if (!rc)
 		rc = step_jail_dir(l, e);
 	if (!rc && l->plan->cli->guest_ram)
-		rc = vj_guest_ram_prepare(l->jail_fd, l->plan->cli->guest_ram, l->plan->uid,
-		                          l->plan->gid, l->plan->restore, e);
+		rc = vj_guest_ram_prepare(l->plan, l->jail_fd, e);
 	if (!rc)
 		rc = step_copy_exec(l, e);
 	if (!rc)

@@ -236,7 +236,9 @@ static int plan_files(struct vj_plan *p, struct vj_err *e)
 		if (vj_fmt(src, sizeof(src), "%s/%s", p->jail_dir, VJ_GUEST_RAM_FILE) < 0)
 			return vj_fail(e, ENAMETOOLONG, "jail dir too long for %s",
 			               VJ_GUEST_RAM_FILE);
-		rc = add_mount(p, VJ_MNT_BIND_RW, src, VJ_GUEST_RAM_JAIL, false, e);
+		/* no fd yet: the launch creates the file and hands it over
+		 * (vj_guest_ram_prepare) before any source is detached */
+		rc = add_mount(p, VJ_MNT_BIND_RW, src, -1, VJ_GUEST_RAM_JAIL, false, e);
 		if (rc < 0)
 			return rc;
 	}
