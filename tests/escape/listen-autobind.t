@@ -45,7 +45,8 @@ is "$(fact listen <"$VJ_TEST_TMP/$id.out")" ok "default policy: listen() on an u
 nok "  a host connection to that port is refused (dropped)" try_connect "${port:-1}"
 sleep 0.5
 unlike "$(cat "$VJ_TEST_TMP/$id.out")" "accept=ok" "  the tenant accepted nothing"
-like "$(sleep 1; grep '"cgroup_skb/ingress"' "$log")" "\"port\":${port:-x}" "  audited with the tenant's id, hook and port"
+wait_for grep -q '"cgroup_skb/ingress"' "$log"
+like "$(grep '"cgroup_skb/ingress"' "$log")" "\"port\":${port:-x}" "  audited with the tenant's id, hook and port"
 like "$(grep '"cgroup_skb/ingress"' "$log" | head -n1)" "\"id\":\"$id\"" "  ... the tenant's id"
 kill -TERM "$sup" 2>/dev/null; kill -KILL "$(cvmm_pid "$id" 2>/dev/null)" 2>/dev/null
 wait "$sup" 2>/dev/null
@@ -54,7 +55,9 @@ wait "$sup" 2>/dev/null
 pol=$(write_policy bindall 's|^socket allow AF_INET$|socket allow AF_INET\nnet bind allow 0.0.0.0/0 port 1-65535|')
 id=$(new_id)
 run_case "$id" "$pol"
-ok "bind allowed by the policy: a host connection to the autobound port ${port:-?} is accepted" try_connect "${port:-1}"
+connect_soon() { try_connect "$1" || try_connect "$1"; }
+ok "bind allowed by the policy: a host connection to the autobound port ${port:-?} is accepted" connect_soon "${port:-1}"
 ok "  the tenant accepted it" wait_for grep -q accept=ok "$VJ_TEST_TMP/$id.out"
+grep -q accept=ok "$VJ_TEST_TMP/$id.out" || diag "$(cat "$VJ_TEST_TMP/$id.out" "$VJ_TEST_TMP/$id.err"; grep -o '"hook":"[^"]*"\|"detail":"[^"]*"\|"port":[0-9]*' "$log")"
 wait "$sup"
 done_testing
