@@ -81,3 +81,11 @@ $(LSM_GUEST_TEST): bpf/tool/lsm_guest.c $(BPF_LIB_SRCS) jailer/err.c audit/lib/e
 	$(CC) -std=gnu11 -O2 $(WARN) -D_GNU_SOURCE -I. -I$(BPF_GEN) -fstack-protector-strong \
 		-static -s -o $@ $(filter %.c,$^) -l:libbpf.a -l:libelf.a -l:libz.a
 check-quick: $(LSM_GUEST_TEST)
+
+# Benchmark (not in check): tests/bench/lsm-guest.sh boots the guest with it.
+LSM_GUEST_BENCH := $(BUILD)/guest/lsm-guest-bench
+$(LSM_GUEST_BENCH): tests/bench/lsm-guest-bench.c $(BPF_LIB_SRCS) jailer/err.c audit/lib/event.c \
+                    policies/lang/names.c $(BPF_SKELS) bpf/vjbpf.h bpf/internal.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 $(WARN) -D_GNU_SOURCE -I. -I$(BPF_GEN) -fstack-protector-strong \
+		-static -s -o $@ $(filter %.c,$^) -l:libbpf.a -l:libelf.a -l:libz.a

@@ -13,6 +13,8 @@
 #include "jailer/err.h"
 #include "policies/lang/policy.h"
 
+#define VJ_AA_MAX_LIBS 256
+
 struct vj_aa_input {
 	const char *name;        /* profile name: "vmjail-<id>" ([A-Za-z0-9._-] only) */
 	const char *exec_jail;   /* the VMM in the jail, e.g. "/qemu-system-x86_64" */
@@ -29,5 +31,9 @@ bool vj_aa_path_ok(const char *path);
  * safely, named in e, escaped). */
 int vj_aa_profile(const struct vj_policy *p, const struct vj_aa_input *in, FILE *out,
                   struct vj_err *e);
+
+/* jailer/layer_apparmor.c, in the tenant process before it enters the jail
+ * (no /proc there): open its own AppArmor exec attribute. */
+int vj_apparmor_child_open(void);
 
 #endif

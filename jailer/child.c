@@ -20,6 +20,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "jailer/apparmor_profile.h"
 #include "jailer/fc_compat.h"
 #include "jailer/identity.h"
 #include "jailer/launch.h"
@@ -184,6 +185,10 @@ void vj_child_main(struct vj_launch *l)
 		rc = new_audit_session(p->uid, &e);
 	if (!rc)
 		rc = set_hostname(p->cli->id, &e);
+	/* the jail has no /proc: AppArmor's exec attribute is opened here,
+	 * written after the identity drop (layer_apparmor.c) */
+	if (!rc && p->layer[VJ_LAYER_APPARMOR].apply && vj_apparmor_child_open() < 0)
+		rc = vj_failx(&e, errno, "opening /proc/self/attr/apparmor/exec");
 	if (!rc)
 		rc = vj_mounts_enter_jail(p, l->root_fd, &e);
 	if (!rc)

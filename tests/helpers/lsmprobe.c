@@ -9,14 +9,22 @@
  *   lsmprobe inotify PATH     an inotify watch on PATH (a read-only bind)
  *   lsmprobe listen-inet      listen() on an unbound TCP socket (autobind)
  *   lsmprobe all PATH         the three, on PATH
+ *   lsmprobe apparmor SECONDS   exec /lsmprobe again (the profile has no x
+ *                             rule: AppArmor refuses with EACCES before the
+ *                             BPF LSM's exec-once EPERM) and an AF_INET6
+ *                             socket (not in the policy's families), sleep
+ *   lsmprobe noop             exit 0
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 static void report(const char *name, int rc)
@@ -60,7 +68,24 @@ int main(int argc, char **argv)
 {
 	if (argc < 2)
 		return 2;
+	if (!strcmp(argv[1], "noop")) {
+		report("exec_self", 0);
+		return 0;
+	}
 	const char *cmd = argv[1], *path = argc > 2 ? argv[2] : "/dev/null";
+	if (!strcmp(cmd, "apparmor")) {
+		if (fork() == 0) {
+			char *av[] = {"lsmprobe", "noop", NULL}, *ev[] = {NULL};
+			execve("/lsmprobe", av, ev);
+			report("exec_self", errno);
+			_exit(0);
+		}
+		wait(NULL);
+		int s = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		report("socket_inet6", s < 0 ? errno : 0);
+		sleep((unsigned)atoi(path));
+		return 0;
+	}
 	int all = !strcmp(cmd, "all");
 	if (all || !strcmp(cmd, "ioctl-kvm"))
 		report("ioctl_kvm", ioctl_kvm(all ? "/dev/null" : path));
