@@ -68,6 +68,29 @@ ok "  (a wrong type_uid fails the check)" test -n "$(jq -c '.type_uid=1' <<<"$al
 ok "  (a file without type_id fails the check)" test -n "$(jq -c 'select(.file) | del(.file.type_id)' <<<"$all" | check)"
 ok "  (a schema v1 record fails the check)" test -n "$(echo '{"schema":1,"seq":1,"kind":"lifecycle"}' | check)"
 
+# --- vmjaild's path: v1 line -> decoded -> OCSF, replayed by the fuzz target ---
+R="$VJ_BUILD/fuzz/replay/fuzz_audit_ocsf"
+if [ -x "$R" ]; then
+	C="$VJ_SRC/fuzz/corpus/audit_ocsf"
+	out=$("$R" "$C" 2>&1)
+	is "$?" 0 "fuzz_audit_ocsf: the seed corpus replays cleanly ($out)"
+	# every truncation of every v1 record type, and each with a byte flipped
+	mkdir -p "$VJ_TEST_TMP/cuts"
+	k=0
+	while IFS= read -r l; do
+		k=$((k + 1))
+		[ "${#l}" -gt 4000 ] && continue
+		for off in $(seq 0 7 "${#l}"); do
+			printf '\001%s' "${l:0:off}" >"$VJ_TEST_TMP/cuts/$k-$off"
+			printf '\001%s"%s' "${l:0:off}" "${l:off+1}" >"$VJ_TEST_TMP/cuts/$k-$off-q"
+		done
+	done < <("$GEN" --emit v1)
+	out=$("$R" "$VJ_TEST_TMP/cuts" 2>&1)
+	is "$?" 0 "  $(ls "$VJ_TEST_TMP/cuts" | wc -l) truncated and corrupted records: always one valid line"
+else
+	bail "$R not built (make)"
+fi
+
 # --- real jails --------------------------------------------------------------
 LOG="$VJ_TEST_TMP/ocsf.log"
 "$VMJAIL" --audit-format OCSF --help >/dev/null 2>&1 # --help wins; the value is checked below
