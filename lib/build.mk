@@ -2,7 +2,8 @@
 # library.  build/vmjail is lib/vmjail_cli.c (main -> vmjail_main) linked
 # against libvmjail.a: the command is a client of the library.
 LIBVMJAIL_OBJS := $(JAILER_OBJS) $(OBJ)/lib/api.o $(BPF_LIB_OBJS) $(AUDIT_LIB_OBJS) \
-	$(POLICY_LIB_OBJS) $(OBJ)/jailer/err.o $(OBJ)/jailer/jsonout.o $(OBJ)/policies/tool/json.o
+	$(POLICY_LIB_OBJS) $(OBJ)/jailer/err.o $(OBJ)/jailer/jsonout.o $(OBJ)/jailer/apparmor_profile.o \
+	$(OBJ)/policies/tool/json.o
 LIBVMJAIL_SONAME := libvmjail.so.0
 
 $(BUILD)/libvmjail.a: $(LIBVMJAIL_OBJS)
