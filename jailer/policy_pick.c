@@ -129,11 +129,17 @@ int vj_policy_locate(const char *name, char *path, size_t len, struct vj_err *e)
 		return 0;
 	}
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
+	/* build/vmjail and build/san/vmjail (SANITIZE=1) are one and two levels
+	 * below the source tree. */
+	for (int up = 1; n > 0 && up <= 2; up++) {
+		char dir[PATH_MAX];
 		exe[n] = '\0';
-		snprintf(tree, sizeof(tree), "%s/../policies", dirname(exe));
-		if (realpath(tree, real))
-			snprintf(tree, sizeof(tree), "%s", real);
+		snprintf(dir, sizeof(dir), "%s", exe); /* dirname() writes into it */
+		snprintf(tree, sizeof(tree), "%s/%s/policies", dirname(dir),
+		         up == 1 ? ".." : "../..");
+		if (!realpath(tree, real))
+			continue;
+		snprintf(tree, sizeof(tree), "%s", real);
 		rc = try_dir(tree, name, path, len);
 		if (rc == 0)
 			return 0;

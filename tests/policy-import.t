@@ -61,6 +61,16 @@ sim "$T/f.policy" allow mseal 0 0 0
 out=$("$TOOL" lint --json "$T/f.policy")
 is "$(jq -r '.findings[] | select(.id=="seccomp-userns") | .id' <<<"$out")" "" "lint: no user namespace reachable"
 
+# architectures: a profile for other architectures only is refused, named
+printf '{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_AARCH64"],"syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW"}]}' >"$T/arm.json"
+out=$("$TOOL" import-oci "$T/arm.json" 2>&1); rc=$?
+is "$rc" 1 "an AARCH64-only profile: refused (exit 1)"
+like "$out" "x86_64 is not among them" "  with the reason"
+unlike "$out" "seccomp allow read" "  and no policy text"
+printf '{"defaultAction":"SCMP_ACT_ERRNO","archMap":[{"architecture":"SCMP_ARCH_X86_64","subArchitectures":["SCMP_ARCH_X86"]}],"syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW"}]}' >"$T/x86.json"
+out=$("$TOOL" import-oci "$T/x86.json" 2>&1)
+like "$out" "seccomp allow read" "an archMap with x86_64: imported"
+
 # The real profiles, when given.
 if [ -z "${VJ_OCI_PROFILES:-}" ]; then
 	skip "VJ_OCI_PROFILES not set (Docker's and containers/common's seccomp profiles)"

@@ -202,6 +202,14 @@ like "$out" "and arg2 == 9
 " "explain: protocol 9 is a number, not IPPROTO_ICMP|IPPROTO_EGP"
 like "$out" "arg1 == SOCK_SEQPACKET\|SOCK_CLOEXEC" "explain: socket type plus flag"
 like "$out" "arg3 == MAP_PRIVATE\|MAP_ANONYMOUS\|MAP_STACK" "explain: mmap type plus flags"
+out=$("$TOOL" explain "$P/cloud-hypervisor.policy")
+like "$out" "arg1 == SIOCSIFADDR" "explain: SIOC* ioctls by name"
+like "$out" "arg1 == 0x3b71 \(VFIO_DEVICE_PCI_HOT_RESET or VFIO_IOMMU_MAP_DMA\)" \
+	"explain: an ioctl number with two meanings shows both"
+like "$out" "arg1 == FIONBIO" "explain: a unique ioctl by its one name"
+out=$("$TOOL" explain "$P/qemu.policy")
+like "$out" "arg1 == FIONREAD
+" "explain: FIONREAD, not its aliases SIOCINQ/TIOCINQ"
 "$TOOL" lint --fail-on none "$T/bad.policy" >/dev/null; is "$?" 0 "lint --fail-on none: exit 0"
 "$TOOL" lint --fail-on low "$P/qemu.policy" >/dev/null; is "$?" 1 "lint --fail-on low: exit 1 on a low finding"
 

@@ -10,8 +10,8 @@
 #define NCONSTS (sizeof(vj_const_defs) / sizeof(vj_const_defs[0]))
 #define NERRNOS (sizeof(vj_errno_names) / sizeof(vj_errno_names[0]))
 
-const char *const vj_ioctl_prefixes[] = {"KVM_", "TUN", "VHOST_",  "TIOC",
-                                         "TC",   "FIO", "UFFDIO_", NULL};
+const char *const vj_ioctl_prefixes[] = {"KVM_", "TUN", "VHOST_", "VFIO_",   "SIOC",
+                                         "TIOC", "TC",  "FIO",    "UFFDIO_", NULL};
 
 static int cmp_name(const void *key, const void *elem)
 {
@@ -102,6 +102,9 @@ static bool alias(const char *name)
 	                                "SIGPOLL",
 	                                "SIGCLD",
 	                                "FIOQSIZE",
+	                                "SIOCINQ",
+	                                "TIOCINQ",
+	                                "SIOCOUTQ",
 	                                "F_SEAL_SEAL",
 	                                "F_SEAL_SHRINK",
 	                                "F_SEAL_GROW",
@@ -112,6 +115,11 @@ static bool alias(const char *name)
 		if (strcmp(a[i], name) == 0)
 			return true;
 	return false;
+}
+
+bool vj_const_is_alias(const char *name)
+{
+	return alias(name);
 }
 
 size_t vj_const_names(const char *const *prefixes, uint64_t value, const char **out, size_t max)

@@ -31,6 +31,9 @@ const char *vj_errno_name(int errnum);
  */
 size_t vj_const_names(const char *const *prefixes, uint64_t value, const char **out, size_t max);
 
+/* An old spelling of a value with a better-known name (AF_FILE, SIOCINQ). */
+bool vj_const_is_alias(const char *name);
+
 /* First match of vj_const_names, or NULL. */
 const char *vj_const_name(const char *const *prefixes, uint64_t value);
 

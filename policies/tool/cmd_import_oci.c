@@ -700,6 +700,31 @@ int cmd_import_oci(int argc, char **argv)
 		        argv[optind]);
 		goto out;
 	}
+	{
+		/* A profile for other architectures only is refused, not imported
+		 * as if it were for x86_64 (its numbers and arguments differ). */
+		static const char *const x86_64[] = {"SCMP_ARCH_X86_64", NULL};
+		const struct json *arches = json_get(root, "architectures"),
+		                  *map = json_get(root, "archMap");
+		bool listed = false, has = str_in(arches, x86_64);
+		listed = arches && arches->type == JSON_ARRAY && arches->n;
+		if (map && map->type == JSON_ARRAY)
+			for (size_t i = 0; i < map->n; i++) {
+				const struct json *arch = json_get(map->items[i], "architecture");
+				listed = true;
+				if (arch && arch->type == JSON_STRING &&
+				    strcmp(arch->s, x86_64[0]) == 0)
+					has = true;
+			}
+		if (listed && !has) {
+			fprintf(stderr,
+			        "%s: error: the profile names its architectures and x86_64 is not "
+			        "among them: vmjail's filters are for x86_64 (every other "
+			        "architecture is killed), so it cannot be imported\n",
+			        argv[optind]);
+			goto out;
+		}
+	}
 	scs = json_get(root, "syscalls");
 	if (scs && scs->type != JSON_ARRAY && scs->type != JSON_NULL) {
 		fprintf(stderr, "%s: error: syscalls is not an array\n", argv[optind]);

@@ -241,6 +241,24 @@ static const char *num_str(const struct argfam *fam, uint64_t v, bool arg32, cha
 	if (!n && fam && arg32 && (v >> 31) == 1)
 		n = vj_const_name(fam->names, v | 0xffffffff00000000ull);
 
+	/* ioctl numbers are reused across drivers and fds (VFIO_IOMMU_MAP_DMA
+	 * on a container is VFIO_DEVICE_PCI_HOT_RESET on a device): a number
+	 * with several names is shown as the number with all of them, since
+	 * the filter allows the number, whatever the caller meant. */
+	if (n && fam && fam->names == vj_ioctl_prefixes) {
+		const char *all[4];
+		size_t k = vj_const_names(fam->names, v, all, 4);
+		while (k > 1 && k <= 4 && vj_const_is_alias(all[k - 1]))
+			k--; /* aliases come last: FIONREAD, not SIOCINQ too */
+		if (k > 1) {
+			int o = snprintf(buf, len, "0x%llx (%s", (unsigned long long)v, all[0]);
+			for (size_t i = 1; i < k && i < 4 && o > 0 && (size_t)o < len; i++)
+				o += snprintf(buf + o, len - (size_t)o, " or %s", all[i]);
+			if (o > 0 && (size_t)o < len)
+				snprintf(buf + o, len - (size_t)o, "%s)", k > 4 ? " or more" : "");
+			return buf;
+		}
+	}
 	if (n) {
 		snprintf(buf, len, "%s", n);
 		return buf;
