@@ -33,6 +33,9 @@ int vjbpf__path(char *buf, size_t len, const char *fmt, ...) __attribute__((form
 int vjbpf__lock(int how, struct vj_err *e); /* flock LOCK_SH/LOCK_EX: an fd, or -errno */
 void vjbpf__unlock(int fd);
 int vjbpf__open_pinned_maps(struct vjbpf_maps *m, struct vj_err *e);
+/* 1 when the pinned set is this build's (same object), else 0: a probe runs
+ * another build's programs never, since they may lack what this one needs. */
+int vjbpf__pinned_current(void);
 void vjbpf__close_maps(struct vjbpf_maps *m);
 /* Attach one program fd to a cgroup fd as a bpf_link; returns the link fd. */
 int vjbpf__link_create(int prog_fd, int cgroup_fd, int attach_type);

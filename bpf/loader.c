@@ -428,6 +428,12 @@ static int check_pinned(struct vj_err *e)
 	return 1;
 }
 
+int vjbpf__pinned_current(void)
+{
+	struct vj_err quiet = {0};
+	return check_pinned(&quiet) == 1;
+}
+
 /* -EBUSY while a tenant is registered in the pinned rules map, else 0. */
 static int idle_pins(struct vj_err *e)
 {

@@ -170,7 +170,8 @@ static int rig_open(struct rig *g, struct vjbpf_probe *out, struct vj_err *e)
 		if (g->lock < 0)
 			return g->lock;
 		vjbpf__path(path, sizeof(path), "maps/vj_meta");
-		if (access(path, F_OK) == 0 && vjbpf__open_pinned_maps(&g->maps, e) == 0) {
+		if (access(path, F_OK) == 0 && vjbpf__pinned_current() &&
+		    vjbpf__open_pinned_maps(&g->maps, e) == 0) {
 			for (int i = 0; i < VJBPF_NPROGS; i++) {
 				vjbpf__path(path, sizeof(path), "progs/%s", vjbpf_progs[i].name);
 				g->prog[i] = bpf_obj_get(path);
