@@ -55,9 +55,9 @@ is "$(probe_in "$(new_id)" -- open /dev/null rw)" ok "declared /dev/null opens"
 id=$(new_id)
 is "$(probe_in "$id" -- socket 10 1)" EPERM "AF_INET6 socket: EPERM (cgroup/sock_create)"
 like "$(records "$id" 'select(.decision.hook=="cgroup/sock_create") | .object.family')" inet6 "  and a record naming inet6"
-is "$(probe_in "$(new_id)" -- socket 17 3)" EAFNOSUPPORT "AF_PACKET socket: refused (seccomp)"
-is "$(probe_in "$(new_id)" -- socket 16 3)" EAFNOSUPPORT "AF_NETLINK socket: refused (seccomp)"
-is "$(probe_in "$(new_id)" -- socket 40 1)" EAFNOSUPPORT "AF_VSOCK socket: refused (seccomp)"
+is "$(probe_in "$(new_id)" -- socket 17 3)" ENOSYS "AF_PACKET socket: refused (seccomp, the allowlist's ENOSYS)"
+is "$(probe_in "$(new_id)" -- socket 16 3)" ENOSYS "AF_NETLINK socket: refused (seccomp, the allowlist's ENOSYS)"
+is "$(probe_in "$(new_id)" -- socket 40 1)" ENOSYS "AF_VSOCK socket: refused (seccomp, the allowlist's ENOSYS)"
 is "$(probe_in "$(new_id)" -- socket 1 1)" ok "AF_UNIX socket: allowed"
 is "$(probe_in "$(new_id)" -- socket 2 2)" ok "AF_INET socket: allowed"
 
@@ -133,7 +133,8 @@ ok "tenant A running" running "$A"
 # (EACCES from Landlock TCP rules; without them, EPERM from cgroup/connect4)
 want=EPERM
 [ "$VJ_LANDLOCK_ABI" -lt 4 ] || want=EACCES
-is "$(probe_in "$B" --netns "/run/netns/$NS" -- connect 127.0.0.1 "$PORT")" "$want" \
+# B shares A's uid: only with its own pid namespace may it start while A runs
+is "$(probe_in "$B" --new-pid-ns --netns "/run/netns/$NS" -- connect 127.0.0.1 "$PORT")" "$want" \
 	"tenant B (default policy), while A runs: connect refused"
 wait "$apid"
 is "$(fact result <"$VJ_TEST_TMP/a.out")" ok "tenant A (allows 127.0.0.1:$PORT): connect succeeds"

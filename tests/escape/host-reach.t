@@ -29,9 +29,16 @@ like "$(grep launch-failed "$log")" "owns process" "  audited as launch-failed w
 nok "  no jail dir left" test -e "$(cjail_dir "$id")"
 
 # 2. With a pid namespace: the launch goes on, and the host process does
-#    not exist for the tenant.
+#    not exist for the tenant.  The default allowlist already refuses
+#    setpriority and pidfd_open (ENOSYS); a policy that allows them shows
+#    that the kernel, not only seccomp, keeps the host out of reach.
+reachpol=$(write_policy reach '$a seccomp allow setpriority pidfd_open')
 id=$(new_id)
 out=$(cjail "$id" --new-pid-ns -- reach "$HOSTPROC" 2>"$VJ_TEST_TMP/err")
+is "$(fact setpriority <<<"$out") $(fact pidfd_open <<<"$out")" "ENOSYS ENOSYS" \
+	"--new-pid-ns, default policy: setpriority and pidfd_open refused by seccomp"
+id=$(new_id)
+out=$(cjail "$id" --new-pid-ns --policy "$reachpol" -- reach "$HOSTPROC" 2>"$VJ_TEST_TMP/err")
 is "$?" 0 "--new-pid-ns: the tenant runs"
 for f in prlimit setpriority sched_setaffinity pidfd_open kill0; do
 	is "$(fact $f <<<"$out")" ESRCH "--new-pid-ns: $f on the host pid: ESRCH"
@@ -44,7 +51,7 @@ ok "the host process lives" kill -0 "$HOSTPROC"
 #    uids' processes are out of reach by the kernel's permission checks.
 kill "$HOSTPROC"; wait "$HOSTPROC" 2>/dev/null
 id=$(new_id)
-out=$(cjail "$id" -- reach $$ 2>"$VJ_TEST_TMP/err")
+out=$(cjail "$id" --policy "$reachpol" -- reach $$ 2>"$VJ_TEST_TMP/err")
 is "$?" 0 "no pid namespace, uid unused: the tenant runs"
 for f in prlimit setpriority sched_setaffinity; do
 	is "$(fact $f <<<"$out")" EPERM "no pid namespace: $f on a root process: EPERM"
