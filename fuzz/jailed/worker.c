@@ -19,12 +19,15 @@
  * Reports go to fd 3 (vmjail --keep-fd 3; stderr if it is not open), one
  * line each, parsed outside the jail by fuzz/jailed/vmjail-fuzz:
  *   start pid=P
- *   crash n=N pid=P signal=S status=X execs=E restart_us=U input=BASE64
+ *   crash n=N pid=P signal=S status=X execs=E started=0|1 restart_us=U input=BASE64
  *   done execs=E secs=S crashes=N restart_us_avg=U restart_us_max=U ready_us_avg=U
  * restart_us is the time from the parent seeing a death to the next child's
  * first instruction (the fork: the restart cost in the jail, on the crash
  * line the restart before that child); ready_us to the next child's first
  * input, which adds libFuzzer's start-up (reading and replaying its corpus).
+ * started=0: the child died before its first input (the harness or the
+ * engine does something the policy forbids at start-up: no finding, a
+ * harness that does not fit the VMM's policy).
  *
  * A VMM policy is an allowlist that has no room for a fork server: fork
  * (clone without CLONE_THREAD) and wait4 are not on QEMU's list.  The
