@@ -132,10 +132,11 @@ snapshot() {
 	} 2>/dev/null
 }
 
-# wait_for COND-CMD...: poll up to 10 s
+# wait_for COND-CMD...: poll up to 60 s (a busy machine, a TCG boot);
+# every use waits for something that must happen, so a pass costs no more
 wait_for() {
 	local i
-	for i in $(seq 1 200); do
+	for i in $(seq 1 1200); do
 		"$@" && return 0
 		sleep 0.05
 	done
