@@ -170,8 +170,10 @@ int vj_aa_profile(const struct vj_policy *p, const struct vj_aa_input *in, FILE 
 			fprintf(out, "  network %s,\n", f);
 	}
 	fprintf(out,
-	        "  # other processes: only this profile\n"
+	        "  # other processes: only this profile; vmjail's supervisor and reaper\n"
+	        "  # (unconfined root) must still be able to stop the tenant\n"
 	        "  signal (send, receive) peer=%s,\n"
+	        "  signal (receive) peer=unconfined,\n"
 	        "  ptrace (read, trace, readby, tracedby) peer=%s,\n"
 	        "  unix peer=(label=%s),\n"
 	        "  # the rest, said explicitly\n"

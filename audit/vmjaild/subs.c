@@ -112,6 +112,10 @@ static bool parse_request(struct vjd_sub *s)
 	char *nl = memchr(s->req, '\n', s->reqlen);
 	if (!nl)
 		return s->reqlen < sizeof(s->req) - 1; /* wait for more, within limits */
+	/* The protocol is the exact line: a NUL in it would cut the string
+	 * functions below short ("follow tenant=t\0junk" is not a request). */
+	if (memchr(s->req, '\0', (size_t)(nl - s->req)))
+		return false;
 	*nl = '\0';
 	if (strcmp(s->req, "follow") == 0) {
 		s->ready = true;

@@ -467,6 +467,18 @@ static void vmjail_floor(struct imp *im)
 				            (r->c[c].mask & ns) == ns && (r->c[c].value & ns) == 0);
 			if (has)
 				continue;
+			bool other0 = false;
+			for (unsigned c = 0; c < r->nc; c++)
+				other0 = other0 || r->c[c].arg == 0;
+			if (other0) {
+				/* one condition per argument: the floor cannot be added to
+				 * the profile's own test of the flags, so the rule goes */
+				r->dead = true;
+				printf("# vmjail floor: %s refused (the profile tests its flags "
+				       "otherwise, and the namespace flags cannot be added)\n",
+				       r->name);
+				continue;
+			}
 			r->c[r->nc++] = (struct cond){.arg = 0, .op = VJ_OP_MASKED_EQ, .mask = ns};
 			printf(
 			    "# vmjail floor: %s only without namespace flags (the profile allows "

@@ -35,7 +35,8 @@ if [ "$BENCH_SIZE" = full ] && ! command -v gnuplot >/dev/null; then
 fi
 
 # Its own run dir and BPF pin dir, removed at the end (lib.sh uses them).
-export VMJAIL_RUN_DIR=/run/vmjail-bench.$$ VMJAIL_BPF_PIN_DIR=/sys/fs/bpf/vmjail-bench-$$
+export VMJAIL_RUN_DIR=${BENCH_RUN_DIR:-/run/vmjail-bench.$$}
+export VMJAIL_BPF_PIN_DIR=${BENCH_PIN_DIR:-/sys/fs/bpf/vmjail-bench-$$}
 trap '"$VJ_BUILD/vmjail" --bpf-unload >/dev/null 2>&1; rm -rf "$VMJAIL_RUN_DIR"' EXIT
 failed=0
 for s in "${sections[@]}"; do

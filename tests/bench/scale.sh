@@ -6,9 +6,13 @@
 levels="0 100 300 1000" runs=50 busy_s=10
 tiny && levels="0 3" runs=3 busy_s=1
 live=0
+# Every live jail is its own tenant (uid): vmjail refuses a second jail of a
+# uid that still owns processes, unless it has its own pid namespace.
 start_live() { # up to N live jails (sleeping static programs)
 	while [ "$live" -lt "$1" ]; do
-		"$V" --daemonize --id "live$live" --exec-file "$SLEEP_BIN" $JAIL_COMMON >/dev/null 2>"$OUT/scale.err" || {
+		"$V" --daemonize --id "live$live" --exec-file "$SLEEP_BIN" --uid $((BENCH_UID + 1000 + live)) \
+			--gid $((BENCH_UID + 1000 + live)) --chroot-base-dir "$BENCH_BASE" --ttl none \
+			>/dev/null 2>"$OUT/scale.err" || {
 			say "live jail $live failed: $(cat "$OUT/scale.err")"
 			return 1
 		}
@@ -45,15 +49,16 @@ if [ "$live" -gt 0 ]; then
 		"$(awk -v a="$(slab_kb)" -v b="$slab0" -v n="$live" 'BEGIN { printf "%.0f", (a - b) / n }')" KiB
 fi
 # Launches per second with both cores busy: two launch loops at once.
-loop() { # id-prefix seconds -> count
-	local end=$(($(date +%s%N) + $2 * 1000000000)) c=0
+loop() { # id-prefix uid seconds -> count (one tenant uid per loop)
+	local end=$(($(date +%s%N) + $3 * 1000000000)) c=0
 	while [ "$(date +%s%N)" -lt "$end" ]; do
-		"$V" --id "$1$c" --exec-file "$TRUE_BIN" $JAIL_COMMON >/dev/null 2>&1 && c=$((c + 1))
+		"$V" --id "$1$c" --exec-file "$TRUE_BIN" --uid "$2" --gid "$2" --chroot-base-dir "$BENCH_BASE" \
+			--ttl none >/dev/null 2>&1 && c=$((c + 1))
 	done
 	echo "$c"
 }
-loop pa "$busy_s" >"$OUT/busy.a" &
-loop pb "$busy_s" >"$OUT/busy.b"
+loop pa $((BENCH_UID + 1)) "$busy_s" >"$OUT/busy.a" &
+loop pb $((BENCH_UID + 2)) "$busy_s" >"$OUT/busy.b"
 wait
 result scale "launches per second, 2 parallel loops" \
 	"$(awk -v a="$(cat "$OUT/busy.a")" -v b="$(cat "$OUT/busy.b")" -v s="$busy_s" 'BEGIN { printf "%.1f", (a + b) / s }')" "1/s"

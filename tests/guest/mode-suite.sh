@@ -32,6 +32,11 @@ VJ_BUILD=/vj/build
 HOME=/root
 TMPDIR=/tmp
 export VJ_SRC VJ_BUILD HOME TMPDIR
+# This kernel runs BPF LSM programs and AppArmor (booted with lsm=...,apparmor,
+# bpf; tests/lsm-guest.t proves each hook): the shared tests expect vmjail's
+# LSM layers to be available here, and unavailable on a host without them.
+VJ_KERNEL_RUNS_LSM=1
+export VJ_KERNEL_RUNS_LSM
 . "$VJ_SRC/tests/lib/features.sh"
 # A cgroup2-only host as systemd leaves it: the root delegates the usual
 # controllers to its children (/init mounted cgroup2 and nothing else; the

@@ -9,6 +9,9 @@
 #   vj_lsm_active NAME      0 when LSM NAME is in /sys/kernel/security/lsm
 #   vj_landlock_abi         the kernel's Landlock ABI (0: none), asked by jailprobe
 #   vj_kernel_facts         one line: kernel release, cgroup layout, LSMs
+#   vj_kernel_runs_lsm      0 where the test environment declares that the kernel
+#                           runs BPF LSM programs and AppArmor (the 6.1 guest,
+#                           whose tests/lsm-guest.t proves it; VJ_KERNEL_RUNS_LSM=1)
 #   landlock_needs ABI WHAT [N]  0 if the Landlock ABI is >= ABI, else N skips
 # shellcheck shell=sh
 
@@ -51,6 +54,10 @@ vj_lsm_active() {
 	*,"$1",*) return 0 ;;
 	esac
 	return 1
+}
+
+vj_kernel_runs_lsm() {
+	[ "${VJ_KERNEL_RUNS_LSM:-0}" = 1 ]
 }
 
 vj_landlock_abi() {
