@@ -105,9 +105,9 @@ sim "$P/qemu.policy" allow socket AF_UNIX 'SOCK_STREAM|SOCK_CLOEXEC'
 sim "$P/qemu.policy" kill-process clone CLONE_NEWUSER
 sim "$P/qemu.policy" kill-process clone 'CLONE_VM'        # a process, not a thread
 sim "$P/qemu.policy" kill-process execveat
-sim "$P/firecracker.policy" trap ptrace
+sim "$P/firecracker.policy" kill-process ptrace
 sim "$P/firecracker.policy" allow futex 0 FUTEX_WAKE_PRIVATE
-sim "$P/firecracker.policy" trap futex 0 FUTEX_LOCK_PI
+sim "$P/firecracker.policy" kill-process futex 0 FUTEX_LOCK_PI
 out=$("$TOOL" simulate --json "$P/qemu.policy" ioctl 3 KVM_RUN)
 like "$out" '"nr":16,.*"compiled":"allow","policy":"allow","agree":true' "simulate --json"
 
