@@ -53,10 +53,8 @@ is "$(probe_in "$(new_id)" -- open /dev/null rw)" ok "declared /dev/null opens"
 
 # --- socket families -----------------------------------------------------
 id=$(new_id)
-# (EPERM from cgroup/sock_create; first AppArmor's EACCES where it runs)
 want6=EPERM
-vj_lsm_active apparmor && vj_kernel_runs_lsm && want6=EACCES
-is "$(probe_in "$id" -- socket 10 1)" "$want6" "AF_INET6 socket: $want6 (cgroup/sock_create, or AppArmor where it runs)"
+is "$(probe_in "$id" -- socket 10 1)" "$want6" "AF_INET6 socket: EPERM (cgroup/sock_create)"
 like "$(records "$id" 'select(.decision.hook=="cgroup/sock_create") | .object.family')" inet6 "  and a record naming inet6"
 is "$(probe_in "$(new_id)" -- socket 17 3)" ENOSYS "AF_PACKET socket: refused (seccomp, the allowlist's ENOSYS)"
 is "$(probe_in "$(new_id)" -- socket 16 3)" ENOSYS "AF_NETLINK socket: refused (seccomp, the allowlist's ENOSYS)"

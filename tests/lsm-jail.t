@@ -25,6 +25,10 @@ same_cgroup() { [ -n "$1" ] && [ -n "$2" ] && [ "$2" != null ] && [ "$(jq -r .te
 avail=$("$VMJAIL" --probe --json | jq -r '.layers[] | select(.layer=="bpf-lsm") | .available')
 detail=$("$VMJAIL" --probe --json | jq -r '.layers[] | select(.layer=="bpf-lsm") | .features + .reason')
 diag "bpf-lsm available=$avail: $detail"
+# This test is about the LSM layers: its policies start from the default
+# with those layers as shipped, not from the core tests' copy (jail.sh).
+VJ_DEFAULT_POLICY=$VJ_LSM_POLICY
+VJ_POLICY=(--policy "$VJ_DEFAULT_POLICY")
 in_guest=false
 grep -qw 'vj.mode=suite' /proc/cmdline 2>/dev/null && in_guest=true
 # The default policy (an allowlist) has no inotify: add it, so that the

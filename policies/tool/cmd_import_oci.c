@@ -241,7 +241,16 @@ static const char *cond_text(const struct irule *r, const struct cond *c, char *
 	vc.value = c->value;
 	vc.mask = c->mask;
 	vc.arg32 = (vj_syscall_arg32_mask(r->name) >> c->arg) & 1;
-	return tool_cond_str(&vr, &vc, buf, len);
+	tool_cond_str(&vr, &vc, buf, len);
+	/* A number with several names is shown as "0x8 (A or B)" for readers;
+	 * policy text has no parentheses, so the names go and the number stays. */
+	for (char *open; (open = strstr(buf, " (")) != NULL;) {
+		char *close = strchr(open, ')');
+		if (!close)
+			break;
+		memmove(open, close + 1, strlen(close + 1) + 1);
+	}
+	return buf;
 }
 
 static const char *rule_text(const struct irule *r, char *buf, size_t len)

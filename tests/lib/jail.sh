@@ -83,6 +83,16 @@ if [ "${VJ_LANDLOCK_ABI:-0}" -lt 6 ]; then
 	sed '/^landlock scope /d' "$VJ_SRC/policies/default.policy" >"$VJ_DEFAULT_POLICY"
 	VJ_POLICY=(--policy "$VJ_DEFAULT_POLICY")
 fi
+# Where the kernel runs BPF LSM and AppArmor (the guest), the core tests keep
+# asserting what the other layers do, errno by errno, with those two off;
+# tests/lsm-guest.t and lsm-jail.t prove the LSM layers themselves there.
+VJ_LSM_POLICY=$VJ_DEFAULT_POLICY # the LSM layers as shipped (tests/lsm-jail.t)
+if vj_kernel_runs_lsm; then
+	sed -e 's/^layer bpf-lsm .*/layer bpf-lsm off/' -e 's/^layer apparmor .*/layer apparmor off/' \
+		"$VJ_DEFAULT_POLICY" >"$VJ_TEST_TMP/default-nolsm.policy"
+	VJ_DEFAULT_POLICY=$VJ_TEST_TMP/default-nolsm.policy
+	VJ_POLICY=(--policy "$VJ_DEFAULT_POLICY")
+fi
 
 # jail ID [vmjail flags...] -- [probe args...]: run the probe in a jail.
 jail() {
