@@ -142,6 +142,39 @@ int main(void)
 	       "'..' leading outside: create refuses");
 	tap_ok(!outside_entries(), "  nothing was created outside the jail");
 	close(jfd);
+
+	/* A root-owned sticky directory others may write (like /tmp): a file
+	 * under a root-owned entry of it is root's tree; under an entry another
+	 * user owns (who could have planted it) it is not. */
+	char sticky[160], src[224];
+	snprintf(sticky, sizeof(sticky), "%s/sticky", top);
+	char cmd[1536];
+	snprintf(cmd, sizeof(cmd),
+	         "mkdir -p %s/rootdir %s/userdir && touch %s/rootdir/f %s/userdir/f && "
+	         "chown 4242 %s/userdir && chmod 1777 %s",
+	         sticky, sticky, sticky, sticky, sticky, sticky);
+	if (system(cmd) != 0)
+		tap_diag("setup failed: %s", cmd);
+	struct stat sst;
+	const struct vj_src_rule rootonly = {.tenant_ok = false, .root_only_writable = true};
+	snprintf(src, sizeof(src), "%s/rootdir/f", sticky);
+	fd = vj_open_host_source(src, &rootonly, &sst, &e);
+	tap_ok(fd >= 0, "root's file under a root-owned entry of a sticky dir: accepted");
+	if (fd >= 0)
+		close(fd);
+	snprintf(src, sizeof(src), "%s/userdir/f", sticky);
+	fd = vj_open_host_source(src, &rootonly, &sst, &e);
+	tap_ok(fd < 0, "root's file under another user's entry of a sticky dir: refused");
+	if (fd >= 0)
+		close(fd);
+	snprintf(cmd, sizeof(cmd), "chmod 0777 %s", sticky);
+	if (system(cmd) != 0)
+		tap_diag("setup failed: %s", cmd);
+	snprintf(src, sizeof(src), "%s/rootdir/f", sticky);
+	fd = vj_open_host_source(src, &rootonly, &sst, &e);
+	tap_ok(fd < 0, "the same under a world-writable dir without the sticky bit: refused");
+	if (fd >= 0)
+		close(fd);
 	sh("rm -rf %s%s", top, "");
 	return tap_done();
 }
