@@ -49,8 +49,10 @@ static bool root_dir(const struct stat *st)
 
 /* A root-owned sticky directory others may write (/tmp): an entry in it
  * that root owns can be renamed or removed only by root (the sticky bit),
- * so it is as safe as in a root-only directory; an entry someone else owns
- * is not (they may have planted it). */
+ * so it is as safe as in a root-only directory.  An entry someone else owns
+ * (they may have planted it) is refused by the same walk: a directory must
+ * be root's to stay trusted, and the last component must be root's or the
+ * tenant's. */
 static bool sticky_root_dir(const struct stat *st)
 {
 	return S_ISDIR(st->st_mode) && st->st_uid == 0 && (st->st_mode & S_ISVTX);
@@ -78,8 +80,7 @@ int vj_open_host_source(const char *abs, const struct vj_src_rule *r, struct sta
 			close(fd);
 			return vj_fail(e, ENOTDIR, "%s: a component is not a directory", abs);
 		}
-		bool sticky = !root_dir(st) && sticky_root_dir(st);
-		trusted = trusted && (root_dir(st) || sticky);
+		trusted = trusted && (root_dir(st) || sticky_root_dir(st));
 		if (strcmp(c, ".") == 0 || strcmp(c, "..") == 0) {
 			close(fd);
 			return vj_fail(e, EINVAL, "%s: '.' or '..' in the path (refused)", abs);
@@ -99,8 +100,6 @@ int vj_open_host_source(const char *abs, const struct vj_src_rule *r, struct sta
 			close(fd);
 			return vj_fail(e, ELOOP, "%s: a component is a symlink (refused)", abs);
 		}
-		if (sticky && st->st_uid != 0)
-			trusted = false;
 	}
 	const char *why = NULL;
 	if (!S_ISDIR(st->st_mode) && !S_ISREG(st->st_mode) &&
