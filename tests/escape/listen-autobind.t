@@ -45,17 +45,6 @@ ip netns add "$NS" || bail "ip netns add failed"
 ip -n "$NS" link set lo up
 trap 'ip netns del "$NS" 2>/dev/null; _vj_cleanup' EXIT
 
-# within SECS CMD...: poll CMD every 50 ms until it succeeds (0) or SECS
-# have passed (1)
-within() {
-	local end=$((${EPOCHREALTIME/./} + $1 * 1000000))
-	shift
-	until "$@"; do
-		[ "${EPOCHREALTIME/./}" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-}
-
 # connect_result PORT: connect to 127.0.0.1:PORT in the netns and print how
 # it ended: ok, timeout (no answer within 2 s: the SYN was dropped) or the
 # errno name.  The 2 s count from the connect call, not from the
@@ -107,13 +96,6 @@ run_case() { # ID POLICY-or-empty: sets sup, port, log
 		diag "no port; the probe said: $(cat "$VJ_TEST_TMP/$id.out" "$VJ_TEST_TMP/$id.err")"
 		port=0
 	}
-}
-
-# stop SUP: end the supervisor, waiting at most 10 s
-stop() {
-	kill -TERM "$1" 2>/dev/null
-	within 10 gone "$1" || kill -KILL "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
 }
 
 # 1. Default policy: no bind rule allows anything.
