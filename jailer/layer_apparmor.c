@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "audit/kaudit.h"
 #include "jailer/apparmor_profile.h"
 #include "jailer/canary.h"
 #include "jailer/launch.h"
@@ -156,7 +157,7 @@ static int probe(struct vj_probe *out)
 
 static void profile_name(const struct vj_plan *p, char *buf, size_t len)
 {
-	vj_fmt(buf, len, "vmjail-%s", p->cli->id);
+	vj_fmt(buf, len, VJ_AA_PREFIX "%s", p->cli->id);
 }
 
 static int generate(const struct vj_plan *p, char **text, size_t *len, struct vj_err *e)

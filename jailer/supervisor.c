@@ -100,19 +100,6 @@ static void handle_exec_attempt(struct sup *s)
 	emit(s, &ev);
 }
 
-/* An AppArmor record names the profile that decided: ours is
- * "vmjail-<id>" (jailer/layer_apparmor.c), or a child of it ("//..."). Only
- * root loads profiles, so the name is as strong a key as the session. */
-static bool own_profile(const struct vj_launch *l, const struct vj_event *ev)
-{
-	if (!ev->enforcer || strcmp(ev->enforcer, "apparmor") != 0 || !ev->rule)
-		return false;
-	const char *id = l->plan->cli->id;
-	size_t n = strlen(id);
-	return strncmp(ev->rule, "vmjail-", 7) == 0 && strncmp(ev->rule + 7, id, n) == 0 &&
-	       (ev->rule[7 + n] == '\0' || strncmp(ev->rule + 7 + n, "//", 2) == 0);
-}
-
 /* Kernel audit records: keep those of this tenant (its AppArmor profile,
  * its audit session, or its uid when the kernel gave no session), drop
  * everyone else's. */
@@ -124,7 +111,7 @@ void vj_supervisor_kaudit_cb(void *ctx, struct vj_event *ev, const struct vj_kau
 	if (!who) {
 		/* A loss: whose records were lost is unknown, so every tenant says so. */
 		mine = true;
-	} else if (own_profile(l, ev)) {
+	} else if (vj_kaudit_aa_tenant(who, p->cli->id)) {
 		mine = true;
 		ev->attribution = "apparmor-profile";
 	} else if (l->audit_ses && who->ses == (long)l->audit_ses) {

@@ -120,6 +120,17 @@ ok "apparmor: the jail runs" slow_wait grep -qs '^status=running' "$state"
 pid=$(sed -n 's/^vmm_pid=//p' "$state")
 is "$(cat "/proc/$pid/attr/current" 2>&1)" "vmjail-$id (enforce)" "  /proc/<vmm>/attr/current names the tenant's profile, enforce mode"
 ok "  the profile is loaded" grep -q "^vmjail-$id (enforce)" /sys/kernel/security/apparmor/profiles
+# While this tenant's supervisor listens: a host process in a profile that
+# only starts like the tenant's (what tenant "$id-x" would have) is refused
+# /dev/ with an audited deny; that record must not become this tenant's.
+other="vmjail-$id-x"
+msg=$(printf 'profile %s {\n  /** mrix,\n  audit deny /dev/ r,\n}\n' "$other" |
+	PATH=$PATH:/sbin:/usr/sbin apparmor_parser -r -K 2>&1) || diag "apparmor_parser: $msg"
+# (the probe, not a busybox applet: busybox may run those without an exec,
+# hence without entering the profile)
+out=$(sh -c 'printf "exec %s" "$1" >/proc/self/attr/exec && exec "$2" apparmor 0' sh "$other" "$PROBE" 2>&1)
+is "$(fact open_dev <<<"$out")" EACCES "  a host process in profile $other is refused /dev/ (an audited deny)"
+printf '%s' "$other" >/sys/kernel/security/apparmor/.remove 2>/dev/null
 wait "$sup"
 is "$?" 0 "  the VMM exited 0"
 out=$(cat "$VJ_TEST_TMP/aa.out")
@@ -142,6 +153,7 @@ ok "  the /dev refusal is an apparmor record of tenant $id (attribution apparmor
 is "$(jq -r .schema <<<"$rec")" 1 "    schema v1"
 rec=$(aarec '(.object.path // "" | endswith("lsmprobe"))')
 ok "  the exec refusal is an apparmor record of tenant $id naming /lsmprobe" test -n "$rec"
+nok "  the record of profile $other is not tenant $id's (the name is matched whole)" test -n "$(one "$id" ".decision.rule==\"$other\"")"
 "$VMJAIL" --cleanup --id "$id" --exec-file /lsmprobe --chroot-base-dir "$VJ_TEST_BASE" >/dev/null 2>&1
 nok "  after cleanup the profile is gone" grep -q "^vmjail-$id " /sys/kernel/security/apparmor/profiles
 # The same with the apparmor layer off: the refusal above was AppArmor's.
