@@ -133,7 +133,9 @@ static int probe(struct vj_probe *out)
 		       "AppArmor is enabled but apparmor_parser is not installed");
 		return 0;
 	}
-	vj_fmt(canary_name, sizeof(canary_name), "vmjail-canary-%d", (int)getpid());
+	/* not VJ_AA_PREFIX: "." is in no tenant id, so the canary's records can
+	 * never be attributed to a tenant called "canary-<pid>" */
+	vj_fmt(canary_name, sizeof(canary_name), "vmjail.canary-%d", (int)getpid());
 	char text[200];
 	int n = snprintf(text, sizeof(text), "profile %s {\n  /dev/null w,\n}\n", canary_name);
 	int rc = parser_load(text, (size_t)n, msg, sizeof(msg));

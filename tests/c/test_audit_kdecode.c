@@ -396,6 +396,9 @@ static void test_aa_owner(void)
 	aa_is(f, "a", false, "profile vmjail-ab is not tenant a's");
 	snprintf(f, sizeof(f), AA_OPEN, "vmjail-a//null-/bin/sh");
 	aa_is(f, "a", true, "a child of vmjail-a (//null-...) is tenant a's");
+	snprintf(f, sizeof(f), AA_OPEN, "vmjail.canary-123");
+	aa_is(f, "canary-123", false,
+	      "the probe's canary profile (vmjail.canary-<pid>) is nobody's");
 	snprintf(f, sizeof(f), AA_OPEN, "xvmjail-a");
 	aa_is(f, "a", false, "profile xvmjail-a is nobody's");
 	aa_is("namespace=\"root//lxd-c\" operation=\"open\" profile=\"vmjail-a\" name=\"/x\"", "a",
