@@ -123,13 +123,22 @@ ok "  the profile is loaded" grep -q "^vmjail-$id (enforce)" /sys/kernel/securit
 # While this tenant's supervisor listens: a host process in a profile that
 # only starts like the tenant's (what tenant "$id-x" would have) is refused
 # /dev/ with an audited deny; that record must not become this tenant's.
+# (capability kill: root signalling the tenant's uid needs it, so that the
+# signal below reaches AppArmor's signal check.)
 other="vmjail-$id-x"
-msg=$(printf 'profile %s {\n  /** mrix,\n  audit deny /dev/ r,\n}\n' "$other" |
+msg=$(printf 'profile %s {\n  /** mrix,\n  capability kill,\n  audit deny /dev/ r,\n}\n' "$other" |
 	PATH=$PATH:/sbin:/usr/sbin apparmor_parser -r -K 2>&1) || diag "apparmor_parser: $msg"
 # (the probe, not a busybox applet: busybox may run those without an exec,
 # hence without entering the profile)
 out=$(sh -c 'printf "exec %s" "$1" >/proc/self/attr/exec && exec "$2" apparmor 0' sh "$other" "$PROBE" 2>&1)
 is "$(fact open_dev <<<"$out")" EACCES "  a host process in profile $other is refused /dev/ (an audited deny)"
+# It signals the tenant's VMM: refused on both sides (its profile has no
+# signal rule; the tenant's receives only from itself), two records, the
+# second in the tenant's profile (requested_mask receive) with this process
+# as actor and peer=: neither is the tenant's.  (busybox kill, exec'd: the
+# shell's kill builtin would run unconfined.)
+out=$(sh -c 'printf "exec %s" "$1" >/proc/self/attr/exec && exec /bin/busybox kill -CONT "$2"' sh "$other" "$pid" 2>&1)
+like "$out" 'Permission denied' "  and is refused (EACCES) signalling the tenant's VMM"
 printf '%s' "$other" >/sys/kernel/security/apparmor/.remove 2>/dev/null
 wait "$sup"
 is "$?" 0 "  the VMM exited 0"
@@ -154,6 +163,7 @@ is "$(jq -r .schema <<<"$rec")" 1 "    schema v1"
 rec=$(aarec '(.object.path // "" | endswith("lsmprobe"))')
 ok "  the exec refusal is an apparmor record of tenant $id naming /lsmprobe" test -n "$rec"
 nok "  the record of profile $other is not tenant $id's (the name is matched whole)" test -n "$(one "$id" ".decision.rule==\"$other\"")"
+nok "  nor is the signal refusal, though one record names tenant $id's profile (the target's side)" test -n "$(one "$id" '.decision.hook=="signal"')"
 "$VMJAIL" --cleanup --id "$id" --exec-file /lsmprobe --chroot-base-dir "$VJ_TEST_BASE" >/dev/null 2>&1
 nok "  after cleanup the profile is gone" grep -q "^vmjail-$id " /sys/kernel/security/apparmor/profiles
 # The same with the apparmor layer off: the refusal above was AppArmor's.
