@@ -141,6 +141,14 @@ static const struct tcase cases[] = {
      ".actor.pid,.object.detail]",
      "[\"apparmor\",\"deny\",\"open\",\"vmjail-vm1\",\"/etc/shadow\",77,\"r\"]",
      0},
+    {"apparmor hex-encoded hostile name and comm (a tenant picks both)",
+     {{1400, "audit(3.000:16): apparmor=\"DENIED\" operation=\"open\" profile=\"vmjail-b\" "
+             "name=2F746D702F61222070726F66696C653D22766D6A61696C2D61220A62 pid=77 "
+             "comm=780A79 requested_mask=\"r\" denied_mask=\"r\""}},
+     1,
+     "[.decision.rule,.object.path,.actor.comm]",
+     "[\"vmjail-b\",\"/tmp/a\\\" profile=\\\"vmjail-a\\\"\\nb\",\"x\\ny\"]",
+     0},
     {"selinux AVC (type 1400 without apparmor=) is not ours",
      {{1400, "audit(3.000:14): avc:  denied  { read } for  pid=1 comm=\"x\" "
              "scontext=a tcontext=b tclass=file permissive=0"}},
@@ -410,6 +418,10 @@ static void test_aa_owner(void)
 	 * or quotes, which vmjail's never have */
 	aa_is("operation=\"open\" profile=766D6A61696C2D61 name=\"/x\"", "a", false,
 	      "a hex-encoded profile name is nobody's");
+	/* the name of the hostile case above: its bytes say profile="vmjail-a" */
+	aa_is("operation=\"open\" profile=\"vmjail-b\" "
+	      "name=2F746D702F61222070726F66696C653D22766D6A61696C2D61220A62",
+	      "a", false, "a hex-encoded name saying profile=\"vmjail-a\" does not count");
 	aa_is("operation=\"open\" profile=\"vmjail-b\" name=\"/x\" info=\"vmjail-a\"", "a", false,
 	      "another field saying vmjail-a does not count");
 	/* signal and ptrace are checked on both sides: the target's profile
