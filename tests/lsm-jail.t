@@ -107,6 +107,14 @@ if [ "$aa" != true ]; then
 	done_testing
 	exit
 fi
+# vmjaild beside the tenant, reading kernel audit itself: it attributes the
+# same records by the same rule (vj_kaudit_aa_tenant); the supervisor's
+# forwarded copies of kernel records are dropped when it does.
+HOST="$VJ_TEST_TMP/host.log"
+"$VJ_BUILD/vmjaild" --run-dir "$VMJAIL_RUN_DIR" --log "$HOST" --kernel tenants >"$VJ_TEST_TMP/vmjaild.err" 2>&1 &
+dpid=$!
+ok "vmjaild runs beside the tenant (its own kernel source)" wait_for test -S "$VMJAIL_RUN_DIR/vmjaild.sock"
+host() { jq -c --arg id "$1" "select(.tenant.id == \$id) | select($2)" "$HOST" 2>/dev/null; }
 id=$(new_id)
 # exec-once off in this copy so that a second exec reaches the LSMs, and
 # Landlock off so that AppArmor is the one refusing the open of /dev
@@ -164,6 +172,11 @@ rec=$(aarec '(.object.path // "" | endswith("lsmprobe"))')
 ok "  the exec refusal is an apparmor record of tenant $id naming /lsmprobe" test -n "$rec"
 nok "  the record of profile $other is not tenant $id's (the name is matched whole)" test -n "$(one "$id" ".decision.rule==\"$other\"")"
 nok "  nor is the signal refusal, though one record names tenant $id's profile (the target's side)" test -n "$(one "$id" '.decision.hook=="signal"')"
+kill -TERM "$dpid" 2>/dev/null
+wait "$dpid" 2>/dev/null
+hrec=$(host "$id" ".source==\"kernel-audit\" and .decision.enforcer==\"apparmor\" and .tenant.attribution==\"apparmor-profile\" and $devq" | head -n1)
+ok "  vmjaild: the /dev refusal is tenant $id's (attribution apparmor-profile)" test -n "$hrec"
+is "$(host "$id" ".decision.hook==\"signal\" or .decision.rule==\"$other\"" | grep -c .)" 0 "  vmjaild: neither the signal refusal nor profile $other's records are tenant $id's"
 "$VMJAIL" --cleanup --id "$id" --exec-file /lsmprobe --chroot-base-dir "$VJ_TEST_BASE" >/dev/null 2>&1
 nok "  after cleanup the profile is gone" grep -q "^vmjail-$id " /sys/kernel/security/apparmor/profiles
 # The same with the apparmor layer off: the refusal above was AppArmor's.
