@@ -108,6 +108,10 @@ void vj_kaudit_close(struct vj_kaudit *k);
 
 /* AUDIT_GET: the kernel's "enabled" value (0 off, 1 on, 2 locked on). */
 int vj_kaudit_get_enabled(int *enabled, struct vj_err *e);
+/* AUDIT_GET's backlog: the records queued in the kernel that kauditd has not
+ * yet sent (multicast included), host-wide.  0 after an event means every
+ * record queued before it has left the queue. */
+int vj_kaudit_get_backlog(uint32_t *backlog, struct vj_err *e);
 /* AUDIT_SET enabled (needs CAP_AUDIT_CONTROL). */
 int vj_kaudit_set_enabled(int enabled, struct vj_err *e);
 /* The kernel's count of audit records it dropped (AUDIT_GET's lost: backlog
