@@ -454,3 +454,30 @@ bool imp_policy_name_ok(const char *name)
 			return false;
 	return true;
 }
+
+void imp_print_dropped(const struct imp *im)
+{
+	char conds[4096];
+
+	for (size_t i = 0; i < im->n; i++)
+		if (im->r[i].dead && im->r[i].why)
+			imp_note(&im->r[i], "%s%s%s: %s; dropped", im->r[i].name,
+			         im->r[i].nc ? " if " : "",
+			         imp_rule_text(&im->r[i], conds, sizeof(conds)), im->r[i].why);
+}
+
+int imp_error(const char *file, unsigned line, unsigned col, const char *msg, const char *text,
+              size_t n)
+{
+	char e[300], f[300];
+	const char *pct = strstr(msg, "%s");
+
+	vj_escape(e, sizeof(e), text ? text : "", text ? (n > 64 ? 64 : n) : 0);
+	vj_escape(f, sizeof(f), file, strlen(file));
+	fprintf(stderr, "%s:%u:%u: error: ", f, line, col);
+	if (pct)
+		fprintf(stderr, "%.*s%s%s\n", (int)(pct - msg), msg, e, pct + 2);
+	else
+		fprintf(stderr, "%s\n", msg);
+	return -1;
+}

@@ -32,6 +32,7 @@ struct irule {
 	bool refused;    /* a deny rule left to the default: no allow rule may admit its call */
 	bool no_vsock;   /* enumerated, without AF_VSOCK (vmjail's floor) */
 	size_t seq;      /* order in the source (set by imp_add) */
+	const char *why; /* dead on input: why (a static string, printed by imp_print_dropped) */
 };
 
 struct imp {
@@ -94,9 +95,20 @@ void imp_tidy(struct imp *im);
  * exec-once keeps it to that one exec; a note says so. */
 void imp_allow_exec(struct imp *im);
 
+/* A note for each rule dropped on input (its why). */
+void imp_print_dropped(const struct imp *im);
+
 /* The policy text: header, default, unconditional rules grouped by action,
  * then the conditional ones.  Marks every printed rule dead. */
 void imp_print(struct imp *im, const char *name);
+
+/*
+ * "FILE:LINE:COL: error: MSG" on stderr, the first "%s" of msg replaced by
+ * text (n bytes, at most 64 shown), escaped like the file name: both come
+ * from the input.  Returns -1.
+ */
+int imp_error(const char *file, unsigned line, unsigned col, const char *msg, const char *text,
+              size_t n);
 
 /* --name NAME: 1 to 63 of [A-Za-z0-9._-]. */
 bool imp_policy_name_ok(const char *name);
