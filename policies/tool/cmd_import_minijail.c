@@ -61,7 +61,14 @@ static const char help[] =
 #define MJ_MAX_TOKS  4096
 #define MJ_MAX_SPLIT 64 /* rules one clause may become through `& V` */
 
-enum tt { T_END, T_IDENT, T_NUM, T_PATH, T_DIRECTIVE, T_PUNCT };
+enum tt {
+	T_PUNCT,
+	T_IDENT,
+	T_NUM,
+	T_PATH,
+	T_DIRECTIVE,
+	T_END
+}; /* T_END not 0: a zeroed token is text */
 
 struct tok {
 	enum tt t;
