@@ -6,8 +6,9 @@
 # boundary values) must find no call judged differently, except refusals the
 # importer wrote a note for.  On this project's own fixture (every operator,
 # action and directive), and on crosvm's real files when given:
-#   VJ_MINIJAIL_POLICIES=DIR (crosvm's jail/seccomp/x86_64, with its
-#   constants.json; not stored here).
+#   VJ_MINIJAIL_POLICIES="DIR..." (crosvm's jail/seccomp/x86_64 with its
+#   constants.json, minijail's policies/ with ChromeOS's default denylist;
+#   not stored here).
 # Malformed input: a located, escaped error, exit 1, nothing on stdout.
 . "$(dirname "$0")/lib/tap.sh"
 TOOL="$VJ_BUILD/vmjail-policy"
@@ -79,6 +80,14 @@ sim "$P" allow getrandom 0 0 0xffffffff      # -1 on a 32-bit argument
 sim "$P" allow futex 0 129                     # TEST_FUTEX_OP|128 from --constants
 sim "$P" allow sendto 3 0 0 0x4040             # MSG_DONTWAIT|(MSG_NOSIGNAL)
 
+# A ChromeOS-style denylist: default allow, return rules only.
+diff_mj "$D/mj-denylist.policy" denylist
+like "$(cat "$T/denylist.policy")" $'\nseccomp default allow\n' "@denylist: default allow"
+sim "$T/denylist.policy" "errno EPERM" bpf
+sim "$T/denylist.policy" "errno EACCES" mount 0 0 0 0x1000
+sim "$T/denylist.policy" allow mount 0 0 0 0
+sim "$T/denylist.policy" allow read
+
 # Malformed and hostile input: nothing on stdout, a located error.
 bad() { # FILE WANT-RC REGEX [OPTIONS...]
 	local f=$1 want=$2 re=$3 out rc
@@ -105,8 +114,12 @@ printf 'read: 1\nread: arg0 == 1\n' >"$T/twice.policy"
 bad twice.policy 1 "twice.policy:2:1: error: 'read' already had an unconditional action"
 printf 'frobnicate: 1\n' >"$T/nosys.policy"
 bad nosys.policy 1 "nosys.policy:1:1: error: not an x86_64 syscall: 'frobnicate'"
-printf '@denylist\nread: return 1\n' >"$T/deny.policy"
-bad deny.policy 1 "deny.policy:1:1: error: unsupported directive '@denylist'"
+printf '@denylist\nread: 1\n' >"$T/deny.policy"
+bad deny.policy 1 "deny.policy:2:7: error: a @denylist policy refuses with return ERRNO only, found '1'"
+printf 'read: 1\n@denylist\n' >"$T/deny-late.policy"
+bad deny-late.policy 1 "deny-late.policy:2:1: error: '@denylist' must come before the rules"
+printf '@allowlist\n' >"$T/dir.policy"
+bad dir.policy 1 "dir.policy:1:1: error: unsupported directive '@allowlist'"
 printf 'read: return 0\n' >"$T/ret0.policy"
 bad ret0.policy 1 "ret0.policy:1:14: error: return '0': an errno 1..4095"
 printf 'read: arg9 == 1\n' >"$T/arg9.policy"
@@ -121,13 +134,15 @@ is "$?" 2 "--default allow: usage error (a permissive default is not minijail's 
 
 # crosvm's own files, when given.
 if [ -z "${VJ_MINIJAIL_POLICIES:-}" ]; then
-	skip "VJ_MINIJAIL_POLICIES not set (a directory such as crosvm's jail/seccomp/x86_64)"
+	skip "VJ_MINIJAIL_POLICIES not set (directories such as crosvm's jail/seccomp/x86_64, minijail's policies)"
 else
-	opt=()
-	[ -f "$VJ_MINIJAIL_POLICIES/constants.json" ] && opt=(--constants "$VJ_MINIJAIL_POLICIES/constants.json")
-	for f in "$VJ_MINIJAIL_POLICIES"/*.policy; do
-		# crosvm compiles its policies with --default-action trap
-		diff_mj "$f" "real-$(basename "$f" .policy)" "${opt[@]}" --default trap
+	for dir in $VJ_MINIJAIL_POLICIES; do
+		opt=()
+		# crosvm compiles its policies with its constants and --default-action trap
+		[ -f "$dir/constants.json" ] && opt=(--constants "$dir/constants.json" --default trap)
+		for f in "$dir"/*.policy; do
+			diff_mj "$f" "real-$(basename "$f" .policy)" "${opt[@]}"
+		done
 	done
 fi
 done_testing

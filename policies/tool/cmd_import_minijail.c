@@ -38,8 +38,9 @@ static const char help[] =
     "ChromeOS's .policy files; '-' for stdin, then includes need --include-dir)\n"
     "into vmjail policy text on stdout.  `NAME: 1`, `NAME: EXPR`, `NAME: EXPR;\n"
     "ACTION`, `NAME: return ERRNO`, braces of names or filters, @include (by\n"
-    "file name, in the including file's directory or DIR), @default; @frequency\n"
-    "is ignored.  Constants come from FILE.json's \"constants\" object (crosvm's\n"
+    "file name, in the including file's directory or DIR), @default, @denylist\n"
+    "(ChromeOS: default allow, return rules only); @frequency is ignored.  Constants come from "
+    "FILE.json's \"constants\" object (crosvm's\n"
     "constants.json, what minijail's compiler reads) and then from vmjail's own\n"
     "tables.  `kill` is kill-process (minijail's compiler kills the thread\n"
     "unless --use-kill-process; the process is the stricter), trace and\n"
@@ -85,6 +86,7 @@ struct mj {
 	unsigned depth, files;
 	bool uncond[VJ_SYSCALL_NR_MAX];
 	bool have_default, trace_note, notify_note;
+	bool denylist; /* @denylist: default allow, every rule a return */
 	struct vj_action def;
 	/* where we are, for messages */
 	const char *file;
@@ -264,6 +266,9 @@ static int action(struct mj *m, struct vj_action *a, bool dflt)
 	uint64_t v;
 
 	memset(a, 0, sizeof(*a));
+	if (m->denylist && !dflt && !is(t, "return"))
+		return err_at(m, t,
+		              "a @denylist policy refuses with return ERRNO only, found '%s'");
 	if (is(t, "kill") || is(t, "kill-process"))
 		a->kind = VJ_ACT_KILL_PROCESS;
 	else if (is(t, "kill-thread"))
@@ -540,7 +545,18 @@ static int directive(struct mj *m)
 			return err_at(m, peek(m), "extra text at '%s'");
 		return 0;
 	}
-	return err_at(m, t, "unsupported directive '%s' (@include, @frequency, @default)");
+	if (is(t, "@denylist")) {
+		/* ChromeOS's denylists: everything else is allowed (as minijail
+		 * compiles them with --denylist) */
+		if (m->im.n)
+			return err_at(m, t, "'%s' must come before the rules it governs");
+		m->denylist = true;
+		if (peek(m)->t != T_END)
+			return err_at(m, peek(m), "extra text at '%s'");
+		return 0;
+	}
+	return err_at(m, t,
+	              "unsupported directive '%s' (@include, @frequency, @default, @denylist)");
 }
 
 static int read_file(struct mj *m, const char *path)
@@ -713,8 +729,13 @@ int cmd_import_minijail(int argc, char **argv)
 			goto out;
 	}
 	/* Understood: from here on only output. */
-	/* --default, else @default, else kill (the process) */
-	m.im.def = !dflt && m.have_default ? m.def : cli;
+	/* --default, else @default, else allow for a @denylist, else kill (the process) */
+	if (dflt || (!m.have_default && !m.denylist))
+		m.im.def = cli;
+	else if (m.have_default)
+		m.im.def = m.def;
+	else
+		m.im.def = (struct vj_action){.kind = VJ_ACT_ALLOW};
 	printf("# Imported by vmjail-policy import-minijail.  Review before use.\n");
 	if (m.trace_note)
 		printf("# trace has no tracer under vmjail: imported as errno ENOSYS, what the "

@@ -170,6 +170,7 @@ TOKEN = re.compile(r"\s*(\|\||&&|==|!=|<=|>=|[:;,~(){}|&<>]|[A-Za-z_][A-Za-z0-9_
 def load_minijail(path, consts, incdir, default):
     rules = {}
     dflt = [None]
+    denylist = [False]  # ChromeOS: compiled with --denylist, everything else allowed
 
     def read(p):
         text = open(p).read().replace("\\\n", " ")
@@ -181,6 +182,9 @@ def load_minijail(path, consts, incdir, default):
                 read(os.path.join(incdir or os.path.dirname(p), os.path.basename(line.split()[1])))
                 continue
             if line.startswith("@frequency"):
+                continue
+            if line == "@denylist":
+                denylist[0] = True
                 continue
             if line.startswith("@default"):
                 dflt[0] = mj_action(line.split()[1:], consts)
@@ -229,7 +233,11 @@ def load_minijail(path, consts, incdir, default):
 
     read(path)
     d = {"kill": KILL_P, "kill-process": KILL_P, "kill-thread": KILL_T, "trap": TRAP}
-    return rules, d[default] if default else (dflt[0] if dflt[0] is not None else KILL_P)
+    if default:
+        return rules, d[default]
+    if dflt[0] is not None:
+        return rules, dflt[0]
+    return rules, ALLOW if denylist[0] else KILL_P
 
 
 # ---------------------------------------------------------------- verdicts
