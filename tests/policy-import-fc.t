@@ -83,6 +83,12 @@ is "$rc" 1 "threads with different actions: --thread all refused (exit 1)"
 like "$out" "actions differ from the other threads'.*--thread" "  with the reason"
 is "$(wc -c <"$T/merge.out")" 0 "  and nothing on stdout"
 
+# seccompiler's later spelling of the two actions
+printf '{"main": {"mismatch_action": {"errno": 1}, "match_action": "allow", "filter": [{"syscall": "read"}, {"syscall": "execve"}]}}' >"$T/later.json"
+diff_fc "$T/later.json" main later
+sim "$T/later.policy" allow read
+sim "$T/later.policy" "errno EPERM" write
+
 # Malformed and hostile input.
 bad() { # NAME WANT-RC REGEX: import of $T/NAME
 	local out rc

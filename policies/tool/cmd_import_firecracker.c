@@ -305,7 +305,9 @@ int cmd_import_firecracker(int argc, char **argv)
 		printf("%s%s", first ? "" : ", ", e);
 		first = 0;
 	}
-	printf(".  Review before use.\n");
+	printf(".  Review before use.\n# The JSON names no architecture: its syscall names and "
+	       "arguments are read as x86_64's\n# (Firecracker's "
+	       "x86_64-unknown-linux-musl.json).\n");
 	if (strcmp(thread, "all") == 0 && root->n > 1)
 		printf("# Threads merged: any thread may make a call any one of them may (vmjail "
 		       "filters the\n# whole process; Firecracker's own per-thread filters still "
