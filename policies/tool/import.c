@@ -398,7 +398,9 @@ void imp_allow_exec(struct imp *im)
 	add.act.kind = VJ_ACT_ALLOW;
 	imp_note(&add, "the source does not allow execve (its filter is installed after the "
 	               "VMM started); vmjail starts the VMM with execve under this filter, so it "
-	               "is allowed and layer exec-once refuses every later exec");
+	               "is allowed and layer exec-once refuses every later exec.  The rest of "
+	               "the start-up is not in the source either (lint: cannot-start); the "
+	               "shipped VMM policies add it");
 	if (imp_add(im, &add) == 0)
 		im->exec_once = true;
 }
