@@ -88,6 +88,13 @@ sim "$T/denylist.policy" "errno EACCES" mount 0 0 0 0x1000
 sim "$T/denylist.policy" allow mount 0 0 0 0
 sim "$T/denylist.policy" allow read
 
+# A value said by a plain rule and by an enumerated one, or by two
+# enumerated ones, is printed once (the validator refuses a rule said twice,
+# `in {}` included; fuzz finding).
+printf 'ioctl: arg1 == 14 || arg1 < 15\nsocket: arg0 < 3 || arg0 <= 4 || arg0 == 1\nexecve: 1\n' >"$T/overlap-src.policy"
+diff_mj "$T/overlap-src.policy" overlap
+like "$(cat "$T/overlap.policy")" "socket if arg0 in \{AF_UNSPEC, AF_INET\}"$'\n'"seccomp allow socket if arg0 in \{AF_AX25, AF_IPX\}"$'\n'"seccomp allow socket if arg0 == AF_UNIX" "  each value once"
+
 # Malformed and hostile input: nothing on stdout, a located error.
 bad() { # FILE WANT-RC REGEX [OPTIONS...]
 	local f=$1 want=$2 re=$3 out rc

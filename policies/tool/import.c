@@ -222,28 +222,57 @@ bool imp_cond_holds(const struct cond *c, uint64_t v)
 	}
 }
 
-void imp_emit_enumerated(const struct irule *r)
+/* Is value v of argument arg already said by another rule of r's syscall: a
+ * plain `argN == v`, or an enumerated rule printed before r?  The validator
+ * refuses a rule said twice, `in {}` included. */
+static bool said_elsewhere(const struct imp *im, size_t self, unsigned arg, uint64_t v)
+{
+	const struct irule *r = &im->r[self];
+
+	for (size_t k = 0; k < im->n; k++) {
+		const struct irule *o = &im->r[k];
+		uint64_t lo, hi;
+		if (k == self || o->dead || o->nc != 1 || o->c[0].arg != arg ||
+		    strcmp(o->name, r->name) != 0 || !imp_act_eq(&o->act, &r->act))
+			continue;
+		if (!o->enumerated && o->c[0].op == VJ_OP_EQ && o->c[0].value == v)
+			return true;
+		if (o->enumerated && k < self && imp_enum_range(o, &lo, &hi) && v >= lo && v < hi &&
+		    imp_cond_holds(&o->c[0], v) && !(o->no_vsock && v == AF_VSOCK))
+			return true;
+	}
+	return false;
+}
+
+void imp_emit_enumerated(const struct imp *im, size_t i)
 {
 	static const char *const af[] = {"AF_", NULL};
+	const struct irule *r = &im->r[i];
 	uint64_t lo, hi;
-	bool first = true, isaf = imp_enum_bound(r) != 1ull << 32;
-	char a[64];
+	bool isaf = imp_enum_bound(r) != 1ull << 32;
+	char a[64], list[(ENUM_MAX + 2) * 24];
+	size_t o = 0;
 
 	if (!imp_enum_range(r, &lo, &hi) || hi <= lo)
 		return; /* admits nothing: the default answers */
-	printf("seccomp %s %s if arg%u in {", vj_action_name(&r->act, a, sizeof(a)), r->name,
-	       r->c[0].arg);
-	for (uint64_t v = lo; v < hi; v++) {
+	list[0] = '\0';
+	for (uint64_t v = lo; v < hi && o < sizeof(list); v++) {
 		const char *n = isaf ? vj_const_name(af, v) : NULL;
-		if (!imp_cond_holds(&r->c[0], v) || (r->no_vsock && v == AF_VSOCK))
+		int w;
+		if (!imp_cond_holds(&r->c[0], v) || (r->no_vsock && v == AF_VSOCK) ||
+		    said_elsewhere(im, i, r->c[0].arg, v))
 			continue;
 		if (n)
-			printf("%s%s", first ? "" : ", ", n);
+			w = snprintf(list + o, sizeof(list) - o, "%s%s", o ? ", " : "", n);
 		else
-			printf("%s%llu", first ? "" : ", ", (unsigned long long)v);
-		first = false;
+			w = snprintf(list + o, sizeof(list) - o, "%s%llu", o ? ", " : "",
+			             (unsigned long long)v);
+		if (w > 0)
+			o += (size_t)w;
 	}
-	printf("}\n");
+	if (o) /* nothing left: every value is said by another rule */
+		printf("seccomp %s %s if arg%u in {%s}\n", vj_action_name(&r->act, a, sizeof(a)),
+		       r->name, r->c[0].arg, list);
 }
 
 void imp_note(const struct irule *r, const char *fmt, ...)
@@ -437,11 +466,12 @@ void imp_print(struct imp *im, const char *name)
 		if (im->r[i].dead)
 			continue;
 		if (im->r[i].enumerated)
-			imp_emit_enumerated(&im->r[i]);
+			imp_emit_enumerated(im, i);
 		else
 			imp_emit_rule(&im->r[i]);
-		im->r[i].dead = true;
 	}
+	for (size_t i = 0; i < im->n; i++)
+		im->r[i].dead = true;
 }
 
 bool imp_policy_name_ok(const char *name)

@@ -67,7 +67,9 @@ uint64_t imp_enum_bound(const struct irule *r);
 bool imp_enum_range(const struct irule *r, uint64_t *lo, uint64_t *hi);
 
 void imp_emit_rule(const struct irule *r);
-void imp_emit_enumerated(const struct irule *r);
+/* Rule i of im as `in {...}`, leaving out values another live rule of the
+ * syscall already says. */
+void imp_emit_enumerated(const struct imp *im, size_t i);
 
 /*
  * Conditions on an argument the kernel reads as 32-bit, written by a source
