@@ -275,25 +275,13 @@ static void vmjail_floor(struct imp *im)
 	}
 }
 
-static int cmp_rule(const void *x, const void *y)
-{
-	const struct irule *a = x, *b = y;
-	int c = strcmp(a->name, b->name);
-
-	if (c)
-		return c;
-	if (a->act.kind != b->act.kind)
-		return a->act.kind < b->act.kind ? -1 : 1;
-	return a->act.errnum - b->act.errnum;
-}
-
 /* Per syscall: one action, no duplicates, unconditional wins. */
 static void resolve(struct imp *im)
 {
 	char a[64], b[64], conds[4096];
 
 	if (im->n)
-		qsort(im->r, im->n, sizeof(im->r[0]), cmp_rule);
+		qsort(im->r, im->n, sizeof(im->r[0]), imp_cmp_rules);
 	for (size_t i = 0; i < im->n;) {
 		size_t j = i, k;
 		const struct vj_action *keep;

@@ -204,22 +204,7 @@ bool imp_enum_range(const struct irule *r, uint64_t *lo, uint64_t *hi)
 
 bool imp_cond_holds(const struct cond *c, uint64_t v)
 {
-	switch (c->op) {
-	case VJ_OP_LT:
-		return v < c->value;
-	case VJ_OP_LE:
-		return v <= c->value;
-	case VJ_OP_GT:
-		return v > c->value;
-	case VJ_OP_GE:
-		return v >= c->value;
-	case VJ_OP_NE:
-		return v != c->value;
-	case VJ_OP_MASKED_EQ:
-		return (v & c->mask) == c->value;
-	default:
-		return v == c->value;
-	}
+	return vj_op_holds(c->op, v, c->value, c->mask);
 }
 
 /* Is value v of argument arg already said by another rule of r's syscall: a
@@ -339,9 +324,7 @@ void imp_fit(struct irule *r)
 	}
 }
 
-/* By name, then most restrictive action first (enum vj_act is in that
- * order), then source order. */
-static int cmp_tidy(const void *x, const void *y)
+int imp_cmp_rules(const void *x, const void *y)
 {
 	const struct irule *a = x, *b = y;
 	int c = strcmp(a->name, b->name);
@@ -360,7 +343,7 @@ void imp_tidy(struct imp *im)
 	char a[64], b[64], conds[4096];
 
 	if (im->n)
-		qsort(im->r, im->n, sizeof(im->r[0]), cmp_tidy);
+		qsort(im->r, im->n, sizeof(im->r[0]), imp_cmp_rules);
 	for (size_t i = 0, j; i < im->n; i = j) {
 		const struct vj_action *keep = NULL;
 		for (j = i; j < im->n && strcmp(im->r[j].name, im->r[i].name) == 0; j++)

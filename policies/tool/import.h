@@ -59,6 +59,9 @@ const char *imp_rule_text(const struct irule *r, char *buf, size_t len);
 /* NULL when the language can say the rule as it is, else why not. */
 const char *imp_inexpressible(const struct irule *r);
 bool imp_same_conds(const struct irule *a, const struct irule *b);
+/* qsort order of rules: by name, then most restrictive action first (enum
+ * vj_act is in that order), then source order (so output is deterministic). */
+int imp_cmp_rules(const void *x, const void *y);
 bool imp_cond_holds(const struct cond *c, uint64_t v);
 
 /* Orderings and != on a 32-bit argument as the list of values they admit. */
