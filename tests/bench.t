@@ -19,6 +19,16 @@ for r in "launch|vmjail / bwrap (median)" "launch|fork+exec median" "launch|unsh
 	"seccomp|firecracker.policy: ioctl KVM_RUN"; do
 	like "$(row "${r%%|*}" "${r#*|}")" "$num" "bench row measured: ${r%%|*} / ${r#*|}"
 done
+# audit: facts only.  Every loss counted is a fact of the run, not a speed:
+# the flooder's refusals reconcile with the records written plus vmjail's
+# loss counts, and those with the kernel's own counters.
+for src in kernel-audit bpf; do
+	like "$(row audit "$src flat out: us per record written")" "$num" "bench row measured: audit / $src flat out"
+	like "$(row audit "$src flat out: every loss counted")" '\| 0 uncounted' "  $src: every loss counted (0 uncounted)"
+	r=$(grep -E "^\| $src \| flat out \|" <<<"$out" | head -n1)
+	like "$r" '\| yes \|$' "  $src: the audit table's row says every loss counted" || diag "$r"
+	like "$r" "^\| $src \| flat out \| [1-9][0-9]* \| [1-9]" "  $src: the flooder was refused and records were written"
+done
 like "$out" "machine: .* cores" "the table names the machine it ran on"
 ok "nothing of the bench is left pinned or in its run dir" test ! -e "$BENCH_PIN_DIR" -a ! -e "$BENCH_RUN_DIR"
 done_testing

@@ -13,10 +13,10 @@ BENCH_SIZE=full
 [ "${1:-}" = --tiny ] && { BENCH_SIZE=tiny; shift; }
 export BENCH_SIZE
 sections=("$@")
-[ ${#sections[@]} -gt 0 ] || sections=(launch scale lifecycle seccomp)
+[ ${#sections[@]} -gt 0 ] || sections=(launch scale lifecycle seccomp audit)
 OUT=$VJ_BUILD/bench
 mkdir -p "$OUT"
-rm -f "$OUT"/*.dat "$OUT/results.tsv"
+rm -f "$OUT"/*.dat "$OUT/results.tsv" "$OUT/audit.md"
 
 # The bench's own tools; gnuplot only for a full run (plots), installed here
 # and not by `make check`.
@@ -25,6 +25,10 @@ $CC -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$OUT/timeit" "$here/t
 $CC -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -I"$here" -I"$VJ_BUILD/gen" \
 	-o "$OUT/seccomp-hot" "$here/tests/bench/seccomp-hot.c" \
 	"$VJ_BUILD/libvjpolicy.a" "$VJ_BUILD/libvjcommon.a" -lseccomp
+$CC -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$OUT/auditctr" "$here/tests/bench/auditctr.c"
+# The audit section's flooder: the containment tests' hostile tenant, static.
+$CC -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -I"$here" \
+	-o "$OUT/containprobe" "$here/tests/helpers/containprobe.c"
 echo 'int main(void) { return 0; }' | $CC -x c -static -O2 -o "$OUT/static-true" -
 printf '#include <unistd.h>\nint main(void) { for (;;) pause(); }\n' |
 	$CC -x c -static -O2 -o "$OUT/static-sleep" -
@@ -55,6 +59,12 @@ awk -F'\t' '{
 	printf "| %s | %s | %s %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, ratio,
 		($6 != "" ? "<= " $6 "x" : ""), met
 }' "$OUT/results.tsv"
+if [ -s "$OUT/audit.md" ]; then
+	echo
+	echo "audit: each source flooded by a jailed static program (tests/bench/audit.sh)"
+	echo
+	cat "$OUT/audit.md"
+fi
 echo
 echo "machine: $(uname -r), $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), kvm: $([ -e /dev/kvm ] && echo yes || echo no); size: $BENCH_SIZE; $(date -u +%Y-%m-%d)"
 
