@@ -20,14 +20,19 @@ for r in "launch|vmjail / bwrap (median)" "launch|fork+exec median" "launch|unsh
 	like "$(row "${r%%|*}" "${r#*|}")" "$num" "bench row measured: ${r%%|*} / ${r#*|}"
 done
 # audit: facts only.  Every loss counted is a fact of the run, not a speed:
-# the flooder's refusals reconcile with the records written plus vmjail's
-# loss counts, and those with the kernel's own counters.
-for src in kernel-audit bpf; do
-	like "$(row audit "$src flat out: us per record written")" "$num" "bench row measured: audit / $src flat out"
-	like "$(row audit "$src flat out: every loss counted")" '\| 0 uncounted' "  $src: every loss counted (0 uncounted)"
-	r=$(grep -E "^\| $src \| flat out \|" <<<"$out" | head -n1)
-	like "$r" '\| yes \|$' "  $src: the audit table's row says every loss counted" || diag "$r"
-	like "$r" "^\| $src \| flat out \| [1-9][0-9]* \| [1-9]" "  $src: the flooder was refused and records were written"
+# the flooder's refusals reconcile with the records written plus the loss
+# counts, and those with the kernel's own counters.  Not asserted for
+# kernel-audit -> vmjaild log: vmjaild drops the supervisors' kernel-lost
+# records as copies of its own kernel source and reads no counter itself
+# (docs/bench.md), so its row says no while that stands.
+for r in "kernel-audit|tenant log" "bpf|tenant log" "bpf|vmjaild log" "kernel-audit|vmjaild log"; do
+	src=${r%%|*} sink=${r#*|}
+	like "$(row audit "$src -> $sink flat out: us per record written")" "$num" "bench row measured: audit / $src -> $sink flat out"
+	t=$(grep -F "| $src | $sink | flat out |" <<<"$out" | head -n1)
+	like "$t" "^\| $src \| $sink \| flat out \| [1-9][0-9]* \| [1-9]" "  the flooder was refused and records were written"
+	[ "$r" = "kernel-audit|vmjaild log" ] && continue
+	like "$(row audit "$src -> $sink flat out: every loss counted")" '\| 0 uncounted' "  every loss counted (0 uncounted)"
+	like "$t" '\| yes \|$' "  the audit table's row says so" || diag "$t"
 done
 like "$out" "machine: .* cores" "the table names the machine it ran on"
 ok "nothing of the bench is left pinned or in its run dir" test ! -e "$BENCH_PIN_DIR" -a ! -e "$BENCH_RUN_DIR"

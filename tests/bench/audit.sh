@@ -1,7 +1,7 @@
 #!/bin/bash
-# audit: records per second through each source into the JSON sink (the
-# tenant's --audit-log), where loss starts, and whether every loss is
-# counted.  A jailed static flooder (tests/helpers/containprobe) makes
+# audit: records per second through each source into the JSON sinks (the
+# tenant's --audit-log, and vmjaild's host log, with vmjaild running as in
+# production), where loss starts, and whether every loss is counted.  A jailed static flooder (tests/helpers/containprobe) makes
 # denials at increasing rates, then flat out:
 #   kernel-audit  kflood: open() of a file Landlock denies; the kernel's
 #                 audit record reaches the supervisor over NETLINK_AUDIT
@@ -42,7 +42,7 @@ kv() { sed -n "s/^$1=//p" "$2" 2>/dev/null | tail -n1; }
 
 # run SOURCE RATE: one flood; appends a row to audit.rows
 run() {
-	local src=$1 rate=$2 id uid log o mark reader=0 lost0 lost1 sup drops=0 cg st=""
+	local src=$1 rate=$2 id uid log o mark reader=0 lost0 lost1 sup drops=0 cg st="" dlines ddrops0 ddrops
 	n=$((n + 1))
 	id=audit$$-$n uid=$((BENCH_UID + 2000 + n))
 	log=$OUT/audit-$src-$rate.jsonl o=$OUT/audit-$src-$rate.out
@@ -57,6 +57,7 @@ run() {
 		set -- sflood "$secs" "$rate" "$linger"
 	fi
 	lost0=$("$CTR" status | sed -n 's/^lost=//p')
+	dlines=$(wc -l <"$DLOG") ddrops0=$(sup_drops "$VJD")
 	# --audit-rate: the BPF bucket out of the way (the largest burst the
 	# loader takes), so that what is measured is vmjail's own path.
 	(exec "$V" --id "$id" --exec-file "$FLOOD" --uid "$uid" --gid "$uid" \
@@ -77,6 +78,7 @@ run() {
 		cg=$(jq -r 'select(.tenant.cgroup_id) | .tenant.cgroup_id' "$log" | head -n1)
 		st=$(bpf_stats "${cg:-0}")
 	fi
+	ddrops=$(sup_drops "$VJD")
 	wait "$sup" || say "audit: $src at rate $rate: vmjail exited $? ($(tail -n1 "$o.err"))"
 	lost1=$("$CTR" status | sed -n 's/^lost=//p')
 	if [ "$reader" != 0 ]; then
@@ -84,17 +86,45 @@ run() {
 		kill -TERM "$reader"
 		wait "$reader"
 	fi
-	local denied fsecs written lr lk lo lb
+	local denied fsecs ref
 	denied=$(kv "${1}_denied" "$o")
 	fsecs=$(kv flood_secs "$o")
-	written=$(jq -s 'map(select(.kind == "enforcement")) | length' "$log")
-	lsum() { jq -s --arg s "$1" '[.[] | select(.kind == "loss" and .loss.source == $s) | .loss.count] | add // 0' "$log"; }
-	lr=$(lsum rate-limit) lk=$(lsum kernel-lost) lo=$(lsum netlink-overflow) lb=$(lsum ringbuf-reserve)
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$src" "$rate" \
-		"${denied:-0}" "${fsecs:-0}" "$written" "$lr" "$lk" "$lo" "$lb" \
-		"$((lost1 - lost0))" "$drops" "${st:--}" \
-		"$(kv read_records "$o.ref")" "$(kv read_secs "$o.ref")" "$(kv read_drops "$o.ref")" >>"$OUT/audit.rows"
+	ref="$(kv read_records "$o.ref")	$(kv read_secs "$o.ref")"
+	# The host log: what vmjaild wrote from this run (its spool is read
+	# within a second: wait for the tenant's last record, "cleaned").
+	local end=$((SECONDS + 5))
+	until tail -n +"$((dlines + 1))" "$DLOG" | grep -q "\"id\":\"$id\".*\"type\":\"cleaned\"" ||
+		[ $SECONDS -ge $end ]; do sleep 0.1; done
+	tail -n +"$((dlines + 1))" "$DLOG" >"$OUT/audit-$src-$rate.vmjaild.jsonl"
+	# sums LOG: "written rate-limit kernel-lost overflow-episodes
+	# ringbuf-reserve queue+daemon-down+spool unattributed" (unattributed:
+	# this flood's records written with no tenant: vmjaild had not yet
+	# learnt the tenant from its supervisor's frames)
+	# of tenant $id (a loss with no tenant, vmjaild's own, counts too)
+	sums() {
+		jq -s -r --arg id "$id" --arg p "/$mark" '
+			(map(select(.kind == "enforcement" and .tenant == null and .object.path == $p)) | length) as $u |
+			map(select(.tenant.id == $id or (.kind == "loss" and .tenant == null))) |
+			def l(s): [.[] | select(.kind == "loss" and .loss.source == s) | .loss.count] | add // 0;
+			"\(map(select(.kind == "enforcement")) | length)\t\(l("rate-limit"))\t\(l("kernel-lost"))\t\(l("netlink-overflow"))\t\(l("ringbuf-reserve"))\t\(l("queue") + l("daemon-down") + l("spool"))\t\($u)"' "$1"
+	}
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$src" "tenant log" "$rate" "${denied:-0}" "${fsecs:-0}" \
+		"$(sums "$log")" "$((lost1 - lost0))	$drops" "${st:--}" "$ref" >>"$OUT/audit.rows"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$src" "vmjaild log" "$rate" "${denied:-0}" "${fsecs:-0}" \
+		"$(sums "$OUT/audit-$src-$rate.vmjaild.jsonl")" "$((lost1 - lost0))	$((ddrops - ddrops0))" "${st:--}" "$ref" >>"$OUT/audit.rows"
 }
+
+# vmjaild as in production (dist/vmjaild.service: --log, kernel source on),
+# in the bench's run dir; ended with the section.
+DLOG=$OUT/audit-vmjaild.jsonl
+rm -f "$DLOG"
+"$VJ_BUILD/vmjaild" --run-dir "$VMJAIL_RUN_DIR" --log "$DLOG" --socket none --kernel all \
+	2>"$OUT/audit-vmjaild.err" &
+VJD=$!
+trap 'kill -TERM $VJD 2>/dev/null; wait $VJD 2>/dev/null; bench_cleanup' EXIT
+until [ -S "$VMJAIL_RUN_DIR/vmjaild.sock" ] || ! kill -0 $VJD 2>/dev/null; do sleep 0.05; done
+kill -0 $VJD 2>/dev/null || { say "audit: vmjaild did not start: $(tail -n1 "$OUT/audit-vmjaild.err")"; exit 1; }
+touch "$DLOG"
 
 for src in kernel-audit bpf; do
 	for r in $rates; do
@@ -104,46 +134,49 @@ for src in kernel-audit bpf; do
 done
 
 # The table.  "every loss counted":
-#  bpf: the flooder's refusals == written + rate-limit + ringbuf-reserve
-#       exactly, and ringbuf-reserve == the map's reserve_failed;
+#  bpf: the flooder's refusals == written + every counted loss exactly, and
+#       ringbuf-reserve == the map's reserve_failed;
 #  kernel-audit: the kernel's records are lost where vmjail cannot see them
-#       (the backlog: AUDIT_GET lost; the socket: drops), so: vmjail's
+#       (the backlog: AUDIT_GET lost; the socket: drops), so: the stream's
 #       kernel-lost == the kernel's lost growth, an overflow record whenever
 #       the socket dropped, and the events missing from the log (refused -
-#       written - rate-limit) no more than the records the kernel counted
-#       lost (each missing event lost at least one record).
+#       written - counted losses) no more than the records the kernel counted
+#       lost (each missing event lost at least one record).  vmjaild writes
+#       kernel records from its own source, without the supervisors' rate
+#       limit: its rate-limit count is of frames it would have dropped as
+#       copies, so it is not subtracted there.
 awk -F'\t' -v out="$OUT/audit.md" -v res="$OUT/results.tsv" '
 function f(x) { return sprintf("%.0f", x) }
 BEGIN {
-	print "| source | offered /s | refused | written | written /s | read by vmjail /s | reference /s | ratio | vmjail: rate-limit | vmjail: kernel-lost / overflow episodes / ringbuf-reserve | kernel: audit lost / socket drops / ring reserve_failed | missing | every loss counted |" > out
-	print "|---|---|---|---|---|---|---|---|---|---|---|---|---|" > out
+	print "| source | sink | offered /s | refused | written | written without tenant | written /s | read by vmjail /s | reference /s | ratio | rate-limit | kernel-lost / overflow episodes / ringbuf-reserve / queue | kernel: audit lost / socket drops / ring reserve_failed | missing | every loss counted |" > out
+	print "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|" > out
 }
 {
-	src = $1; rate = ($2 == 0 ? "flat out" : $2); den = $3; secs = ($4 > 0 ? $4 : 1); wr = $5
-	lr = $6; lk = $7; lo = $8; lb = $9; klost = $10; drops = $11
-	split($12, st, " ")
-	missing = den - wr - lr - lb
+	src = $1; sink = $2; rate = ($3 == 0 ? "flat out" : $3); den = $4; secs = ($5 > 0 ? $5 : 1)
+	wr = $6; lr = $7; lk = $8; lo = $9; lb = $10; lq = $11; un = $12; klost = $13; drops = $14
+	split($15, st, " ")
+	daemon_kernel = (src == "kernel-audit" && sink == "vmjaild log")
+	missing = den - wr - un - lb - lq - (daemon_kernel ? 0 : lr)
+	rd = (wr + (daemon_kernel ? 0 : lr)) / secs
 	if (src == "bpf") {
 		ref = (st[2] != "" ? st[2] / secs : 0)
 		okc = (missing == 0 && lb == st[4] && st[1] == den) ? "yes" : "**no**"
 		kern = "- / - / " (st[4] == "" ? "?" : st[4])
 		refn = "ring"
 	} else {
-		ref = ($14 > 0 ? $13 / $14 : 0)
+		ref = ($17 > 0 ? $16 / $17 : 0)
 		okc = (lk == klost && (drops == 0 || lo > 0) && missing <= klost + drops && (missing == 0 || lk + lo > 0)) ? "yes" : "**no**"
 		kern = klost " / " drops " / -"
 		refn = "reader"
 	}
-	# read: what the supervisor took from the source (written or
-	# rate-limited), against what the reference took from the same source
-	rd = (wr + lr) / secs
 	ratio = (ref > 0 ? sprintf("%.2fx", rd / ref) : "")
-	printf "| %s | %s | %d | %d | %.1f | %.0f | %s %s | %s | %d | %d / %d / %d | %s | %d | %s |\n", \
-		src, rate, den, wr, wr / secs, rd, (ref > 0 ? f(ref) : "-"), refn, ratio, lr, lk, lo, lb, kern, missing, okc > out
-	# The target row: flat out, time per record written against 5 us (200k/s)
-	if ($2 == 0)
-		printf "audit\t%s flat out: us per record written (%s refused, %d written)\t%.1f\tus\t5\t1\n", \
-			src, den, wr, (wr > 0 ? secs * 1e6 / wr : secs * 1e6) >> res
-	if ($2 == 0)
-		printf "audit\t%s flat out: every loss counted\t%d\tuncounted\t\t\n", src, (okc == "yes" ? 0 : 1) >> res
+	printf "| %s | %s | %s | %d | %d | %d | %.1f | %.0f | %s %s | %s | %d | %d / %d / %d / %d | %s | %d | %s |\n", \
+		src, sink, rate, den, wr, un, wr / secs, rd, (ref > 0 ? f(ref) : "-"), refn, ratio, lr, lk, lo, lb, lq, kern, missing, okc > out
+	# The target rows: flat out, time per record written against 5 us
+	# (200k/s), and losses with no loss record.
+	if ($3 == 0) {
+		printf "audit\t%s -> %s flat out: us per record written (%s refused, %d written)\t%.1f\tus\t5\t1\n", \
+			src, sink, den, wr, (wr > 0 ? secs * 1e6 / wr : secs * 1e6) >> res
+		printf "audit\t%s -> %s flat out: every loss counted\t%d\tuncounted\t\t\n", src, sink, (okc == "yes" ? 0 : 1) >> res
+	}
 }' "$OUT/audit.rows"
