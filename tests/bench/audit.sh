@@ -137,11 +137,14 @@ done
 #  bpf: the flooder's refusals == written + every counted loss exactly, and
 #       ringbuf-reserve == the map's reserve_failed;
 #  kernel-audit: the kernel's records are lost where vmjail cannot see them
-#       (the backlog: AUDIT_GET lost; the socket: drops), so: the stream's
-#       kernel-lost == the kernel's lost growth, an overflow record whenever
-#       the socket dropped, and the events missing from the log (refused -
-#       written - counted losses) no more than the records the kernel counted
-#       lost (each missing event lost at least one record).  vmjaild writes
+#       (the backlog: AUDIT_GET lost; the socket: drops), so: the events
+#       missing from the log (refused - written - counted losses) are no
+#       more than the kernel-lost the stream reports plus the socket's drops
+#       (each missing event lost at least one record), an overflow record
+#       whenever the socket dropped, and kernel-lost no more than the
+#       kernel's own growth over the run (equal when no one else lost
+#       records in the moments around the launch and exit: other tenants'
+#       floods on a shared host may add to the kernel's count).  vmjaild writes
 #       kernel records from its own source, without the supervisors' rate
 #       limit: its rate-limit count is of frames it would have dropped as
 #       copies, so it is not subtracted there.
@@ -165,7 +168,7 @@ BEGIN {
 		refn = "ring"
 	} else {
 		ref = ($17 > 0 ? $16 / $17 : 0)
-		okc = (lk == klost && (drops == 0 || lo > 0) && missing <= klost + drops && (missing == 0 || lk + lo > 0)) ? "yes" : "**no**"
+		okc = (lk <= klost && (drops == 0 || lo > 0) && missing <= lk + drops && (missing == 0 || lk + lo > 0)) ? "yes" : "**no**"
 		kern = klost " / " drops " / -"
 		refn = "reader"
 	}
