@@ -3,6 +3,7 @@
 # at a tiny size and prints its table.  Nothing here judges a figure (a
 # benchmark is not a timed test); it proves every row was measured.
 . "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/features.sh"
 require_root
 export BENCH_RUN_DIR=/run/vmjail-benchtest.$$ BENCH_PIN_DIR=/sys/fs/bpf/vmjail-benchtest-$$
 out=$("$VJ_SRC/tests/bench/run.sh" --tiny 2>"${TMPDIR:-/tmp}/bench.err.$$")
@@ -27,6 +28,12 @@ done
 # (docs/bench.md), so its row says no while that stands.
 for r in "kernel-audit|tenant log" "bpf|tenant log" "bpf|vmjaild log" "kernel-audit|vmjaild log"; do
 	src=${r%%|*} sink=${r#*|}
+	# Landlock writes the kernel records the kernel-audit flood is made of
+	# from ABI 7 (the flood is refused, but no record reaches anyone before).
+	if [ "$src" = kernel-audit ] && ! landlock_needs 7 "audit records ($src -> $sink)" \
+		$([ "$sink" = "tenant log" ] && echo 4 || echo 2); then
+		continue
+	fi
 	like "$(row audit "$src -> $sink flat out: us per record written")" "$num" "bench row measured: audit / $src -> $sink flat out"
 	t=$(grep -F "| $src | $sink | flat out |" <<<"$out" | head -n1)
 	like "$t" "^\| $src \| $sink \| flat out \| [1-9][0-9]* \| [1-9]" "  the flooder was refused and records were written"
