@@ -76,6 +76,13 @@ if command -v gnuplot >/dev/null; then
 		set title 'seccomp: ns per hot call / one-instruction filter'; set style data histograms;
 		set style fill solid; set xtics rotate by -45 font ',8'; set yrange [0:*];
 		plot '$OUT/seccomp.dat' using 2:xtic(1) title 'ratio', 1.05 with lines title 'target 1.05'" || true
+	[ -s "$OUT/audit-bpf-tenant.dat" ] && gnuplot -e "set terminal png size 640,400; set output '$OUT/audit.png';
+		set title 'audit records written per second vs denials per second'; set logscale xy;
+		set xlabel 'denials/s'; set ylabel 'records written/s'; set key left top;
+		plot '$OUT/audit-kernel-audit-tenant.dat' using 1:2 smooth unique with linespoints title 'kernel audit -> tenant log',
+		'$OUT/audit-kernel-audit-vmjaild.dat' using 1:2 smooth unique with linespoints title 'kernel audit -> vmjaild log',
+		'$OUT/audit-bpf-tenant.dat' using 1:2 smooth unique with linespoints title 'BPF ring -> tenant log',
+		200000 with lines title 'target 200k/s'" || true
 	[ -s "$OUT/restore.dat" ] && gnuplot -e "set terminal png size 640,400; set output '$OUT/restore.png';
 		set title 'restore time vs guest memory (QEMU, TCG)'; set xlabel 'MiB'; set ylabel 'ms';
 		set yrange [0:*]; plot '$OUT/restore.dat' using 1:2 with linespoints title 'restore'" || true
