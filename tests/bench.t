@@ -31,13 +31,25 @@ for r in "kernel-audit|tenant log" "bpf|tenant log" "bpf|vmjaild log" "kernel-au
 	# Landlock writes the kernel records the kernel-audit flood is made of
 	# from ABI 7 (the flood is refused, but no record reaches anyone before).
 	if [ "$src" = kernel-audit ] && ! landlock_needs 7 "audit records ($src -> $sink)" \
-		$([ "$sink" = "tenant log" ] && echo 4 || echo 2); then
+		$([ "$sink" = "tenant log" ] && echo 3 || echo 2); then
 		continue
 	fi
 	like "$(row audit "$src -> $sink flat out: us per record written")" "$num" "bench row measured: audit / $src -> $sink flat out"
 	t=$(grep -F "| $src | $sink | flat out (" <<<"$out" | head -n1)
 	like "$t" "^\| $src \| $sink \| flat out \([^|]*\) \| [1-9][0-9]* \| [1-9]" "  the flooder was refused and records were written"
 	[ "$r" = "kernel-audit|vmjaild log" ] && continue
+	if [ "$src" = kernel-audit ]; then
+		# The kernel's losses reach the tenant's stream: its kernel-lost
+		# is no more than AUDIT_GET's growth, and not 0 when that grew.
+		# (The full "every loss counted" verdict is not asserted here: under
+		# heavy load the kernel can lose an event's SYSCALL record, and the
+		# supervisor then cannot attribute the event: docs/bench.md.)
+		lk=$(awk -F'|' '{ split($13, a, " / "); print a[1] + 0 }' <<<"$t")
+		kl=$(awk -F'|' '{ split($14, a, " / "); print a[1] + 0 }' <<<"$t")
+		ok "  kernel-lost reported ($lk) <= the kernel's lost growth ($kl), and > 0 if that grew" \
+			test "$lk" -le "$kl" -a \( "$kl" -eq 0 -o "$lk" -gt 0 \)
+		continue
+	fi
 	like "$(row audit "$src -> $sink flat out: every loss counted")" '\| 0 uncounted' "  every loss counted (0 uncounted)"
 	like "$t" '\| yes \|$' "  the audit table's row says so" || diag "$t"
 done

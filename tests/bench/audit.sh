@@ -160,7 +160,7 @@ BEGIN {
 	# (the kernel can make an audited task wait: backlog_wait_time)
 	rate = ($3 == 0 ? "flat out" : $3)
 	if ($3 == 0 || den / secs < 0.9 * $3)
-		rate = rate sprintf(" (%.0f in %.1f s)", den / secs, secs)
+		rate = rate sprintf(" (%.0f/s for %.1f s)", den / secs, secs)
 	wr = $6; lr = $7; lk = $8; lo = $9; lb = $10; lq = $11; un = $12; klost = $13; drops = $14
 	split($15, st, " ")
 	daemon_kernel = (src == "kernel-audit" && sink == "vmjaild log")
