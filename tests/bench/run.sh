@@ -13,10 +13,10 @@ BENCH_SIZE=full
 [ "${1:-}" = --tiny ] && { BENCH_SIZE=tiny; shift; }
 export BENCH_SIZE
 sections=("$@")
-[ ${#sections[@]} -gt 0 ] || sections=(launch scale lifecycle seccomp)
+[ ${#sections[@]} -gt 0 ] || sections=(launch scale lifecycle seccomp audit)
 OUT=$VJ_BUILD/bench
 mkdir -p "$OUT"
-rm -f "$OUT"/*.dat "$OUT/results.tsv"
+rm -f "$OUT"/*.dat "$OUT/results.tsv" "$OUT/audit.md"
 
 # The bench's own tools; gnuplot only for a full run (plots), installed here
 # and not by `make check`.
@@ -25,6 +25,10 @@ $CC -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$OUT/timeit" "$here/t
 $CC -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -I"$here" -I"$VJ_BUILD/gen" \
 	-o "$OUT/seccomp-hot" "$here/tests/bench/seccomp-hot.c" \
 	"$VJ_BUILD/libvjpolicy.a" "$VJ_BUILD/libvjcommon.a" -lseccomp
+$CC -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$OUT/auditctr" "$here/tests/bench/auditctr.c"
+# The audit section's flooder: the containment tests' hostile tenant, static.
+$CC -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -I"$here" \
+	-o "$OUT/containprobe" "$here/tests/helpers/containprobe.c"
 echo 'int main(void) { return 0; }' | $CC -x c -static -O2 -o "$OUT/static-true" -
 # sleep(), not pause(): the default allowlist answers pause with ENOSYS, so
 # a pause() loop would spin, every call an audited seccomp refusal (a flood)
@@ -57,6 +61,12 @@ awk -F'\t' '{
 	printf "| %s | %s | %s %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, ratio,
 		($6 != "" ? "<= " $6 "x" : ""), met
 }' "$OUT/results.tsv"
+if [ -s "$OUT/audit.md" ]; then
+	echo
+	echo "audit: each source flooded by a jailed static program (tests/bench/audit.sh)"
+	echo
+	cat "$OUT/audit.md"
+fi
 echo
 echo "machine: $(uname -r), $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), kvm: $([ -e /dev/kvm ] && echo yes || echo no); size: $BENCH_SIZE; $(date -u +%Y-%m-%d)"
 
@@ -68,6 +78,13 @@ if command -v gnuplot >/dev/null; then
 		set title 'seccomp: ns per hot call / one-instruction filter'; set style data histograms;
 		set style fill solid; set xtics rotate by -45 font ',8'; set yrange [0:*];
 		plot '$OUT/seccomp.dat' using 2:xtic(1) title 'ratio', 1.05 with lines title 'target 1.05'" || true
+	[ -s "$OUT/audit-bpf-tenant.dat" ] && gnuplot -e "set terminal png size 640,400; set output '$OUT/audit.png';
+		set title 'audit records written per second vs denials per second'; set logscale xy;
+		set xlabel 'denials/s'; set ylabel 'records written/s'; set key left top;
+		plot '$OUT/audit-kernel-audit-tenant.dat' using 1:2 smooth unique with linespoints title 'kernel audit -> tenant log',
+		'$OUT/audit-kernel-audit-vmjaild.dat' using 1:2 smooth unique with linespoints title 'kernel audit -> vmjaild log',
+		'$OUT/audit-bpf-tenant.dat' using 1:2 smooth unique with linespoints title 'BPF ring -> tenant log',
+		200000 with lines title 'target 200k/s'" || true
 	[ -s "$OUT/restore.dat" ] && gnuplot -e "set terminal png size 640,400; set output '$OUT/restore.png';
 		set title 'restore time vs guest memory (QEMU, TCG)'; set xlabel 'MiB'; set ylabel 'ms';
 		set yrange [0:*]; plot '$OUT/restore.dat' using 1:2 with linespoints title 'restore'" || true

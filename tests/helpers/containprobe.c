@@ -13,8 +13,17 @@
  *                                   pidfd_open, kill 0 on PID
  *   containprobe autolisten         listen() on an unbound TCP socket, print
  *                                   the port the kernel chose, accept one
- *   containprobe kflood PATH SECS   open PATH in a loop (a Landlock denial
- *                                   each once it exists)
+ *   containprobe kflood PATH SECS [RATE [LINGER]]
+ *                                   open PATH in a loop (a Landlock denial
+ *                                   each; starts once it exists), at most RATE per
+ *                                   second (0: flat out), then sleep LINGER s
+ *                                   (so the bench reads kernel counters while
+ *                                   the supervisor still runs); counts
+ *                                   refusals (kflood_denied)
+ *   containprobe sflood SECS [RATE [LINGER]]
+ *                                   the same with socket(AF_INET6): a
+ *                                   cgroup-BPF denial each under the default
+ *                                   policy; counts refusals (sflood_denied)
  *   containprobe aio N              N io_setup(65536) calls
  *   containprobe mmapfiles N [PATH] mmap PATH N times, closing each fd
  *   containprobe refuse NR          syscall NR once (all arguments 0), print
@@ -170,19 +179,80 @@ static int autolisten(void)
 	return 0;
 }
 
+static double mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Pace a flood: after the n-th event, wait until n / rate seconds have
+ * passed since t0 (rate 0: never wait).  Sleeps in 1 ms steps so that a
+ * high rate stays smooth rather than bursty. */
+static void pace(long n, long rate, double t0)
+{
+	if (rate <= 0)
+		return;
+	double due = t0 + (double)n / (double)rate;
+	double now;
+	while ((now = mono()) < due) {
+		struct timespec d = {0, (long)((due - now) * 1e9)};
+		if (d.tv_nsec > 1000000)
+			d.tv_nsec = 1000000;
+		nanosleep(&d, NULL);
+	}
+}
+
+/* After a flood: print the count, then stay alive LINGER seconds. */
+static void flood_done(const char *key, long n, double t0, int linger)
+{
+	printf("%s=%ld\nflood_secs=%.3f\n", key, n, mono() - t0);
+	fflush(stdout);
+	if (linger > 0)
+		sleep((unsigned)linger);
+}
+
 /* Kernel audit flood: open PATH (which Landlock denies once it exists)
  * again and again for SECONDS. */
-static int kflood(const char *path, int secs)
+static int kflood(const char *path, int secs, long rate, int linger)
 {
-	time_t end = time(NULL) + secs;
-	long n = 0;
-	while (time(NULL) < end) {
+	/* Start once PATH exists (the test creates it after the launch); a
+	 * stat is not a Landlock denial, so waiting adds no record. */
+	for (int i = 0; i < 1000 && access(path, F_OK) < 0; i++)
+		usleep(10000);
+	double t0 = mono(), end = t0 + secs;
+	long n = 0, denied = 0;
+	while (mono() < end) {
 		int fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd >= 0)
 			close(fd);
+		else if (errno == EACCES)
+			denied++; /* a Landlock denial: one kernel audit event */
 		n++;
+		pace(n, rate, t0);
 	}
-	printf("kflood_opens=%ld\n", n);
+	printf("kflood_denied=%ld\n", denied);
+	flood_done("kflood_opens", n, t0, linger);
+	return 0;
+}
+
+/* BPF flood: socket(AF_INET6), refused by the cgroup/sock_create program
+ * of the default policy (a ring record each, or a counted loss). */
+static int sflood(int secs, long rate, int linger)
+{
+	double t0 = mono(), end = t0 + secs;
+	long n = 0, denied = 0;
+	while (mono() < end) {
+		int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd >= 0)
+			close(fd);
+		else if (errno == EPERM)
+			denied++;
+		n++;
+		pace(n, rate, t0);
+	}
+	printf("sflood_calls=%ld\n", n);
+	flood_done("sflood_denied", denied, t0, linger);
 	return 0;
 }
 
@@ -285,7 +355,11 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "autolisten"))
 		autolisten();
 	else if (!strcmp(cmd, "kflood") && argc > 3)
-		kflood(argv[2], (int)num(argv[3]));
+		kflood(argv[2], (int)num(argv[3]), argc > 4 ? num(argv[4]) : 0,
+		       argc > 5 ? (int)num(argv[5]) : 0);
+	else if (!strcmp(cmd, "sflood") && argc > 2)
+		sflood((int)num(argv[2]), argc > 3 ? num(argv[3]) : 0,
+		       argc > 4 ? (int)num(argv[4]) : 0);
 	else if (!strcmp(cmd, "aio") && argc > 2)
 		aio((int)num(argv[2]));
 	else if (!strcmp(cmd, "refuse-exit") && argc > 3)
