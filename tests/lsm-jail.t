@@ -70,7 +70,7 @@ if [ "$avail" != true ]; then
 	exit
 fi
 
-like "$detail" "^[0-9]+/24 hooks" "vmjail --probe: bpf-lsm available, hooks listed ($detail)"
+like "$detail" "^[0-9]+/26 hooks" "vmjail --probe: bpf-lsm available, hooks listed ($detail)"
 for pol in default required; do
 	id=$(new_id)
 	if [ $pol = default ]; then
