@@ -4,8 +4,10 @@
  * opens, maps and closes files in a loop (every file stays allocated through
  * its mapping, no fd is left) is refused with ENFILE at its cap, with a
  * record naming the tenant and lsm/file_alloc_security; a process outside
- * the tenant opens more than the cap meanwhile; once the tenant's processes
- * are gone its count is back to 0, and a second launch reaches the same cap.
+ * the tenant opens more than the cap meanwhile; a file the tenant passed out
+ * stays counted to it after the tenant's processes are gone and is given
+ * back when the process outside closes it (the free runs outside the
+ * tenant): the count is back to 0, and a second launch reaches the same cap.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +17,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -26,14 +29,48 @@
 #define CG_F   "/sys/fs/cgroup/vmjail-lsm/f"
 #define CAP    1000u
 #define FD_GO  3    /* the attacker holds its files until this pipe has a byte */
+#define FD_OUT 4    /* a datagram socket: the attacker passes one file out on it */
 #define MORE   2000 /* attempts after the first refusal: a flood of refusals */
 #define VICTIM "/init"
 
-/* open + mmap + close until refused; hold; report "files N errno E more M". */
+/* SCM_RIGHTS, one fd; the received fd or -1. */
+static int pass_fd(int sock, int fd)
+{
+	char data[1] = {'f'}, cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = {data, 1};
+	struct msghdr m = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
+	if (fd >= 0) {
+		struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+		return sendmsg(sock, &m, 0) < 0 ? -1 : 0;
+	}
+	if (recvmsg(sock, &m, MSG_CMSG_CLOEXEC | MSG_DONTWAIT) < 0)
+		return -1;
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	if (!c || c->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	return fd;
+}
+
+/*
+ * Pass one file out (the process outside will free it), then open + mmap +
+ * close until refused; hold; report "files N errno E more M" (N counts the
+ * passed file).
+ */
 int files_attack(void)
 {
 	unsigned n = 0;
 	int err = 0;
+	int out = open(VICTIM, O_RDONLY | O_CLOEXEC);
+	if (out < 0 || pass_fd(FD_OUT, out) < 0)
+		return 3;
+	close(out);
+	n++;
 	for (;;) {
 		int fd = open(VICTIM, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
@@ -126,8 +163,9 @@ static void launch(const char *cg, int round)
 		return;
 	}
 	vjbpf_events_label(ev, "tenant-f", "lsm-guest-test", "lsm-guest", NULL);
-	int out[2], go[2];
-	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0)
+	int out[2], go[2], sp[2];
+	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0 ||
+	    socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sp) < 0)
 		return;
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -136,7 +174,7 @@ static void launch(const char *cg, int round)
 		int f = open(p, O_WRONLY);
 		if (f < 0 || write(f, "0", 1) != 1)
 			_exit(200);
-		if (dup2(out[1], 1) < 0 || dup2(go[0], FD_GO) < 0)
+		if (dup2(out[1], 1) < 0 || dup2(go[0], FD_GO) < 0 || dup2(sp[1], FD_OUT) < 0)
 			_exit(202);
 		char *argv[] = {"lsm-guest-test", "files", NULL}, *envp[] = {NULL};
 		execve("/proc/self/exe", argv, envp);
@@ -144,22 +182,25 @@ static void launch(const char *cg, int round)
 	}
 	close(out[1]);
 	close(go[0]);
+	close(sp[1]);
 	unsigned n = 0;
 	int err = -1, more = -1;
 	FILE *fp = fdopen(out[0], "r");
 	char line[128];
 	if (fp && fgets(line, sizeof(line), fp))
 		sscanf(line, "files %u errno %d more %d", &n, &err, &more);
-	/* The attacker holds its files now. */
+	/* The attacker holds its files now, and this process one more. */
+	int passed = pass_fd(sp[0], -1);
+	close(sp[0]);
 	struct vjbpf_tenant_stats st = {0};
 	vjbpf_tenant_stats(id, &st);
 	ok(err == ENFILE && more == MORE,
 	   "file cap, launch %d: open+mmap+close refused: %s (want %s), "
 	   "and %d of %d further opens",
 	   round, err > 0 && err < 1000 ? strerror(err) : "other", strerror(ENFILE), more, MORE);
-	ok(n + 8 >= CAP && n <= CAP && st.files == CAP,
-	   "  the attacker mapped %u files (cap %u); the tenant's count is %llu", n, CAP,
-	   (unsigned long long)st.files);
+	ok(n + 8 >= CAP && n <= CAP && st.files == CAP && passed >= 0,
+	   "  the attacker passed out 1 file and mapped %u (cap %u); the tenant's count is %llu",
+	   n - 1, CAP, (unsigned long long)st.files);
 	ok(bystander(2 * CAP), "  meanwhile a process outside the tenant opens and maps %u files",
 	   2 * CAP);
 	if (write(go[1], "g", 1) != 1)
@@ -169,15 +210,27 @@ static void launch(const char *cg, int round)
 	if (fp)
 		fclose(fp);
 	close(go[1]);
-	/* Its files are freed at exit (or a moment later by delayed fput). */
+	/* Its files are freed at exit (or a moment later by delayed fput),
+	 * except the one this process holds. */
+	for (int i = 0; i < 50; i++) {
+		vjbpf_tenant_stats(id, &st);
+		if (st.files <= 1)
+			break;
+		usleep(100 * 1000);
+	}
+	ok(WIFEXITED(ws) && WEXITSTATUS(ws) == 0 && st.files == 1,
+	   "  after the attacker exits the tenant's count is %llu (want 1: the file passed out)",
+	   (unsigned long long)st.files);
+	close(passed); /* the free runs here, outside the tenant */
 	for (int i = 0; i < 50; i++) {
 		vjbpf_tenant_stats(id, &st);
 		if (st.files == 0)
 			break;
 		usleep(100 * 1000);
 	}
-	ok(WIFEXITED(ws) && WEXITSTATUS(ws) == 0 && st.files == 0,
-	   "  after the attacker exits the tenant's count is %llu", (unsigned long long)st.files);
+	ok(st.files == 0,
+	   "  once this process (outside the tenant) closes it, the count is %llu (want 0)",
+	   (unsigned long long)st.files);
 	struct frec *f = calloc(1, sizeof(*f));
 	f->cgid = id;
 	vjbpf_events_drain(ev, on_rec, f);
