@@ -75,7 +75,7 @@ check-quick: $(CGBPF_GUEST_PROBE)
 # TAP program that is also its own attacker (bpf/tool/lsm_guest.c).
 LSM_GUEST_TEST := $(BUILD)/guest/lsm-guest-test
 # The skeletons are real prerequisites: they embed the BPF objects.
-$(LSM_GUEST_TEST): bpf/tool/lsm_guest.c $(BPF_LIB_SRCS) jailer/err.c audit/lib/event.c audit/lib/json.c \
+$(LSM_GUEST_TEST): bpf/tool/lsm_guest.c bpf/tool/lsm_guest_files.c bpf/tool/lsm_guest.h $(BPF_LIB_SRCS) jailer/err.c audit/lib/event.c audit/lib/json.c \
                    policies/lang/names.c $(BPF_SKELS) bpf/vjbpf.h bpf/internal.h bpf/vjbpf_abi.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 $(WARN) -D_GNU_SOURCE -I. -I$(BPF_GEN) -fstack-protector-strong \

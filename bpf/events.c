@@ -131,6 +131,9 @@ static void lsm_record(const struct vjbpf_rec *r, struct vj_event *e, char *name
 	case VJBPF_HOOK_LSM_CAPABLE:
 		append(detail, dlen, dpos, "capability=%lld", (long long)r->arg);
 		break;
+	case VJBPF_HOOK_LSM_FILE_ALLOC:
+		append(detail, dlen, dpos, "max-files=%lld", (long long)r->arg);
+		break;
 	default:
 		append(detail, dlen, dpos, "arg=%lld", (long long)r->arg);
 		break;
@@ -164,7 +167,8 @@ static int on_record(void *ctx, void *data, size_t size)
 	e.comm.len = strnlen(r.comm, sizeof(r.comm));
 	e.hook = vjbpf__hook_name(r.hook);
 	e.action = "deny";
-	e.err = EPERM;
+	/* the file cap refuses as the kernel's own file table limit does */
+	e.err = r.hook == VJBPF_HOOK_LSM_FILE_ALLOC ? ENFILE : EPERM;
 
 	switch (r.hook) {
 	case VJBPF_HOOK_DEV:

@@ -54,10 +54,15 @@ const struct vjbpf_lsm_hookdef vjbpf_lsm_hooks[VJBPF_LSM_NHOOKS] = {
     {"vj_lsm_sock_create", "socket_create", "net", VJBPF_HOOK_LSM_SOCK_CREATE},
     {"vj_lsm_unix_connect", "unix_stream_connect", "net", VJBPF_HOOK_LSM_UNIX_CONNECT},
     {"vj_lsm_listen", "socket_listen", "net", VJBPF_HOOK_LSM_LISTEN},
+    {"vj_lsm_file_alloc", "file_alloc_security", "file", VJBPF_HOOK_LSM_FILE_ALLOC},
+    {"vj_lsm_file_free", "file_free_security", "file", 0},
 };
 
 /* Exec-once and arming need both exec programs: they are one switch. */
 #define EXEC_PAIR ((1ull << 0) | (1ull << 1))
+/* The file cap counts in one and gives back in the other: a count with no
+ * give-back would soon refuse every file, so they are one switch too. */
+#define FILE_PAIR ((1ull << 24) | (1ull << 25))
 
 int vjbpf_lsm_kernel_hooks(uint64_t *mask, char *why, size_t whylen)
 {
@@ -77,6 +82,8 @@ int vjbpf_lsm_kernel_hooks(uint64_t *mask, char *why, size_t whylen)
 	btf__free(btf);
 	if ((*mask & EXEC_PAIR) != EXEC_PAIR)
 		*mask &= ~EXEC_PAIR;
+	if ((*mask & FILE_PAIR) != FILE_PAIR)
+		*mask &= ~FILE_PAIR;
 	snprintf(why, whylen, "%d of %d hooks in this kernel's BTF", __builtin_popcountll(*mask),
 	         VJBPF_LSM_NHOOKS);
 	return 0;
@@ -88,6 +95,8 @@ const char *vjbpf_lsm_off_reason(uint64_t kernel_mask, int i)
 		return NULL;
 	if (i < 2)
 		return "exec-once needs both bprm_check_security and bprm_committed_creds";
+	if ((1ull << i) & FILE_PAIR)
+		return "the file cap needs both file_alloc_security and file_free_security";
 	if (!strcmp(vjbpf_lsm_hooks[i].hook, "userns_create"))
 		return "no userns_create hook in this kernel (Linux 6.7+, or a backport)";
 	return "hook not in this kernel's BTF (no bpf_lsm_ function to attach to)";
@@ -111,6 +120,13 @@ struct vjbpf_lsm *vjbpf__lsm_open(uint64_t mask, const struct vjbpf_maps *m, str
 			return NULL;
 		}
 		bpf_program__set_autoload(p, (mask >> i) & 1);
+	}
+	/* The canary (no pinned maps) counts a handful of files: no need for
+	 * the pinned set's 16 MiB of buckets. */
+	if (!m && bpf_map__set_max_entries(skel->maps.vj_file_owner, 1024)) {
+		vj_failx(e, errno, "sizing the canary's file owner map");
+		vjbpf_lsm__destroy(skel);
+		return NULL;
 	}
 	if (m) {
 		struct bpf_map *maps[] = {skel->maps.vj_tenants, skel->maps.vj_stats,

@@ -31,6 +31,8 @@ static const char *const vjbpf_lsm_names[VJBPF_LSM_NHOOKS] = {
     "lsm/socket_create",
     "lsm/unix_stream_connect",
     "lsm/socket_listen",
+    "lsm/file_alloc_security",
+    "lsm/file_free_security",
 };
 
 const char *vjbpf__hook_name(uint32_t hook)

@@ -165,6 +165,7 @@ int vjbpf__rules_from_policy(const struct vj_policy *p, const struct vjbpf_tenan
 		               ring, page, VJBPF_MAX_RING);
 	r->rate_per_sec = rate;
 	r->burst = burst;
+	r->max_files = o && o->max_files ? o->max_files : VJBPF_DEFAULT_MAX_FILES;
 	*ring_bytes = ring;
 	return 0;
 }
@@ -277,6 +278,7 @@ int vjbpf_tenant_stats(uint64_t cgid, struct vjbpf_tenant_stats *out)
 	out->emitted = st.emitted;
 	out->suppressed = st.suppressed;
 	out->reserve_failed = st.reserve_failed;
+	out->files = st.files;
 	return 0;
 }
 

@@ -78,7 +78,7 @@ int vjbpf_lsm_probe(struct vjbpf_lsm_probe *out);
 /* ---------------------------------------------------------------- BPF LSM */
 
 /* The BPF LSM programs (bpf/lsm_*.bpf.c), in the order of bit i of a mask. */
-#define VJBPF_LSM_NHOOKS 24
+#define VJBPF_LSM_NHOOKS 26
 struct vjbpf_lsm_hookdef {
 	const char *prog;  /* program and pin name */
 	const char *hook;  /* LSM hook (lsm/<hook>) */
@@ -150,6 +150,7 @@ struct vjbpf_tenant_opts {
 	uint32_t events_per_sec; /* 0: default.  1..1000000 */
 	uint32_t burst;          /* 0: default.  1..1000000 */
 	uint32_t ring_bytes;     /* 0: default.  power of two, page size..64 MiB */
+	uint32_t max_files;      /* 0: default.  BPF LSM cap on live struct files */
 };
 
 /*
@@ -171,6 +172,7 @@ struct vjbpf_tenant_stats {
 	uint64_t emitted;        /* records written to the tenant's ring */
 	uint64_t suppressed;     /* dropped by the rate limit */
 	uint64_t reserve_failed; /* ring full (or gone) */
+	uint64_t files;          /* live struct files counted to the tenant (BPF LSM) */
 };
 int vjbpf_tenant_stats(uint64_t cgid, struct vjbpf_tenant_stats *out);
 

@@ -24,6 +24,15 @@
 /* How far below a tenant's leaf a process may sit and still be that tenant
  * (cgroup levels searched from the root; see vj_tenant() in the programs). */
 #define VJBPF_MAX_LEVEL 16
+/* Live struct files per tenant (BPF LSM, bpf/lsm_filecount.bpf.c): the cap
+ * when the loader gives none (vjbpf_rules.max_files 0), and the number of
+ * files all tenants together may hold (entries of vj_file_owner; its hash
+ * buckets cost 16 bytes each, 16 MiB, its entries are allocated on use).
+ * fs.file-max defaults to about 100 files per MiB of RAM (2466248 on the
+ * development host), so on hosts above about 10 GiB all tenants together
+ * cannot exhaust the host's file table. */
+#define VJBPF_DEFAULT_MAX_FILES 65536u
+#define VJBPF_MAX_FILE_OWNERS   (1u << 20)
 
 #define VJBPF_NSEC          1000000000ull
 #define VJBPF_MAX_RATE      1000000u /* events/s; keeps the refill in 64 bits */
@@ -81,6 +90,8 @@ struct vjbpf_rules {
 	__u32 flags;        /* VJBPF_SYSCTL_* */
 	__u32 rate_per_sec; /* token bucket: events per second ... */
 	__u32 burst;        /* ... and bucket depth */
+	__u32 max_files;    /* BPF LSM: live struct files, 0: VJBPF_DEFAULT_MAX_FILES */
+	__u32 pad;
 	struct vjbpf_dev_rule dev[VJBPF_MAX_DEV];
 	struct vjbpf_sock_rule sock[VJBPF_MAX_SOCK];
 	struct vjbpf_net_rule net[VJBPF_MAX_NET];
@@ -102,6 +113,7 @@ struct vjbpf_stats {
 	__u64 suppressed;
 	__u64 reserve_failed;
 	__u64 execs; /* committed execs (BPF LSM: exec-once and arming) */
+	__u64 files; /* live struct files counted to the tenant (BPF LSM) */
 };
 
 enum vjbpf_hook {
@@ -140,6 +152,7 @@ enum vjbpf_hook {
 	VJBPF_HOOK_LSM_SOCK_CREATE,
 	VJBPF_HOOK_LSM_UNIX_CONNECT,
 	VJBPF_HOOK_LSM_LISTEN,
+	VJBPF_HOOK_LSM_FILE_ALLOC, /* refused with ENFILE: the tenant is at its file cap */
 	VJBPF_HOOK__COUNT
 };
 #define VJBPF_HOOK_LSM_FIRST VJBPF_HOOK_LSM_EXEC
@@ -168,7 +181,7 @@ struct vjbpf_rec {
 	char comm[16];
 	char name[VJBPF_NAME_LEN]; /* sysctl name; LSM: file, module, fs type, target comm */
 	/* BPF LSM hooks */
-	__s64 arg;      /* capability, signal, ioctl cmd, bpf cmd, family, read/load id ... */
+	__s64 arg;      /* capability, signal, ioctl cmd, bpf cmd, family, read/load id, file cap */
 	__u64 obj_ino;  /* file hooks: the inode ... */
 	__u32 obj_dev;  /* ... and its superblock's device (kernel encoding) */
 	__u32 obj_pid;  /* task hooks: the target's tgid */

@@ -7,7 +7,8 @@
  * maps of the cgroup-BPF object (vj_tenants, vj_stats, vj_rings): one rule
  * set, one set of counters and one ring per tenant for both enforcers.
  *
- * Every program returns 0 or -EPERM, nothing else.
+ * Every program returns 0 or -EPERM, nothing else, except the file cap's
+ * -ENFILE (lsm_filecount.bpf.c).
  */
 #ifndef VMJAIL_BPF_LSM_BPF_H
 #define VMJAIL_BPF_LSM_BPF_H

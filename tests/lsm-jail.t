@@ -70,7 +70,7 @@ if [ "$avail" != true ]; then
 	exit
 fi
 
-like "$detail" "^[0-9]+/24 hooks" "vmjail --probe: bpf-lsm available, hooks listed ($detail)"
+like "$detail" "^[0-9]+/26 hooks" "vmjail --probe: bpf-lsm available, hooks listed ($detail)"
 for pol in default required; do
 	id=$(new_id)
 	if [ $pol = default ]; then
@@ -92,6 +92,24 @@ for pol in default required; do
 	done
 	like "$(one "$id" '.decision.hook=="lsm/file_ioctl"' | jq -c .object)" '"ioctl":"0xae00"' "  the ioctl record names the request"
 	like "$(one "$id" '.decision.hook=="lsm/path_notify"' | jq -c .object)" '"path":"lsmprobe"' "  the notify record names the file"
+done
+
+# The file cap at its default (65536 live struct files per tenant, the
+# loader's default): the probe opens, maps and closes its own exec file until
+# refused.  Twice: the second launch reaches the same cap.
+for round in 1 2; do
+	id=$(new_id)
+	out=$(jail "$id" --policy "$default" --audit-log "$LOG" -- files /lsmprobe 2>&1)
+	is "$?" 0 "file cap, launch $round: the jail runs"
+	is "$(fact files_err <<<"$out")" ENFILE "  open+mmap+close until refused: ENFILE"
+	held=$(fact files_held <<<"$out")
+	ok "  refused at the default cap, 65536 less the loader's files (held ${held:-none})" \
+		test "${held:-0}" -ge 65500 -a "${held:-0}" -le 65536
+	cg=$(one "$id" '.type=="created"' | jq -r .tenant.cgroup_id)
+	r=$(one "$id" '.decision.enforcer=="bpf-lsm" and .decision.hook=="lsm/file_alloc_security"' | head -n1)
+	ok "  a bpf-lsm lsm/file_alloc_security record with the tenant's id and cgroup ($cg)" same_cgroup "$r" "$cg"
+	is "$(jq -r .decision.errno_name <<<"$r")" ENFILE "    errno ENFILE"
+	like "$(jq -c .object <<<"$r")" 'max-files=65536' "    naming the cap"
 done
 
 # AppArmor, where the kernel has it (the guest): the VMM runs in its

@@ -13,7 +13,8 @@
  * Per hook, one TAP line: the attacker in tenant A gets the expected errno,
  * the same action run outside any tenant gets the kernel's normal answer,
  * and tenant A's ring holds a bpf-lsm record naming the hook (decoded to the
- * audit schema: enforcer, hook, object, cgroup id, tenant label).
+ * audit schema: enforcer, hook, object, cgroup id, tenant label).  Then the
+ * file cap (lsm_guest_files.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -41,6 +42,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include "bpf/tool/lsm_guest.h"
 #include "bpf/vjbpf.h"
 
 #define PARENT    "/sys/fs/cgroup/vmjail-lsm"
@@ -54,7 +56,7 @@
 
 static int n, failed;
 
-__attribute__((format(printf, 2, 3))) static void ok(int cond, const char *fmt, ...)
+void ok(int cond, const char *fmt, ...)
 {
 	va_list ap;
 	n++;
@@ -657,6 +659,8 @@ int main(int argc, char **argv)
 		return attack_all(argc - 2, argv + 2);
 	if (argc >= 2 && !strcmp(argv[1], "tenant-b"))
 		return tenant_b();
+	if (argc >= 2 && !strcmp(argv[1], "files"))
+		return files_attack();
 
 	struct utsname u;
 	struct vj_err e = {0};
@@ -734,6 +738,7 @@ int main(int argc, char **argv)
 	phase(CG_A "1", behind_capable, sizeof(behind_capable) / sizeof(behind_capable[0]),
 	      host_fd);
 	two_tenants();
+	files_cap();
 
 	rc = vjbpf_unload(&e);
 	char lp[PATH_MAX];

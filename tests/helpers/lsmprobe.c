@@ -14,6 +14,10 @@
  *                             BPF LSM's exec-once EPERM) and an AF_INET6
  *                             socket (not in the policy's families), an
  *                             open of /dev (no profile rule), sleep
+ *   lsmprobe files PATH       open + mmap + close PATH until refused (the
+ *                             file cap: each mapping keeps its file alive);
+ *                             past vm.max_map_count the files are held by
+ *                             fd instead.  files_err=ERRNO files_held=N
  *   lsmprobe noop             exit 0
  */
 #include <errno.h>
@@ -23,6 +27,7 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <stdlib.h>
@@ -65,6 +70,33 @@ static int listen_inet(void)
 	return rc;
 }
 
+static void files(const char *path)
+{
+	unsigned long held = 0;
+	int err = 0, mapping = 1;
+	for (;;) {
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			err = errno;
+			break;
+		}
+		if (mapping && mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED) {
+			if (errno != ENOMEM) {
+				err = errno;
+				close(fd);
+				break;
+			}
+			mapping = 0; /* vm.max_map_count reached: hold by fd from here */
+		}
+		if (mapping)
+			close(fd);
+		held++;
+	}
+	report("files_err", err);
+	printf("files_held=%lu\n", held);
+	fflush(stdout);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -90,6 +122,10 @@ int main(int argc, char **argv)
 		if (d >= 0)
 			close(d);
 		sleep((unsigned)atoi(path));
+		return 0;
+	}
+	if (!strcmp(cmd, "files")) {
+		files(path);
 		return 0;
 	}
 	int all = !strcmp(cmd, "all");
