@@ -29,13 +29,30 @@ FUZZ_OBJ := $(BUILD)/fuzz/obj
 FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(FUZZ_OBJ)/%.o) $(FUZZ_OBJ)/policies/lang/default_policy.o
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Wno-unused-parameter \
 	       -fsanitize=fuzzer-no-link,address,undefined
+
+# Header dependencies and flag stamps for every fuzz flavour (libFuzzer, AFL++,
+# coverage, jailed).  Without them an object compiled before a struct changed
+# in a header stayed in libvjfuzz.a, and a target linked against the new layout
+# reported a double free that no source had.  -MMD -MP writes NAME.d beside
+# each object (included at the end of this file); FUZZ_STAMP writes the
+# flavour's compile command to a file only when it differs from the last build,
+# so objects that depend on that file rebuild when the flags change.
+FUZZ_DEPFLAGS := -MMD -MP
+# Under make -n the stamp is not written (a dry run must change nothing): the
+# objects depend on the phony fuzz-flags-changed instead, so -n shows them.
+FUZZ_DRY := $(findstring n,$(firstword -$(MAKEFLAGS)))
+define FUZZ_STAMP
+$(if $(subst x$(strip $(2)),,x$(strip $(file <$(1))))$(subst x$(strip $(file <$(1))),,x$(strip $(2))),$(if $(FUZZ_DRY),fuzz-flags-changed,$(shell mkdir -p $(dir $(1)))$(file >$(1),$(2))$(1)),$(1))
+endef
+.PHONY: fuzz-flags-changed
 # The rest of the BPF loader comes from the plain library (only the rule
 # builder, bpf/tenant.c, is instrumented).
 FUZZ_LDLIBS := -lbpf -lelf -lz -lseccomp
 
-$(FUZZ_OBJ)/%.o: %.c | $(GEN_HEADERS)
+FUZZ_STAMP_LF := $(call FUZZ_STAMP,$(FUZZ_OBJ)/cflags,$(CLANG) $(CPPFLAGS) $(FUZZ_CFLAGS))
+$(FUZZ_OBJ)/%.o: %.c $(FUZZ_STAMP_LF) | $(GEN_HEADERS)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(CPPFLAGS) $(FUZZ_CFLAGS) -c -o $@ $<
+	$(CLANG) $(CPPFLAGS) $(FUZZ_CFLAGS) $(FUZZ_DEPFLAGS) -c -o $@ $<
 
 $(FUZZ_OBJ)/policies/lang/default_policy.o: policies/lang/default_policy.S policies/default.policy
 	@mkdir -p $(dir $@)
@@ -92,9 +109,10 @@ FUZZ_AFL_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Wno-
 FUZZ_AFL_BINS := $(FUZZ_SRCS:fuzz/%.c=$(FUZZ_AFL)/%)
 FUZZ_AFL_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(FUZZ_AFL)/obj/%.o) $(FUZZ_OBJ)/policies/lang/default_policy.o
 
-$(FUZZ_AFL)/obj/%.o: %.c | $(GEN_HEADERS)
+FUZZ_STAMP_AFL := $(call FUZZ_STAMP,$(FUZZ_AFL)/obj/cflags,$(AFL_CC) $(CPPFLAGS) $(FUZZ_AFL_CFLAGS))
+$(FUZZ_AFL)/obj/%.o: %.c $(FUZZ_STAMP_AFL) | $(GEN_HEADERS)
 	@mkdir -p $(dir $@)
-	AFL_QUIET=1 $(AFL_CC) $(CPPFLAGS) $(FUZZ_AFL_CFLAGS) -c -o $@ $<
+	AFL_QUIET=1 $(AFL_CC) $(CPPFLAGS) $(FUZZ_AFL_CFLAGS) $(FUZZ_DEPFLAGS) -c -o $@ $<
 
 $(FUZZ_AFL)/libvjfuzz.a: $(FUZZ_AFL_LIB_OBJS) fuzz/build.mk
 	rm -f $@ && ar rcs $@ $(filter %.o,$^)
@@ -123,9 +141,10 @@ FUZZ_COV_CFLAGS := -std=gnu11 -g -O0 -fprofile-instr-generate -fcoverage-mapping
 FUZZ_COV_BINS := $(FUZZ_SRCS:fuzz/%.c=$(FUZZ_COV)/%)
 FUZZ_COV_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(FUZZ_COV)/obj/%.o) $(FUZZ_OBJ)/policies/lang/default_policy.o
 
-$(FUZZ_COV)/obj/%.o: %.c | $(GEN_HEADERS)
+FUZZ_STAMP_COV := $(call FUZZ_STAMP,$(FUZZ_COV)/obj/cflags,$(CLANG) $(CPPFLAGS) $(FUZZ_COV_CFLAGS))
+$(FUZZ_COV)/obj/%.o: %.c $(FUZZ_STAMP_COV) | $(GEN_HEADERS)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(CPPFLAGS) $(FUZZ_COV_CFLAGS) -c -o $@ $<
+	$(CLANG) $(CPPFLAGS) $(FUZZ_COV_CFLAGS) $(FUZZ_DEPFLAGS) -c -o $@ $<
 
 $(FUZZ_COV)/libvjfuzz.a: $(FUZZ_COV_LIB_OBJS) fuzz/build.mk
 	rm -f $@ && ar rcs $@ $(filter %.o,$^)
@@ -151,9 +170,10 @@ FUZZ_NOMAIN := $(shell $(CLANG) -print-resource-dir 2>/dev/null)/lib/linux/libcl
 FUZZ_JAILED_BINS := $(FUZZ_SRCS:fuzz/fuzz_%.c=$(FUZZ_JAILED)/%) $(FUZZ_JAILED)/planted
 FUZZ_JAILED_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(FUZZ_JAILED)/obj/%.o) $(FUZZ_OBJ)/policies/lang/default_policy.o
 
-$(FUZZ_JAILED)/obj/%.o: %.c | $(GEN_HEADERS)
+FUZZ_STAMP_JAILED := $(call FUZZ_STAMP,$(FUZZ_JAILED)/obj/cflags,$(CLANG) $(CPPFLAGS) $(FUZZ_JAILED_CFLAGS))
+$(FUZZ_JAILED)/obj/%.o: %.c $(FUZZ_STAMP_JAILED) | $(GEN_HEADERS)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(CPPFLAGS) $(FUZZ_JAILED_CFLAGS) -c -o $@ $<
+	$(CLANG) $(CPPFLAGS) $(FUZZ_JAILED_CFLAGS) $(FUZZ_DEPFLAGS) -c -o $@ $<
 
 $(FUZZ_JAILED)/libvjfuzz.a: $(FUZZ_JAILED_LIB_OBJS) fuzz/build.mk
 	rm -f $@ && ar rcs $@ $(filter %.o,$^)
@@ -171,3 +191,6 @@ $(FUZZ_JAILED)/%: $(FUZZ_JAILED)/obj/fuzz/fuzz_%.o $(FUZZ_JAILED)/obj/fuzz/jaile
 
 .PHONY: fuzz-jailed
 fuzz-jailed: $(FUZZ_JAILED_BINS)
+
+# The fuzz objects' header dependencies (written by -MMD above).
+-include $(shell find $(BUILD)/fuzz -name '*.d' 2>/dev/null)
