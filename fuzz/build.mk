@@ -17,7 +17,7 @@ FUZZ_REPLAY_BINS := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/replay/%)
 # Library sources every target may call (project libraries, rebuilt for
 # libFuzzer), plus the tool's JSON parser for the OCI-import target.
 FUZZ_JAILER_SRCS := jailer/cli.c jailer/mountinfo.c jailer/state.c jailer/paths.c jailer/cgroup.c \
-		    jailer/cgroup_plan.c jailer/elfdeps.c jailer/qmp.c
+		    jailer/cgroup_plan.c jailer/elfdeps.c jailer/qmp.c jailer/landlock_rules.c
 # vmjail-policy's subcommands (the importers run whole, as from the command
 # line), without its main().
 FUZZ_TOOL_SRCS := $(filter-out policies/tool/main.c,$(wildcard policies/tool/*.c))

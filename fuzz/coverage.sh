@@ -23,6 +23,7 @@ declare -A reach=(
 	[bpf_compile]="policies/compile/"
 	[bpf_run]="policies/compile/"
 	[cgbpf_rules]="bpf/tenant.c"
+	[landlock_rules]="jailer/landlock_rules.c"
 	[cli]="jailer/cli.c"
 	[elfdeps]="jailer/elfdeps.c"
 	[import_oci]="policies/tool/cmd_import_oci.c policies/tool/json.c"

@@ -23,16 +23,9 @@
 #include "audit/kaudit.h"
 #include "jailer/canary.h"
 #include "jailer/landlock_abi.h"
+#include "jailer/landlock_rules.h"
 #include "jailer/launch.h"
 #include "jailer/layer.h"
-
-#define RIGHTS_RO (VJ_LL_FS_READ_FILE | VJ_LL_FS_READ_DIR)
-#define RIGHTS_RW                                                                                  \
-	(RIGHTS_RO | VJ_LL_FS_WRITE_FILE | VJ_LL_FS_REMOVE_DIR | VJ_LL_FS_REMOVE_FILE |            \
-	 VJ_LL_FS_MAKE_DIR | VJ_LL_FS_MAKE_REG | VJ_LL_FS_MAKE_SOCK | VJ_LL_FS_MAKE_FIFO |         \
-	 VJ_LL_FS_MAKE_SYM | VJ_LL_FS_REFER | VJ_LL_FS_TRUNCATE)
-#define RIGHTS_DEV (VJ_LL_FS_READ_FILE | VJ_LL_FS_WRITE_FILE | VJ_LL_FS_IOCTL_DEV)
-#define RIGHTS_EXE (VJ_LL_FS_READ_FILE | VJ_LL_FS_EXECUTE)
 
 static int landlock_abi(void)
 {
@@ -81,7 +74,9 @@ static int probe(struct vj_probe *out)
 	return 0;
 }
 
-static int add_path(int ruleset, const char *path, __u64 rights, __u64 handled, struct vj_err *e)
+/* The kernel side of one path rule: directory rights are dropped on a
+ * non-directory (the kernel refuses them there). */
+static int add_path(int ruleset, const char *path, __u64 rights, struct vj_err *e)
 {
 	int fd = open(path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
@@ -93,7 +88,7 @@ static int add_path(int ruleset, const char *path, __u64 rights, __u64 handled, 
 	}
 	if (!S_ISDIR(st.st_mode))
 		rights &= VJ_LL_FS_FILE_RIGHTS;
-	struct vj_ll_path_beneath pb = {.allowed_access = rights & handled, .parent_fd = fd};
+	struct vj_ll_path_beneath pb = {.allowed_access = rights, .parent_fd = fd};
 	int rc = 0;
 	if (pb.allowed_access && vj_ll_add_rule(ruleset, VJ_LL_RULE_PATH_BENEATH, &pb) < 0)
 		rc = vj_failx(e, errno, "landlock_add_rule %s", path);
@@ -109,126 +104,28 @@ static int add_port(int ruleset, __u64 right, uint16_t port, struct vj_err *e)
 	return 0;
 }
 
-#define MAX_DERIVED_PORTS 4096
-
-/* Ports the cgroup-BPF rules allow for op, or -1 when more than
- * MAX_DERIVED_PORTS (then Landlock leaves that TCP access to cgroup-BPF). */
-static long derived_ports(const struct vj_cgbpf *c, enum vj_netop op)
-{
-	long n = 0;
-	for (size_t i = 0; i < c->nnet; i++)
-		if (c->net[i].op == op)
-			n += (long)c->net[i].port_hi - (long)c->net[i].port_lo + 1;
-	return n > MAX_DERIVED_PORTS ? -1 : n;
-}
-
-/*
- * TCP: the policy's `net connect/bind allow` rules are the single source of
- * truth.  Landlock can only say "port", not "address", so it allows the
- * ports those rules name and cgroup-BPF narrows them to the addresses; a
- * port no rule names is refused by both.
- */
-static int add_net_rules(int rs, const struct vj_plan *p, __u64 handled, struct vj_err *e)
-{
-	const struct vj_landlock *ll = &p->policy->landlock;
-	const struct vj_cgbpf *c = &p->policy->cgbpf;
-	int rc = 0;
-	for (size_t i = 0; !rc && i < ll->nbind_ports; i++)
-		rc = add_port(rs, VJ_LL_NET_BIND_TCP, ll->bind_ports[i], e);
-	for (size_t i = 0; !rc && i < ll->nconnect_ports; i++)
-		rc = add_port(rs, VJ_LL_NET_CONNECT_TCP, ll->connect_ports[i], e);
-	for (size_t i = 0; !rc && i < c->nnet; i++) {
-		const struct vj_netrule *r = &c->net[i];
-		__u64 right = r->op == VJ_NET_CONNECT ? VJ_LL_NET_CONNECT_TCP
-		              : r->op == VJ_NET_BIND  ? VJ_LL_NET_BIND_TCP
-		                                      : 0;
-		if (!(right & handled))
-			continue;
-		for (unsigned port = r->port_lo; !rc && port <= r->port_hi; port++)
-			rc = add_port(rs, right, (uint16_t)port, e);
-	}
-	return rc;
-}
-
-static unsigned ll_rights(unsigned r)
-{
-	__u64 v = 0;
-	if (r & VJ_LL_READ)
-		v |= RIGHTS_RO;
-	if (r & VJ_LL_WRITE)
-		v |= RIGHTS_RW;
-	if (r & VJ_LL_EXEC)
-		v |= VJ_LL_FS_EXECUTE | VJ_LL_FS_READ_FILE;
-	if (r & VJ_LL_IOCTL)
-		v |= VJ_LL_FS_IOCTL_DEV;
-	return (unsigned)v;
-}
-
+/* The rules are computed in jailer/landlock_rules.c; here they meet the
+ * kernel. */
 static int apply(struct vj_launch *l, struct vj_err *e)
 {
-	const struct vj_plan *p = l->plan;
-	const struct vj_landlock *ll = &p->policy->landlock;
 	int abi = landlock_abi();
 	if (abi < 1)
 		return vj_fail(e, abi < 0 ? -abi : ENOSYS, "Landlock is not available");
-
-	struct vj_ll_ruleset_attr attr = {.handled_access_fs = vj_ll_fs_rights_for_abi(abi)};
-	size_t size = sizeof(attr.handled_access_fs);
-	if (abi >= 4) {
-		if (derived_ports(&p->policy->cgbpf, VJ_NET_BIND) >= 0)
-			attr.handled_access_net |= VJ_LL_NET_BIND_TCP;
-		if (derived_ports(&p->policy->cgbpf, VJ_NET_CONNECT) >= 0)
-			attr.handled_access_net |= VJ_LL_NET_CONNECT_TCP;
-		size = offsetof(struct vj_ll_ruleset_attr, scoped);
+	struct vj_ll_rules r;
+	if (vj_ll_rules_build(l->plan, abi, &r, e) != 0)
+		return -1;
+	int rs = vj_ll_create_ruleset(&r.attr, r.attr_size, 0);
+	int rc = rs < 0 ? vj_failx(e, errno, "landlock_create_ruleset") : 0;
+	for (size_t i = 0; !rc && i < r.n; i++) {
+		const struct vj_ll_rule *x = &r.rule[i];
+		rc = x->kind == VJ_LL_RULE_KIND_PATH ? add_path(rs, x->path, x->rights, e)
+		                                     : add_port(rs, x->rights, x->port, e);
 	}
-	if (abi >= 6) {
-		if (ll->scope_abstract_unix)
-			attr.scoped |= VJ_LL_SCOPE_ABSTRACT_UNIX;
-		if (ll->scope_signal)
-			attr.scoped |= VJ_LL_SCOPE_SIGNAL;
-		size = sizeof(attr);
-	} else if (ll->scope_abstract_unix || ll->scope_signal) {
-		return vj_fail(e, EOPNOTSUPP,
-		               "the policy asks for Landlock scoping (ABI 6), this "
-		               "kernel has ABI %d",
-		               abi);
-	}
-	if (abi < 4 && (ll->nbind_ports || ll->nconnect_ports))
-		return vj_fail(e, EOPNOTSUPP,
-		               "the policy has Landlock TCP rules (ABI 4), this "
-		               "kernel has ABI %d",
-		               abi);
-
-	int rs = vj_ll_create_ruleset(&attr, size, 0);
-	if (rs < 0)
-		return vj_failx(e, errno, "landlock_create_ruleset");
-	__u64 h = attr.handled_access_fs;
-	int rc = add_path(rs, p->exec_jail, RIGHTS_EXE, h, e);
-	if (!rc && p->deps.interp[0])
-		rc = add_path(rs, p->deps.interp, RIGHTS_EXE, h, e);
-	for (size_t i = 0; !rc && i < p->nmounts; i++) {
-		const struct vj_mount *m = &p->mounts[i];
-		if (p->deps.interp[0] && strcmp(m->dst, p->deps.interp) == 0)
-			continue;
-		rc = add_path(rs, m->dst, m->kind == VJ_MNT_BIND_RO ? RIGHTS_RO : RIGHTS_RW, h, e);
-	}
-	for (int d = 0; !rc && d < VJ_DEV__COUNT; d++)
-		if (p->devices & (1u << d))
-			rc = add_path(rs, vj_dev_info((enum vj_dev)d)->path, RIGHTS_DEV, h, e);
-	if (!rc && p->mount_proc)
-		rc = add_path(rs, "/proc", RIGHTS_RO, h, e);
-	if (!rc && p->mount_sys)
-		rc = add_path(rs, "/sys", RIGHTS_RO, h, e);
-	for (size_t i = 0; !rc && i < ll->npaths; i++)
-		rc = add_path(rs, ll->paths[i].path, ll_rights(ll->paths[i].rights), h, e);
-	if (!rc && attr.handled_access_net)
-		rc = add_net_rules(rs, p, attr.handled_access_net, e);
-
-	/* Log denials of the VMM too, not only of this pre-exec code. */
-	__u32 flags = abi >= 7 ? VJ_LL_RESTRICT_LOG_NEW_EXEC_ON : 0;
-	if (!rc && vj_ll_restrict_self(rs, flags) < 0)
+	if (!rc && vj_ll_restrict_self(rs, r.restrict_flags) < 0)
 		rc = vj_failx(e, errno, "landlock_restrict_self");
-	close(rs);
+	if (rs >= 0)
+		close(rs);
+	vj_ll_rules_free(&r);
 	return rc;
 }
 

@@ -1,22 +1,24 @@
 #!/bin/bash
-# The jailer's parser fuzz targets (fuzz_cli, fuzz_mountinfo, fuzz_state;
+# The jailer's parser fuzz targets (fuzz_cli, fuzz_mountinfo, fuzz_state,
+# and fuzz_landlock_rules, the Landlock rule builder fed from policies;
 # plain build, ASan+UBSan under SANITIZE=1) replayed over their seed corpora,
 # over this machine's live mountinfo, and over inputs made here: every
 # truncation of a real command line, mountinfo line and state record, and
 # those inputs with bytes flipped to the separators each parser splits on.
 # Each target traps on a broken invariant (an accepted command line without
 # its mode's flags, a mountinfo field outside its line, a state record that
-# does not survive vj_state_write + vj_state_read), so exit 0 means every
+# does not survive vj_state_write + vj_state_read, a Landlock rule granting
+# execute beyond the VMM or rights the ruleset does not handle), so exit 0 means every
 # input held them.
 . "$(dirname "$0")/lib/tap.sh"
 # fuzz_state writes and re-reads records, and the reader wants them root's.
 require_root
 R="$VJ_BUILD/fuzz/replay"
 C="$VJ_SRC/fuzz/corpus"
-for t in cli mountinfo state; do
+for t in cli mountinfo state landlock_rules; do
 	[ -x "$R/fuzz_$t" ] || bail "$R/fuzz_$t not built (make)"
 done
-for t in cli mountinfo state; do
+for t in cli mountinfo state landlock_rules; do
 	n=$(find "$C/$t" -type f | wc -l)
 	out=$("$R/fuzz_$t" "$C/$t" 2>&1); rc=$?
 	is "$rc" 0 "fuzz_$t: seed corpus replays cleanly"
