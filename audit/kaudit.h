@@ -108,6 +108,9 @@ int vj_kaudit_get_lost(uint32_t *lost, struct vj_err *e);
 struct vj_kaudit_enable;
 int vj_kaudit_enable_acquire(const char *run_dir, struct vj_kaudit_enable **out, struct vj_err *e);
 void vj_kaudit_enable_release(struct vj_kaudit_enable *h);
+/* The kernel's lost counter as acquire's AUDIT_GET read it (the caller's
+ * loss baseline, saving a second AUDIT_GET round trip per launch). */
+uint32_t vj_kaudit_enable_lost(const struct vj_kaudit_enable *h);
 /* Returns 1 if it restored a value, 0 if there was nothing to do, -errno. */
 int vj_kaudit_enable_reconcile(const char *run_dir, struct vj_err *e);
 

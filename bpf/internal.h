@@ -31,6 +31,8 @@ extern const struct vjbpf_progdef vjbpf_progs[];
 /* loader.c */
 int vjbpf__path(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int vjbpf__lock(int how, struct vj_err *e); /* flock LOCK_SH/LOCK_EX: an fd, or -errno */
+/* the same without creating the lock file: -ENOENT when it does not exist */
+int vjbpf__lock_existing(int how, struct vj_err *e);
 void vjbpf__unlock(int fd);
 int vjbpf__open_pinned_maps(struct vjbpf_maps *m, struct vj_err *e);
 /* 1 when the pinned set is this build's (same object), else 0: a probe runs

@@ -136,6 +136,29 @@ int vjbpf__lock(int how, struct vj_err *e)
 	return fd;
 }
 
+/*
+ * For readers that must write nothing (the probe, --dry-run): a lock file that
+ * does not exist means nothing was ever loaded under it, so there is nothing
+ * to protect; -ENOENT without creating the file or its directory.
+ */
+int vjbpf__lock_existing(int how, struct vj_err *e)
+{
+	int fd = open(lock_path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return -ENOENT;
+		return vj_failx(e, errno, "opening lock file %s", lock_path);
+	}
+	while (flock(fd, how) < 0) {
+		if (errno == EINTR)
+			continue;
+		int rc = -errno;
+		close(fd);
+		return vj_failx(e, rc, "locking %s", lock_path);
+	}
+	return fd;
+}
+
 void vjbpf__unlock(int fd)
 {
 	if (fd >= 0)

@@ -164,11 +164,17 @@ static int rig_open(struct rig *g, struct vjbpf_probe *out, struct vj_err *e)
 	for (int i = 0; i < VJBPF_NPROGS; i++)
 		g->prog[i] = -1;
 	g->lock = -1;
-	/* Shared lock: unload must not pull the pins away mid-probe. */
+	/* Shared lock: unload must not pull the pins away mid-probe. The probe
+	 * also serves --dry-run, which writes nothing: no lock file means
+	 * nothing was loaded under it, so probe afresh without creating one. */
 	if (access(vjbpf_root(), F_OK) == 0) {
-		g->lock = vjbpf__lock(LOCK_SH, e);
-		if (g->lock < 0)
+		g->lock = vjbpf__lock_existing(LOCK_SH, e);
+		if (g->lock == -ENOENT)
+			g->lock = -1;
+		else if (g->lock < 0)
 			return g->lock;
+	}
+	if (g->lock >= 0) {
 		vjbpf__path(path, sizeof(path), "maps/vj_meta");
 		if (access(path, F_OK) == 0 && vjbpf__pinned_current() &&
 		    vjbpf__open_pinned_maps(&g->maps, e) == 0) {

@@ -176,12 +176,13 @@ int vj_aa_profile(const struct vj_policy *p, const struct vj_aa_input *in, FILE 
 	        "  signal (receive) peer=unconfined,\n"
 	        "  ptrace (read, trace, readby, tracedby) peer=%s,\n"
 	        "  unix peer=(label=%s),\n"
-	        "  # the rest, said explicitly\n"
-	        "  deny capability,\n"
-	        "  deny mount,\n"
-	        "  deny umount,\n"
-	        "  deny pivot_root,\n"
-	        "  deny /** x,\n"
+	        "  # the rest, said explicitly; \"audit\" so that each refusal is\n"
+	        "  # logged (a plain deny is quiet) and reaches the tenant's stream\n"
+	        "  audit deny capability,\n"
+	        "  audit deny mount,\n"
+	        "  audit deny umount,\n"
+	        "  audit deny pivot_root,\n"
+	        "  audit deny /** x,\n"
 	        "}\n",
 	        in->name, in->name, in->name);
 	return 0;

@@ -3,10 +3,21 @@
  * seccomp: the policy's syscall filter, compiled (or loaded from the cache)
  * while planning and installed as the very last step before execve, after
  * every other layer, so no setup syscall of ours has to be in the policy.
+ *
+ * Every refusal is audited.  The kernel writes a SECCOMP audit record for a
+ * kill on its own, but for a filter's errno (and trap, user-notif) answer
+ * only when that filter was loaded with SECCOMP_FILTER_FLAG_LOG *and* the
+ * action is listed in /proc/sys/kernel/seccomp/actions_logged (the
+ * administrator's switch, host-wide).  The filter is always loaded with the
+ * flag; a policy that answers anything with an errno is refused at launch
+ * when "errno" is not logged: its refusals would go unaudited (fail closed).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -62,15 +73,75 @@ static int probe(struct vj_probe *out)
 	return 0;
 }
 
+#define ACTIONS_LOGGED "/proc/sys/kernel/seccomp/actions_logged"
+
+/* Can the policy's filter answer a syscall with an errno (its default or a
+ * rule)? */
+static bool returns_errno(const struct vj_seccomp *s)
+{
+	if (s->def.kind == VJ_ACT_ERRNO)
+		return true;
+	for (size_t i = 0; i < s->nrules; i++)
+		if (s->rules[i].action.kind == VJ_ACT_ERRNO)
+			return true;
+	return false;
+}
+
+/* 1 when ACTIONS_LOGGED lists "errno", 0 when not, -errno when it cannot
+ * be read (then nobody can say the refusals are audited). */
+static int errno_logged(void)
+{
+	char buf[256];
+	int fd = open(ACTIONS_LOGGED, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	int err = errno;
+	close(fd);
+	if (n < 0)
+		return -err;
+	buf[n] = 0;
+	for (char *save = NULL, *t = strtok_r(buf, " \t\n", &save); t;
+	     t = strtok_r(NULL, " \t\n", &save))
+		if (strcmp(t, "errno") == 0)
+			return 1;
+	return 0;
+}
+
+/* Parent side, before the tenant exists: the errno refusals will be
+ * audited, or there is no launch.  Read at every launch, not probed once:
+ * the sysctl can change at any time. */
+static int prepare(struct vj_launch *l, struct vj_err *e)
+{
+	if (!returns_errno(&l->plan->policy->seccomp))
+		return 0;
+	int rc = errno_logged();
+	if (rc < 0)
+		return vj_fail(e, -rc,
+		               "%s cannot be read (%s): whether the policy's errno refusals "
+		               "would be audited is unknown",
+		               ACTIONS_LOGGED, strerrorname_np(-rc));
+	if (rc == 0)
+		return vj_fail(e, EPERM,
+		               "the policy answers syscalls with an errno but %s does not list "
+		               "\"errno\": those refusals would not be audited (add errno there)",
+		               ACTIONS_LOGGED);
+	return 0;
+}
+
 static int apply(struct vj_launch *l, struct vj_err *e)
 {
-	return vj_seccomp_install(&l->plan->seccomp, 0, e);
+	/* FLAG_LOG: the kernel audits this filter's errno, trap and
+	 * user-notif answers too, not only its kills (see the top). */
+	return vj_seccomp_install(&l->plan->seccomp, SECCOMP_FILTER_FLAG_LOG, e);
 }
 
 static void describe(const struct vj_plan *p, FILE *out)
 {
 	char buf[64];
-	fprintf(out, "seccomp: %zu rule(s), default %s, %zu BPF instructions, installed last\n",
+	fprintf(out,
+	        "seccomp: %zu rule(s), default %s, %zu BPF instructions, installed last, every "
+	        "refusal logged (SECCOMP_FILTER_FLAG_LOG)\n",
 	        p->policy->seccomp.nrules,
 	        vj_action_name(&p->policy->seccomp.def, buf, sizeof(buf)), p->seccomp.len);
 }
@@ -78,6 +149,7 @@ static void describe(const struct vj_plan *p, FILE *out)
 const struct vj_layer_ops vj_layer_seccomp = {
     .id = VJ_LAYER_SECCOMP,
     .probe = probe,
+    .prepare = prepare,
     .apply = apply,
     .describe = describe,
 };

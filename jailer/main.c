@@ -214,7 +214,8 @@ static int run_launch(const struct vj_cli *cli)
 	block_signals();
 	if (vj_plan_build(cli, &plan, &e) < 0) {
 		print_error(cli->id, &e);
-		struct vj_audit *a = open_audit(cli, &plan);
+		/* a refused --dry-run writes nothing either (no spool, no seq) */
+		struct vj_audit *a = cli->mode == VJ_MODE_DRY_RUN ? NULL : open_audit(cli, &plan);
 		audit_refusal(a, &e);
 		if (a)
 			vj_audit_close(a);

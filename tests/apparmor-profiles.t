@@ -21,7 +21,11 @@ for pol in "$VJ_SRC"/policies/*.policy; do
 	w=$(grep -v 'Cache read/write disabled' "$T/$b.out")
 	[ -z "$w" ] || diag "$w"
 	ok "$b: named vmjail-t-$b, enforce mode (no complain flag)" grep -q "^profile vmjail-t-$b flags=(attach_disconnected,mediate_deleted) {" "$T/$b.prof"
-	ok "$b: no capability, mount or exec" grep -qx '  deny capability,' "$T/$b.prof"
+	# "audit deny": a plain deny is quiet, so the tenant's stream would never
+	# see these refusals (tests/lsm-jail.t proves the records in the guest)
+	n=$(grep -cxE '  audit deny (capability|mount|umount|pivot_root|/\*\* x),' "$T/$b.prof")
+	is "$n" 5 "$b: no capability, mount, umount, pivot_root or exec, each an audited deny"
+	nok "$b:   and no quiet deny" grep -qE '^ *deny ' "$T/$b.prof"
 	ok "$b: signals only within the profile" grep -qx "  signal (send, receive) peer=vmjail-t-$b," "$T/$b.prof"
 	nok "$b: no file rule allows exec (x)" grep -E '^  (owner )?[/@][^ ]* [rwkmlix]*x[rwkmlix]*,$' "$T/$b.prof"
 done

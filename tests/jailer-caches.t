@@ -80,6 +80,24 @@ rmdir "$R"
 dry --dry-run >/dev/null 2>&1
 is "$?" 0 "--dry-run with a run dir that does not exist"
 ok "  does not create it" test ! -e "$R"
+# A pin dir that exists (another vmjail's, or one left empty) with an empty
+# run dir: the probe looks for pins under the BPF lock but must not create
+# the lock file (bpf.lock in the run dir) to do so.
+mkdir -m 0700 "$R" "$P"
+dry --dry-run >/dev/null 2>&1
+is "$?" 0 "--dry-run with an existing empty BPF pin dir and an empty run dir"
+is "$(ls -A "$R")" "" "  nothing is created in the run dir (no bpf.lock)"
+is "$(ls -A "$P")" "" "  nothing is created in the pin dir"
+rmdir "$R"
+dry --dry-run >/dev/null 2>&1
+ok "  and a run dir that does not exist is not created for the lock" test ! -e "$R"
+# A refused --dry-run (no such exec file) writes no audit record either.
+mkdir -m 0700 "$R"
+VMJAIL_RUN_DIR=$R VMJAIL_BPF_PIN_DIR=$P "$VMJAIL" --id "$(new_id)" --exec-file /nonexistent \
+	--uid "$VJ_TEST_UID" --gid "$VJ_TEST_GID" --chroot-base-dir "$VJ_TEST_BASE" --dry-run >/dev/null 2>&1
+isnt "$?" 0 "a refused --dry-run fails"
+is "$(ls -A "$R")" "" "  and writes nothing in the run dir (no audit spool, no seq)"
+rmdir "$P" "$R"
 # Control: the same launch for real fills both (what the checks above would see).
 mkdir -m 0700 "$R"
 dry -- facts >/dev/null 2>&1

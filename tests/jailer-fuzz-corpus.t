@@ -34,7 +34,8 @@ out=$("$R/fuzz_mountinfo" "$T/live-mountinfo" 2>&1); rc=$?
 is "$rc" 0 "fuzz_mountinfo: this machine's mountinfo replays cleanly"
 
 # gen TARGET SRC STEP BYTES...: every STEPth truncation of SRC, and SRC with
-# one byte replaced by each of BYTES at offsets through the whole input.
+# one byte replaced by each of BYTES (printf formats: %% for a percent sign)
+# at offsets through the whole input.
 gen() {
 	local t=$1 src=$2 step=$3 len off b i=0
 	shift 3
@@ -51,7 +52,7 @@ gen() {
 }
 gen cli "$C/cli/launch_qemu_equals" 5 '\000' '=' '-' ':' '\377'
 gen mountinfo "$C/mountinfo/host_escaped" 3 '\000' ' ' '\\' '\n' '-' ':' '\377'
-gen state "$C/state/real_sleep" 3 '\000' '\n' '=' '%' ' ' '\377'
+gen state "$C/state/real_sleep" 3 '\000' '\n' '=' '%%' ' ' '\377'
 for t in cli mountinfo state; do
 	n=$(find "$T/$t" -type f | wc -l)
 	out=$("$R/fuzz_$t" "$T/$t" 2>&1); rc=$?

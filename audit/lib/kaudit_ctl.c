@@ -110,6 +110,18 @@ int vj_kaudit_get_lost(uint32_t *lost, struct vj_err *e)
 	return rc;
 }
 
+/* One AUDIT_GET answers both: the launch path needs both, once. */
+static int get_status(int *enabled, uint32_t *lost, struct vj_err *e)
+{
+	struct audit_status st;
+	int rc = audit_request(AUDIT_GET, NULL, &st, e);
+	if (rc == 0) {
+		*enabled = (int)st.enabled;
+		*lost = st.lost;
+	}
+	return rc;
+}
+
 int vj_kaudit_set_enabled(int enabled, struct vj_err *e)
 {
 	struct audit_status st = {.mask = AUDIT_STATUS_ENABLED, .enabled = (uint32_t)enabled};
@@ -119,6 +131,7 @@ int vj_kaudit_set_enabled(int enabled, struct vj_err *e)
 struct vj_kaudit_enable {
 	int users_fd;
 	char *run_dir;
+	uint32_t lost; /* the kernel's lost counter read by acquire's AUDIT_GET */
 };
 
 /* State file: "prev=<0|1>\n" while vmjail holds audit on; empty otherwise. */
@@ -218,7 +231,7 @@ int vj_kaudit_enable_acquire(const char *run_dir, struct vj_kaudit_enable **out,
 	}
 	h->users_fd = -1;
 	int now = 0;
-	if ((rc = vj_kaudit_get_enabled(&now, e)) < 0)
+	if ((rc = get_status(&now, &h->lost, e)) < 0)
 		goto fail;
 	int prev = read_prev(l.state_fd);
 	if (prev < 0 && now != 2) {
@@ -249,6 +262,11 @@ fail:
 	free(h->run_dir);
 	free(h);
 	return rc;
+}
+
+uint32_t vj_kaudit_enable_lost(const struct vj_kaudit_enable *h)
+{
+	return h->lost;
 }
 
 void vj_kaudit_enable_release(struct vj_kaudit_enable *h)

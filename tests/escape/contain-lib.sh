@@ -29,3 +29,21 @@ cg2_leaf() {
 	mnt=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
 	[ -n "$mnt" ] && echo "$mnt/containprobe/$1"
 }
+
+# within SECS CMD...: poll CMD every 50 ms until it succeeds (0) or SECS
+# have passed (1): a bounded wait that costs nothing once CMD holds
+within() {
+	local end=$((${EPOCHREALTIME/./} + $1 * 1000000))
+	shift
+	until "$@"; do
+		[ "${EPOCHREALTIME/./}" -ge "$end" ] && return 1
+		sleep 0.05
+	done
+}
+
+# stop SUP: end a background vmjail (its supervisor), waiting at most 10 s
+stop() {
+	kill -TERM "$1" 2>/dev/null
+	within 10 gone "$1" || kill -KILL "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}

@@ -17,7 +17,11 @@
  *                                   each once it exists)
  *   containprobe aio N              N io_setup(65536) calls
  *   containprobe mmapfiles N [PATH] mmap PATH N times, closing each fd
- * Then "done=1" and exit 0 (spawn and autolisten sleep until killed).
+ *   containprobe refuse NR          syscall NR once (all arguments 0), print
+ *                                   its result and errno
+ * Then "done=1" and exit 0 (spawn, autolisten and refuse sleep until
+ * killed: refuse so that the kernel's audit record of the refusal reaches
+ * the supervisor while the tenant still runs).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -47,6 +51,14 @@ static long num(const char *s)
 	return strtol(s, NULL, 0);
 }
 
+/* Sleep until killed.  Not pause(): the default allowlist answers it with
+ * ENOSYS, so a pause() loop would spin, every call an audited refusal. */
+__attribute__((noreturn)) static void sleep_forever(void)
+{
+	for (;;)
+		sleep(3600);
+}
+
 __attribute__((noreturn)) static void spawn(int n)
 {
 	printf("child_pids=");
@@ -55,17 +67,14 @@ __attribute__((noreturn)) static void spawn(int n)
 		if (pid == 0) {
 			/* a grandchild too: the whole tree must die */
 			if (fork() == 0)
-				for (;;)
-					pause();
-			for (;;)
-				pause();
+				sleep_forever();
+			sleep_forever();
 		}
 		printf("%s%d", i ? "," : "", (int)pid);
 	}
 	printf("\nspawned=1\n");
 	fflush(stdout);
-	for (;;)
-		pause();
+	sleep_forever();
 }
 
 static int deep(const char *dir, int n)
@@ -220,8 +229,7 @@ static int mmapfiles(long n, const char *path)
 			long got = map_some(60000, path);
 			if (write(pfd[1], &got, sizeof(got)) < 0)
 				_exit(1);
-			for (;;)
-				pause();
+			sleep_forever();
 		}
 		close(pfd[1]);
 		long got = 0;
@@ -236,6 +244,14 @@ static int mmapfiles(long n, const char *path)
 	}
 	printf("mmapfiles=%s\nmmapfiles_ok=%ld\n", total >= n ? "ok" : "stopped", total);
 	return 0;
+}
+
+__attribute__((noreturn)) static void refuse(long nr)
+{
+	long rc = syscall(nr, 0, 0, 0, 0, 0, 0);
+	printf("refuse_rc=%ld\nrefuse_errno=%s\n", rc, rc < 0 ? strerrorname_np(errno) : "none");
+	fflush(stdout);
+	sleep_forever();
 }
 
 int main(int argc, char **argv)
@@ -258,6 +274,8 @@ int main(int argc, char **argv)
 		kflood(argv[2], (int)num(argv[3]));
 	else if (!strcmp(cmd, "aio") && argc > 2)
 		aio((int)num(argv[2]));
+	else if (!strcmp(cmd, "refuse") && argc > 2)
+		refuse(num(argv[2]));
 	else if (!strcmp(cmd, "mmapfiles") && argc > 2)
 		mmapfiles(num(argv[2]), argc > 3 ? argv[3] : "/containprobe");
 	else {
