@@ -31,7 +31,7 @@ run() { # OUT [vmjail-fuzz options]
 	local out=$1
 	shift
 	VMJAIL="$VJ_BUILD/vmjail" "$VJ_SRC/fuzz/jailed/vmjail-fuzz" "$@" --workers 1 --time 10 \
-		--seeds "$T/seeds" --out "$T/$out" -- "$W" -max_crashes=12 >"$T/$out.out" 2>&1
+		--seeds "$T/seeds" --out "$T/$out" -- "$W" -max_crashes=12 -timeout=2 >"$T/$out.out" 2>&1
 }
 run jailed --policy "$VJ_SRC/policies/default.policy" &
 j=$!
