@@ -99,8 +99,8 @@ struct vj_event {
 	struct vj_bytes target_comm; /* comm of target_pid (Landlock scope.signal: ocomm) */
 	uint64_t landlock_domain;   /* Landlock domain id, 0 when none */
 	uint64_t audit_serial;      /* kernel audit event serial, 0 when not from kernel audit */
-	const char *attribution;    /* how the tenant was found: supervisor ses cgroup pid
-				       landlock-domain; NULL when unattributed or not needed */
+	const char *attribution;    /* how the tenant was found: supervisor ses uid cgroup pid
+				       landlock-domain apparmor-profile; NULL when unattributed or not needed */
 	const char *source;         /* producer: "supervisor", "kernel-audit", "vmjaild" */
 	const char *host;           /* envelope; filled by the sink layer */
 	const char *boot_id;        /* envelope; filled by the sink layer */

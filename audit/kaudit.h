@@ -16,6 +16,7 @@
 #ifndef VMJAIL_AUDIT_KAUDIT_H
 #define VMJAIL_AUDIT_KAUDIT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "audit/event.h"
@@ -36,7 +37,25 @@ struct vj_kaudit_attr {
 	uint64_t landlock_domain; /* the denying Landlock domain, 0 if none */
 	int domain_pid;           /* pid that created that domain (its first denial only) */
 	uint64_t serial;          /* kernel audit event serial */
+	/* AppArmor: the label that confines the actor, in the root policy
+	 * namespace, as the kernel printed it (quoted, never hex); NULL when the
+	 * record names none.  See vj_kaudit_aa_tenant. */
+	const char *aa_label;
 };
+
+/* The AppArmor profile of tenant <id> is VJ_AA_PREFIX "<id>" (jailer/layer_apparmor.c). */
+#define VJ_AA_PREFIX "vmjail-"
+
+/*
+ * Is the actor of this AppArmor record confined by tenant id's profile
+ * ("vmjail-<id>", or a child or stack of it: "vmjail-<id>//...")?  Only root
+ * loads profiles and ours have no attachment (a process enters one only by
+ * vmjail's aa_change_onexec), so the name is as strong a key as the audit
+ * session; it is the only key when the kernel wrote no SYSCALL record (no
+ * uid, no ses: the 6.1 guest's AVC records).  The one rule for the
+ * supervisor and vmjaild, attribution "apparmor-profile".
+ */
+bool vj_kaudit_aa_tenant(const struct vj_kaudit_attr *at, const char *id);
 
 /*
  * ev and attr (and every string they point to) live until the callback
@@ -89,6 +108,10 @@ void vj_kaudit_close(struct vj_kaudit *k);
 
 /* AUDIT_GET: the kernel's "enabled" value (0 off, 1 on, 2 locked on). */
 int vj_kaudit_get_enabled(int *enabled, struct vj_err *e);
+/* AUDIT_GET's backlog: the records queued in the kernel that kauditd has not
+ * yet sent (multicast included), host-wide.  0 after an event means every
+ * record queued before it has left the queue. */
+int vj_kaudit_get_backlog(uint32_t *backlog, struct vj_err *e);
 /* AUDIT_SET enabled (needs CAP_AUDIT_CONTROL). */
 int vj_kaudit_set_enabled(int enabled, struct vj_err *e);
 /* The kernel's count of audit records it dropped (AUDIT_GET's lost: backlog

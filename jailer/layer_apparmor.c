@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "audit/kaudit.h"
 #include "jailer/apparmor_profile.h"
 #include "jailer/canary.h"
 #include "jailer/launch.h"
@@ -132,7 +133,9 @@ static int probe(struct vj_probe *out)
 		       "AppArmor is enabled but apparmor_parser is not installed");
 		return 0;
 	}
-	vj_fmt(canary_name, sizeof(canary_name), "vmjail-canary-%d", (int)getpid());
+	/* not VJ_AA_PREFIX: "." is in no tenant id, so the canary's records can
+	 * never be attributed to a tenant called "canary-<pid>" */
+	vj_fmt(canary_name, sizeof(canary_name), "vmjail.canary-%d", (int)getpid());
 	char text[200];
 	int n = snprintf(text, sizeof(text), "profile %s {\n  /dev/null w,\n}\n", canary_name);
 	int rc = parser_load(text, (size_t)n, msg, sizeof(msg));
@@ -156,7 +159,7 @@ static int probe(struct vj_probe *out)
 
 static void profile_name(const struct vj_plan *p, char *buf, size_t len)
 {
-	vj_fmt(buf, len, "vmjail-%s", p->cli->id);
+	vj_fmt(buf, len, VJ_AA_PREFIX "%s", p->cli->id);
 }
 
 static int generate(const struct vj_plan *p, char **text, size_t *len, struct vj_err *e)

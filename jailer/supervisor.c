@@ -100,10 +100,9 @@ static void handle_exec_attempt(struct sup *s)
 	emit(s, &ev);
 }
 
-/* Kernel audit records: keep those of this tenant (its audit session, or
- * its uid when the kernel gave no session), drop everyone else's. */
-/* Kernel audit records: keep those of this tenant (its audit session, or
- * its uid when the kernel gave no session), drop everyone else's. */
+/* Kernel audit records: keep those of this tenant (its AppArmor profile,
+ * its audit session, or its uid when the kernel gave no session), drop
+ * everyone else's. */
 void vj_supervisor_kaudit_cb(void *ctx, struct vj_event *ev, const struct vj_kaudit_attr *who)
 {
 	struct vj_launch *l = ctx;
@@ -112,6 +111,9 @@ void vj_supervisor_kaudit_cb(void *ctx, struct vj_event *ev, const struct vj_kau
 	if (!who) {
 		/* A loss: whose records were lost is unknown, so every tenant says so. */
 		mine = true;
+	} else if (vj_kaudit_aa_tenant(who, p->cli->id)) {
+		mine = true;
+		ev->attribution = "apparmor-profile";
 	} else if (l->audit_ses && who->ses == (long)l->audit_ses) {
 		mine = true;
 		ev->attribution = "ses";
@@ -224,6 +226,59 @@ static void drain_sources(struct sup *s)
 	vj_kloss_check(s->l, 1);
 }
 
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * After the tenant's last task: its late kernel records.  Every record its
+ * tasks caused (a seccomp errno or kill, a Landlock or AppArmor denial) was
+ * queued in the kernel before the task that caused it returned or died, but
+ * kauditd multicasts that queue asynchronously: a refusal just before the
+ * end can still be queued when the cgroup is empty, and would be lost with
+ * the socket.  Barrier: AUDIT_GET's backlog (the queue's length) read as 0 after
+ * the exit means kauditd has taken every earlier record off the queue; it
+ * sends each one right after taking it, so a short poll catches one still
+ * in flight.  Bounded: a host-wide flood (or a slow auditd) can keep the
+ * backlog above 0; after LATE_CAP_MS what has not come is not waited for.
+ * BPF ring records need none of this: the hook writes them synchronously.
+ */
+#define LATE_CAP_MS      250
+#define LATE_INFLIGHT_MS 2
+#define LATE_STEP_MS     5
+static int at_most(int64_t left, int ms)
+{
+	return left < ms ? (int)left : ms;
+}
+
+static void drain_late(struct sup *s)
+{
+	struct vj_launch *l = s->l;
+	if (l->kaudit) {
+		int64_t end = mono_ms() + LATE_CAP_MS;
+		struct pollfd p = {.fd = vj_kaudit_fd(l->kaudit), .events = POLLIN};
+		for (;;) {
+			struct vj_err e = {0};
+			uint32_t backlog = 1;
+			bool known = vj_kaudit_get_backlog(&backlog, &e) == 0;
+			int64_t left = end - mono_ms();
+			if (!known || left <= 0) {
+				vj_kaudit_drain(l->kaudit);
+				break;
+			}
+			int ms = at_most(left, backlog == 0 ? LATE_INFLIGHT_MS : LATE_STEP_MS);
+			if (poll(&p, 1, ms) > 0)
+				vj_kaudit_drain(l->kaudit);
+			if (backlog == 0)
+				break;
+		}
+	}
+	drain_sources(s);
+}
+
 static void report_exit(struct sup *s, int *status)
 {
 	const siginfo_t *si = &s->status;
@@ -267,8 +322,9 @@ static void cleanup(struct sup *s)
 	const struct vj_plan *p = l->plan;
 	struct vj_err scratch = {0};
 	vj_cg_freeze(&p->cg, false, &scratch);
+	/* returns once the cgroup is empty: every record is queued by now */
 	vj_cg_kill_all(&p->cg, &scratch);
-	drain_sources(s);
+	drain_late(s);
 
 	struct vj_state st;
 	bool suspended = false;
@@ -417,7 +473,8 @@ int vj_supervise(struct vj_launch *l)
 	}
 	/* A seccomp kill's record may still be on its way through the kernel's
 	 * audit thread: wait for it (briefly) so the report can name the
-	 * syscall.  Any other end needs no waiting. */
+	 * syscall.  Every other late record is waited for in cleanup(), once
+	 * the last of the tenant's tasks is gone. */
 	drain_sources(&s);
 	if (s.status.si_code != CLD_EXITED && s.status.si_status == SIGSYS && l->kaudit)
 		for (int i = 0; i < 25 && !l->seccomp_killed; i++) {

@@ -107,9 +107,18 @@ if [ "$aa" != true ]; then
 	done_testing
 	exit
 fi
+# vmjaild beside the tenant, reading kernel audit itself: it attributes the
+# same records by the same rule (vj_kaudit_aa_tenant); the supervisor's
+# forwarded copies of kernel records are dropped when it does.
+HOST="$VJ_TEST_TMP/host.log"
+"$VJ_BUILD/vmjaild" --run-dir "$VMJAIL_RUN_DIR" --log "$HOST" --kernel tenants >"$VJ_TEST_TMP/vmjaild.err" 2>&1 &
+dpid=$!
+ok "vmjaild runs beside the tenant (its own kernel source)" wait_for test -S "$VMJAIL_RUN_DIR/vmjaild.sock"
+host() { jq -c --arg id "$1" "select(.tenant.id == \$id) | select($2)" "$HOST" 2>/dev/null; }
 id=$(new_id)
-# exec-once off in this copy so that a second exec reaches the LSMs
-aapol=$(write_policy lsm-aa "$nolimits; s/^layer exec-once .*/layer exec-once off/")
+# exec-once off in this copy so that a second exec reaches the LSMs, and
+# Landlock off so that AppArmor is the one refusing the open of /dev
+aapol=$(write_policy lsm-aa "$nolimits; s/^layer exec-once .*/layer exec-once off/; s/^layer landlock .*/layer landlock off/")
 jail_bg "$id" --policy "$aapol" --audit-log "$LOG" -- apparmor 8 >"$VJ_TEST_TMP/aa.out" 2>&1
 sup=$!
 state="$VJ_TEST_BASE/lsmprobe/$id/vmjail.state"
@@ -119,6 +128,26 @@ ok "apparmor: the jail runs" slow_wait grep -qs '^status=running' "$state"
 pid=$(sed -n 's/^vmm_pid=//p' "$state")
 is "$(cat "/proc/$pid/attr/current" 2>&1)" "vmjail-$id (enforce)" "  /proc/<vmm>/attr/current names the tenant's profile, enforce mode"
 ok "  the profile is loaded" grep -q "^vmjail-$id (enforce)" /sys/kernel/security/apparmor/profiles
+# While this tenant's supervisor listens: a host process in a profile that
+# only starts like the tenant's (what tenant "$id-x" would have) is refused
+# /dev/ with an audited deny; that record must not become this tenant's.
+# (capability kill: root signalling the tenant's uid needs it, so that the
+# signal below reaches AppArmor's signal check.)
+other="vmjail-$id-x"
+msg=$(printf 'profile %s {\n  /** mrix,\n  capability kill,\n  audit deny /dev/ r,\n}\n' "$other" |
+	PATH=$PATH:/sbin:/usr/sbin apparmor_parser -r -K 2>&1) || diag "apparmor_parser: $msg"
+# (the probe, not a busybox applet: busybox may run those without an exec,
+# hence without entering the profile)
+out=$(sh -c 'printf "exec %s" "$1" >/proc/self/attr/exec && exec "$2" apparmor 0' sh "$other" "$PROBE" 2>&1)
+is "$(fact open_dev <<<"$out")" EACCES "  a host process in profile $other is refused /dev/ (an audited deny)"
+# It signals the tenant's VMM: refused on both sides (its profile has no
+# signal rule; the tenant's receives only from itself), two records, the
+# second in the tenant's profile (requested_mask receive) with this process
+# as actor and peer=: neither is the tenant's.  (busybox kill, exec'd: the
+# shell's kill builtin would run unconfined.)
+out=$(sh -c 'printf "exec %s" "$1" >/proc/self/attr/exec && exec /bin/busybox kill -CONT "$2"' sh "$other" "$pid" 2>&1)
+like "$out" 'Permission denied' "  and is refused (EACCES) signalling the tenant's VMM"
+printf '%s' "$other" >/sys/kernel/security/apparmor/.remove 2>/dev/null
 wait "$sup"
 is "$?" 0 "  the VMM exited 0"
 out=$(cat "$VJ_TEST_TMP/aa.out")
@@ -127,10 +156,27 @@ is "$(fact exec_self <<<"$out")" EACCES "  a second exec of the VMM (no x rule i
 # Debian's 6.1 AppArmor mediates inet sockets (EACCES, first); where AppArmor
 # does not, the BPF LSM refuses this one (EPERM).
 like "$(fact socket_inet6 <<<"$out")" '^(EACCES|EPERM)$' "  an AF_INET6 socket (not a policy family): refused by AppArmor or the BPF LSM"
-# The kernel's AppArmor audit records reaching vmjail's stream is not
-# proven in the guest (none arrived there, none in its kernel log):
-# shown, not asserted.
-diag "apparmor records in vmjail's stream: $(count "$id" '.decision.enforcer=="apparmor"'); DENIED lines in the kernel log: $(dmesg 2>/dev/null | grep -c 'apparmor="DENIED"')"
+is "$(fact open_dev <<<"$out")" EACCES "  an open of /dev (no rule in the profile, Landlock off): EACCES"
+# The kernel's AppArmor records reach the tenant's stream, attributed by the
+# profile's name; the stream is written by the supervisor, which may still be
+# draining when the VMM exits, so give it a moment.
+aarec() { one "$id" ".decision.enforcer==\"apparmor\" and .tenant.attribution==\"apparmor-profile\" and $1" | head -n1; }
+has_aarec() { [ -n "$(aarec "$1")" ]; }
+devq='(.object.path // "" | startswith("/dev")) and (.object.path != "/dev/null")'
+slow_wait has_aarec "$devq"
+rec=$(aarec "$devq")
+diag "apparmor records: $(count "$id" '.decision.enforcer=="apparmor"'); open: $rec"
+ok "  the /dev refusal is an apparmor record of tenant $id (attribution apparmor-profile), naming /dev/" test -n "$rec"
+is "$(jq -r .schema <<<"$rec")" 1 "    schema v1"
+rec=$(aarec '(.object.path // "" | endswith("lsmprobe"))')
+ok "  the exec refusal is an apparmor record of tenant $id naming /lsmprobe" test -n "$rec"
+nok "  the record of profile $other is not tenant $id's (the name is matched whole)" test -n "$(one "$id" ".decision.rule==\"$other\"")"
+nok "  nor is the signal refusal, though one record names tenant $id's profile (the target's side)" test -n "$(one "$id" '.decision.hook=="signal"')"
+kill -TERM "$dpid" 2>/dev/null
+wait "$dpid" 2>/dev/null
+hrec=$(host "$id" ".source==\"kernel-audit\" and .decision.enforcer==\"apparmor\" and .tenant.attribution==\"apparmor-profile\" and $devq" | head -n1)
+ok "  vmjaild: the /dev refusal is tenant $id's (attribution apparmor-profile)" test -n "$hrec"
+is "$(host "$id" ".decision.hook==\"signal\" or .decision.rule==\"$other\"" | grep -c .)" 0 "  vmjaild: neither the signal refusal nor profile $other's records are tenant $id's"
 "$VMJAIL" --cleanup --id "$id" --exec-file /lsmprobe --chroot-base-dir "$VJ_TEST_BASE" >/dev/null 2>&1
 nok "  after cleanup the profile is gone" grep -q "^vmjail-$id " /sys/kernel/security/apparmor/profiles
 # The same with the apparmor layer off: the refusal above was AppArmor's.

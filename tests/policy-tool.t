@@ -14,7 +14,7 @@ trap 'rm -rf "$T"' EXIT
 is_json() { jq -e . >/dev/null 2>&1 <<<"$1"; }
 
 # ---------------------------------------------------------------- usage
-for c in check compile explain lint diff import-oci learn simulate; do
+for c in check compile explain lint diff import-oci import-firecracker import-minijail learn simulate; do
 	out=$("$TOOL" "$c" --help); rc=$?
 	is "$rc" 0 "$c --help exits 0"
 	like "$out" "Exit status" "$c --help documents exit codes"

@@ -110,6 +110,15 @@ int vj_kaudit_get_lost(uint32_t *lost, struct vj_err *e)
 	return rc;
 }
 
+int vj_kaudit_get_backlog(uint32_t *backlog, struct vj_err *e)
+{
+	struct audit_status st;
+	int rc = audit_request(AUDIT_GET, NULL, &st, e);
+	if (rc == 0)
+		*backlog = st.backlog;
+	return rc;
+}
+
 /* One AUDIT_GET answers both: the launch path needs both, once. */
 static int get_status(int *enabled, uint32_t *lost, struct vj_err *e)
 {

@@ -270,6 +270,51 @@ static int map_landlock(struct ctx *c, const struct ka_rec *r, struct vj_event *
 	return 0;
 }
 
+/* A quoted token field; a hex-encoded one (a name with a space, a quote or
+ * a control byte, never one of vmjail's) or a malformed one is NULL. */
+static const char *quoted_tok(struct ctx *c, const struct ka_rec *r, const char *key)
+{
+	struct ka_val v;
+	const char *out;
+	return ka_field(r->body, r->len, key, &v) && v.quoted && ka_token(v, &c->ar, &out) ? out
+	                                                                                   : NULL;
+}
+
+/*
+ * Whose label confines the actor (the current task)?  Usually profile=, the
+ * profile that decided.  But signal and ptrace are checked both ways: the
+ * target's profile also decides whether it may *be* signalled or traced
+ * (requested_mask receive, readby, tracedby), and that record names the
+ * target's profile with the sender's pid; there the actor's label is peer=.
+ * A profile of another policy namespace (namespace=, loaded by a container's
+ * root) or a stacked subject (label= instead of profile=) names nobody.
+ */
+static const char *actor_label(struct ctx *c, const struct ka_rec *r, const char *op)
+{
+	struct ka_val v;
+	if (ka_field(r->body, r->len, "namespace", &v))
+		return NULL;
+	const char *req = quoted_tok(c, r, "requested_mask");
+	bool passive = op && req &&
+	               ((strcmp(op, "signal") == 0 && strcmp(req, "receive") == 0) ||
+	                (strcmp(op, "ptrace") == 0 &&
+	                 (strcmp(req, "readby") == 0 || strcmp(req, "tracedby") == 0)));
+	return quoted_tok(c, r, passive ? "peer" : "profile");
+}
+
+bool vj_kaudit_aa_tenant(const struct vj_kaudit_attr *at, const char *id)
+{
+	const size_t pl = sizeof(VJ_AA_PREFIX) - 1;
+	if (!at || !at->aa_label || !id || !*id)
+		return false;
+	const char *l = at->aa_label;
+	size_t n = strlen(id);
+	if (strncmp(l, VJ_AA_PREFIX, pl) != 0 || strncmp(l + pl, id, n) != 0)
+		return false;
+	/* exactly the tenant's: "vmjail-a-b" is tenant a-b's, not a's */
+	return l[pl + n] == '\0' || strncmp(l + pl + n, "//", 2) == 0;
+}
+
 static int map_apparmor(struct ctx *c, const struct ka_rec *r, struct vj_event *ev,
                         struct vj_kaudit_attr *at)
 {
@@ -297,6 +342,7 @@ static int map_apparmor(struct ctx *c, const struct ka_rec *r, struct vj_event *
 	if (ka_get_tok(r->body, r->len, "denied_mask", &c->ar, &mask))
 		ev->detail = (struct vj_bytes){mask, strlen(mask)};
 	ev->target_pid = pid_field(r->body, r->len, "peer_pid");
+	at->aa_label = actor_label(c, r, op);
 	actor_from(c, r, ev, at);
 	if (c->sys) {
 		actor_from(c, c->sys, ev, at);

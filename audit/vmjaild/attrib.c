@@ -3,6 +3,8 @@
  * Which tenant did a kernel record come from?  Supervisors tell the daemon
  * each tenant's keys in their frames (cgroup id, VMM pid, audit session);
  * a kernel record is matched against them, strongest key first:
+ *   apparmor-profile  the AppArmor profile confining the actor is the
+ *                    tenant's (vj_kaudit_aa_tenant, the supervisor's rule too);
  *   ses              the VMM's own audit session, if the jailer gave it one:
  *                    inherited by every child, unchangeable without
  *                    CAP_AUDIT_CONTROL, and printed in every record;
@@ -145,7 +147,10 @@ const struct vjd_tenant *vjd_attrib_kernel(struct vjd *d, const struct vj_kaudit
 	*how = NULL;
 	if (!at)
 		return NULL;
-	if (at->ses > 0) {
+	for (size_t i = 0; i < d->ntenants && !hit && at->aa_label; i++)
+		if (vj_kaudit_aa_tenant(at, d->tenants[i].id))
+			hit = &d->tenants[i], *how = "apparmor-profile";
+	if (!hit && at->ses > 0) {
 		for (size_t i = 0; i < d->ntenants && !hit; i++)
 			if (d->tenants[i].ses == at->ses)
 				hit = &d->tenants[i], *how = "ses";

@@ -24,24 +24,11 @@ static bool cond_holds(const struct vj_cond *c, const __u64 args[6], bool *bad)
 	/* The kernel reads a 32-bit argument's low half only (policy.h). */
 	if (c->arg32)
 		v &= 0xffffffffu;
-	switch (c->op) {
-	case VJ_OP_EQ:
-		return v == c->value;
-	case VJ_OP_NE:
-		return v != c->value;
-	case VJ_OP_LT:
-		return v < c->value;
-	case VJ_OP_LE:
-		return v <= c->value;
-	case VJ_OP_GT:
-		return v > c->value;
-	case VJ_OP_GE:
-		return v >= c->value;
-	case VJ_OP_MASKED_EQ:
-		return (v & c->mask) == c->value;
+	if (c->op > VJ_OP_MASKED_EQ) {
+		*bad = true;
+		return false;
 	}
-	*bad = true;
-	return false;
+	return vj_op_holds(c->op, v, c->value, c->mask);
 }
 
 static bool rule_holds(const struct vj_rule *r, const __u64 args[6], bool *bad)

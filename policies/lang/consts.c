@@ -82,7 +82,10 @@ static bool has_prefix(const char *const *prefixes, const char *name)
 }
 
 /* Old spellings of a value that has a better-known name: never print these
- * when the other name exists (AF_UNIX, not AF_FILE). */
+ * when the other name exists (AF_UNIX, not AF_FILE).  Also the names that
+ * share a value with the one a reader means: fcntl's lock types and its
+ * F_LINUX_SPECIFIC_BASE (F_UNLCK is F_SETFD, F_EXLCK F_SETFL), a futex
+ * limit (FUTEX_WAITV_MAX is FUTEX_WAIT_PRIVATE). */
 static bool alias(const char *name)
 {
 	static const char *const a[] = {"AF_FILE",
@@ -110,11 +113,48 @@ static bool alias(const char *name)
 	                                "F_SEAL_GROW",
 	                                "F_SEAL_WRITE",
 	                                "F_SEAL_FUTURE_WRITE",
+	                                "F_RDLCK",
+	                                "F_WRLCK",
+	                                "F_UNLCK",
+	                                "F_EXLCK",
+	                                "F_SHLCK",
+	                                "F_LINUX_SPECIFIC_BASE",
+	                                "FUTEX_WAITV_MAX",
 	                                NULL};
+	/* prctl's sub-operations share the options' small numbers
+	 * (PR_SET_MM_MAP_SIZE is PR_SET_NAME): the option is named first. */
+	static const char *const sub[] = {"PR_SET_MM_",
+	                                  "PR_CAP_AMBIENT_",
+	                                  "PR_SCHED_CORE_",
+	                                  "PR_SPEC_",
+	                                  "PR_MTE_",
+	                                  "PR_FP_MODE_",
+	                                  "PR_FPEMU_",
+	                                  "PR_FP_EXC_",
+	                                  "PR_TIMING_",
+	                                  "PR_ENDIAN_",
+	                                  "PR_MCE_KILL_",
+	                                  "PR_UNALIGN_",
+	                                  "PR_TSC_",
+	                                  "PR_PAC_",
+	                                  "PR_SME_",
+	                                  "PR_SVE_",
+	                                  "PR_TAGGED_ADDR_",
+	                                  "PR_MDWE_",
+	                                  "PR_SET_VMA_",
+	                                  "PR_PPC_",
+	                                  "PR_RISCV_",
+	                                  "PR_SHADOW_STACK_",
+	                                  "PR_FUTEX_HASH_",
+	                                  "PR_PMLEN_",
+	                                  "PR_SYS_DISPATCH_",
+	                                  "PR_SET_PTRACER_ANY",
+	                                  NULL};
+
 	for (size_t i = 0; a[i]; i++)
 		if (strcmp(a[i], name) == 0)
 			return true;
-	return false;
+	return has_prefix(sub, name);
 }
 
 bool vj_const_is_alias(const char *name)

@@ -81,6 +81,10 @@ enum vj_op {
 	VJ_OP_MASKED_EQ, /* (arg & mask) == value */
 };
 
+/* Does value v satisfy `op value` (mask: VJ_OP_MASKED_EQ only)?  No 32-bit
+ * truncation here: the caller applies arg32.  False for an unknown op. */
+bool vj_op_holds(enum vj_op op, uint64_t v, uint64_t value, uint64_t mask);
+
 /*
  * arg32: the kernel declares this argument as a 32-bit type (int, unsigned
  * int), so it only ever looks at the low 32 bits.  Comparing all 64 bits would

@@ -23,6 +23,7 @@
 #include "policies/lang/consts.h"
 #include "policies/lang/policy.h"
 #include "policies/lang/syscalls.h"
+#include "policies/tool/import.h"
 #include "policies/tool/json.h"
 #include "policies/tool/tool.h"
 #include "policies/tool/view.h"
@@ -42,40 +43,6 @@ static const char help[] =
     "\n"
     "  --name NAME  the policy's name (default: oci)\n"
     "\n" EXIT_CODES_HELP;
-
-struct cond {
-	unsigned arg;
-	enum vj_op op;
-	uint64_t value, mask;
-};
-
-struct irule {
-	int nr;
-	const char *name; /* points into the JSON tree */
-	struct vj_action act;
-	struct cond c[VJ_MAX_CONDS];
-	unsigned nc;
-	bool dead;       /* dropped */
-	bool enumerated; /* a 32-bit ordering or !=, printed as the values it admits */
-	bool refused;    /* a deny rule left to the default: no allow rule may admit its call */
-	bool no_vsock;   /* enumerated, without AF_VSOCK (vmjail's floor) */
-};
-
-struct imp {
-	struct irule *r;
-	size_t n, cap;
-	struct vj_action def;
-	unsigned skipped_arch, skipped_caps;
-};
-
-/* "# skipped: 'NAME' why" with NAME escaped (it comes from the profile). */
-static void skipped(const char *s, const char *why)
-{
-	char e[160];
-
-	vj_escape(e, sizeof(e), s, strlen(s));
-	printf("# skipped: '%s' %s\n", e, why);
-}
 
 static bool parse_action(const char *s, const struct json *errno_ret, struct vj_action *a,
                          const char **note)
@@ -109,11 +76,6 @@ static bool parse_action(const char *s, const struct json *errno_ret, struct vj_
 	} else
 		return false;
 	return true;
-}
-
-static bool act_eq(const struct vj_action *x, const struct vj_action *y)
-{
-	return x->kind == y->kind && (x->kind != VJ_ACT_ERRNO || x->errnum == y->errnum);
 }
 
 static bool str_in(const struct json *arr, const char *const *want)
@@ -151,18 +113,6 @@ static bool applies(struct imp *im, const struct json *ent)
 		im->skipped_caps++;
 		return false;
 	}
-	return true;
-}
-
-static bool name_ok(const char *s)
-{
-	size_t l = strlen(s);
-
-	if (l == 0 || l >= 40)
-		return false;
-	for (size_t i = 0; i < l; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
-			return false;
 	return true;
 }
 
@@ -213,185 +163,6 @@ static int parse_args(const struct json *args, struct cond *c, unsigned *nc)
 	return 0;
 }
 
-static int add_rule(struct imp *im, const struct irule *r)
-{
-	if (im->n == im->cap) {
-		size_t cap = im->cap ? im->cap * 2 : 64;
-		struct irule *nr;
-		if (cap > VJ_MAX_CONDS * 4096)
-			return -1;
-		nr = realloc(im->r, cap * sizeof(*nr));
-		if (!nr)
-			return -1;
-		im->r = nr;
-		im->cap = cap;
-	}
-	im->r[im->n++] = *r;
-	return 0;
-}
-
-static const char *cond_text(const struct irule *r, const struct cond *c, char *buf, size_t len)
-{
-	struct vj_rule vr = {0};
-	struct vj_cond vc = {0};
-
-	snprintf(vr.name, sizeof(vr.name), "%s", r->name);
-	vc.arg = c->arg;
-	vc.op = c->op;
-	vc.value = c->value;
-	vc.mask = c->mask;
-	vc.arg32 = (vj_syscall_arg32_mask(r->name) >> c->arg) & 1;
-	tool_cond_str(&vr, &vc, buf, len);
-	/* A number with several names is shown as "0x8 (A or B)" for readers;
-	 * policy text has no parentheses, so the names go and the number stays. */
-	for (char *open; (open = strstr(buf, " (")) != NULL;) {
-		char *close = strchr(open, ')');
-		if (!close)
-			break;
-		memmove(open, close + 1, strlen(close + 1) + 1);
-	}
-	return buf;
-}
-
-static const char *rule_text(const struct irule *r, char *buf, size_t len)
-{
-	size_t o = 0;
-
-	buf[0] = '\0';
-	for (unsigned i = 0; i < r->nc && o < len; i++) {
-		char one[512];
-		int w = snprintf(buf + o, len - o, "%s%s", i ? " and " : "",
-		                 cond_text(r, &r->c[i], one, sizeof(one)));
-		if (w < 0)
-			break;
-		o += (size_t)w;
-	}
-	return buf;
-}
-
-/* Can the language say this rule exactly?  Returns NULL or why not. */
-static const char *inexpressible(const struct irule *r)
-{
-	unsigned m32 = vj_syscall_arg32_mask(r->name);
-
-	for (unsigned i = 0; i < r->nc; i++) {
-		for (unsigned k = 0; k < i; k++)
-			if (r->c[k].arg == r->c[i].arg)
-				return "names one argument twice";
-		if ((m32 >> r->c[i].arg) & 1) {
-			uint64_t v = r->c[i].value, m = r->c[i].mask;
-			if (r->c[i].op != VJ_OP_EQ && r->c[i].op != VJ_OP_MASKED_EQ)
-				return "compares a 32-bit argument with an operator other than == "
-				       "or "
-				       "masked ==";
-			if (v >> 32 || m >> 32)
-				return "compares a 32-bit argument with a value above 32 bits";
-		}
-	}
-	return NULL;
-}
-
-static bool same_conds(const struct irule *a, const struct irule *b)
-{
-	if (a->nc != b->nc)
-		return false;
-	for (unsigned i = 0; i < a->nc; i++) {
-		unsigned k;
-		for (k = 0; k < b->nc; k++)
-			if (a->c[i].arg == b->c[k].arg && a->c[i].op == b->c[k].op &&
-			    a->c[i].value == b->c[k].value && a->c[i].mask == b->c[k].mask)
-				break;
-		if (k == b->nc)
-			return false;
-	}
-	return true;
-}
-
-static void emit_rule(const struct irule *r)
-{
-	char a[64], conds[4096];
-
-	vj_action_name(&r->act, a, sizeof(a));
-	if (r->nc)
-		printf("seccomp %s %s if %s\n", a, r->name, rule_text(r, conds, sizeof(conds)));
-	else
-		printf("seccomp %s %s\n", a, r->name);
-}
-
-/*
- * An ordering or != on a 32-bit argument (Docker's `socket arg0 < AF_ALG`,
- * `arg0 > AF_VSOCK`, `arg0 != AF_NETLINK`) can be said exactly as the list
- * of values it admits when that list is short: the values below the bound
- * the kernel itself enforces (socket families: AF_MAX, the kernel answers
- * EAFNOSUPPORT from there on), at most ENUM_MAX of them.
- */
-#define ENUM_MAX 256
-
-static uint64_t enum_bound(const struct irule *r)
-{
-	uint64_t afmax = 46;
-
-	if (r->c[0].arg == 0 &&
-	    (strcmp(r->name, "socket") == 0 || strcmp(r->name, "socketpair") == 0)) {
-		vj_const_lookup("AF_MAX", &afmax);
-		return afmax;
-	}
-	return 1ull << 32;
-}
-
-/* The values [lo, hi) an enumerable rule's condition may take; false when
- * the rule is not one condition on a 32-bit argument with a short range. */
-static bool enum_range(const struct irule *r, uint64_t *lo, uint64_t *hi)
-{
-	uint64_t bound, v;
-
-	if (r->nc != 1 || !((vj_syscall_arg32_mask(r->name) >> r->c[0].arg) & 1) ||
-	    !view_allowish(&r->act))
-		return false;
-	bound = enum_bound(r);
-	v = r->c[0].value;
-	switch (r->c[0].op) {
-	case VJ_OP_LT:
-		*lo = 0, *hi = v < bound ? v : bound;
-		break;
-	case VJ_OP_LE:
-		*lo = 0, *hi = v < bound ? v + 1 : bound;
-		break;
-	case VJ_OP_GT:
-		*lo = v + 1, *hi = bound;
-		break;
-	case VJ_OP_GE:
-		*lo = v, *hi = bound;
-		break;
-	case VJ_OP_NE:
-		*lo = 0, *hi = bound;
-		break;
-	default:
-		return false;
-	}
-	return *hi <= *lo || *hi - *lo <= ENUM_MAX + (r->c[0].op == VJ_OP_NE);
-}
-
-static bool cond_holds(const struct cond *c, uint64_t v)
-{
-	switch (c->op) {
-	case VJ_OP_LT:
-		return v < c->value;
-	case VJ_OP_LE:
-		return v <= c->value;
-	case VJ_OP_GT:
-		return v > c->value;
-	case VJ_OP_GE:
-		return v >= c->value;
-	case VJ_OP_NE:
-		return v != c->value;
-	case VJ_OP_MASKED_EQ:
-		return (v & c->mask) == c->value;
-	default:
-		return v == c->value;
-	}
-}
-
 /* Does a live allow-ish rule of syscall group [i, j) admit these args? */
 static const struct irule *admits(const struct imp *im, size_t i, size_t j, const uint64_t *args)
 {
@@ -401,9 +172,9 @@ static const struct irule *admits(const struct imp *im, size_t i, size_t j, cons
 		if (r->dead || !view_allowish(&r->act))
 			continue;
 		for (c = 0; c < r->nc; c++)
-			if (!cond_holds(&r->c[c], args[r->c[c].arg]))
+			if (!imp_cond_holds(&r->c[c], args[r->c[c].arg]))
 				break;
-		if (c == r->nc && !(r->enumerated && args[r->c[0].arg] >= enum_bound(r)))
+		if (c == r->nc && !(r->enumerated && args[r->c[0].arg] >= imp_enum_bound(r)))
 			return r;
 	}
 	return NULL;
@@ -419,30 +190,6 @@ static bool witness(const struct irule *r, uint64_t *args)
 		args[r->c[c].arg] = r->c[c].value;
 	}
 	return r->nc > 0;
-}
-
-static void emit_enumerated(const struct irule *r)
-{
-	static const char *const af[] = {"AF_", NULL};
-	uint64_t lo, hi;
-	bool first = true, isaf = enum_bound(r) != 1ull << 32;
-	char a[64];
-
-	if (!enum_range(r, &lo, &hi) || hi <= lo)
-		return; /* admits nothing: the default answers */
-	printf("seccomp %s %s if arg%u in {", vj_action_name(&r->act, a, sizeof(a)), r->name,
-	       r->c[0].arg);
-	for (uint64_t v = lo; v < hi; v++) {
-		const char *n = isaf ? vj_const_name(af, v) : NULL;
-		if (!cond_holds(&r->c[0], v) || (r->no_vsock && v == AF_VSOCK))
-			continue;
-		if (n)
-			printf("%s%s", first ? "" : ", ", n);
-		else
-			printf("%s%llu", first ? "" : ", ", (unsigned long long)v);
-		first = false;
-	}
-	printf("}\n");
 }
 
 /*
@@ -497,7 +244,7 @@ static void vmjail_floor(struct imp *im)
 			bool c3 = strcmp(r->name, "clone3") == 0;
 			r->act = (struct vj_action){.kind = VJ_ACT_ERRNO, .errnum = c3 ? 38 : 1};
 			r->nc = 0;
-			r->dead = act_eq(&r->act, &im->def); /* the default says it already */
+			r->dead = imp_act_eq(&r->act, &im->def); /* the default says it already */
 			printf("# vmjail floor: %s refused (%s; the profile allows it)\n", r->name,
 			       c3 ? "its flags are out of seccomp's sight; ENOSYS, libc falls back "
 			            "to clone"
@@ -506,15 +253,16 @@ static void vmjail_floor(struct imp *im)
 			uint64_t w[6] = {vsock, 0, 0, 0, 0, 0};
 			if (r->enumerated) {
 				uint64_t lo, hi;
-				if (!enum_range(r, &lo, &hi) || vsock < lo || vsock >= hi ||
-				    !cond_holds(&r->c[0], vsock))
+				if (!imp_enum_range(r, &lo, &hi) || vsock < lo || vsock >= hi ||
+				    !imp_cond_holds(&r->c[0], vsock))
 					continue; /* admits no AF_VSOCK anyway */
 				r->no_vsock = true;
 			} else if (!r->nc) {
 				r->c[0] = (struct cond){.arg = 0, .op = VJ_OP_NE, .value = vsock};
 				r->nc = 1;
 				r->enumerated = true;
-			} else if (r->nc == 1 && r->c[0].arg == 0 && cond_holds(&r->c[0], w[0])) {
+			} else if (r->nc == 1 && r->c[0].arg == 0 &&
+			           imp_cond_holds(&r->c[0], w[0])) {
 				r->dead = true;
 			} else {
 				continue;
@@ -527,25 +275,13 @@ static void vmjail_floor(struct imp *im)
 	}
 }
 
-static int cmp_rule(const void *x, const void *y)
-{
-	const struct irule *a = x, *b = y;
-	int c = strcmp(a->name, b->name);
-
-	if (c)
-		return c;
-	if (a->act.kind != b->act.kind)
-		return a->act.kind < b->act.kind ? -1 : 1;
-	return a->act.errnum - b->act.errnum;
-}
-
 /* Per syscall: one action, no duplicates, unconditional wins. */
 static void resolve(struct imp *im)
 {
 	char a[64], b[64], conds[4096];
 
 	if (im->n)
-		qsort(im->r, im->n, sizeof(im->r[0]), cmp_rule);
+		qsort(im->r, im->n, sizeof(im->r[0]), imp_cmp_rules);
 	for (size_t i = 0; i < im->n;) {
 		size_t j = i, k;
 		const struct vj_action *keep;
@@ -571,7 +307,8 @@ static void resolve(struct imp *im)
 			allow_wins = exact && allows;
 		}
 		for (k = i; k < j; k++) {
-			if (allow_wins ? view_allowish(&im->r[k].act) : act_eq(&im->r[k].act, keep))
+			if (allow_wins ? view_allowish(&im->r[k].act)
+			               : imp_act_eq(&im->r[k].act, keep))
 				continue;
 			if (allow_wins && !view_allowish(&im->r[k].act)) {
 				im->r[k].refused = true;
@@ -581,7 +318,7 @@ static void resolve(struct imp *im)
 				    "(the language gives one syscall one action; the allow rules "
 				    "around it are kept, as the profile means)\n",
 				    vj_action_name(&im->r[k].act, b, sizeof(b)), im->r[k].name,
-				    rule_text(&im->r[k], conds, sizeof(conds)));
+				    imp_rule_text(&im->r[k], conds, sizeof(conds)));
 				im->r[k].dead = true;
 				continue;
 			}
@@ -591,38 +328,12 @@ static void resolve(struct imp *im)
 			       im->r[k].name, vj_action_name(keep, a, sizeof(a)),
 			       vj_action_name(&im->r[k].act, b, sizeof(b)), a, b,
 			       im->r[k].nc ? " if " : "",
-			       rule_text(&im->r[k], conds, sizeof(conds)));
+			       imp_rule_text(&im->r[k], conds, sizeof(conds)));
 		}
 		if (allow_wins)
 			keep = &im->r[j - 1].act;
-		for (k = i; k < j; k++) {
-			const char *why;
-			if (im->r[k].dead || !(why = inexpressible(&im->r[k])))
-				continue;
-			uint64_t lo, hi;
-			if (enum_range(&im->r[k], &lo, &hi)) {
-				printf(
-				    "# %s if %s: rewritten as the list of the values it admits%s\n",
-				    im->r[k].name, rule_text(&im->r[k], conds, sizeof(conds)),
-				    enum_bound(&im->r[k]) != 1ull << 32
-				        ? " (families from AF_MAX up fail in the kernel)"
-				        : "");
-				im->r[k].enumerated = true;
-			} else if (im->r[k].act.kind == VJ_ACT_ALLOW ||
-			           im->r[k].act.kind == VJ_ACT_LOG) {
-				printf(
-				    "# %s %s if %s: %s; dropped (the syscall falls to the default "
-				    "for these calls)\n",
-				    vj_action_name(&im->r[k].act, a, sizeof(a)), im->r[k].name,
-				    rule_text(&im->r[k], conds, sizeof(conds)), why);
-				im->r[k].dead = true;
-			} else {
-				printf("# %s %s if %s: %s; made unconditional (fail closed)\n",
-				       vj_action_name(&im->r[k].act, a, sizeof(a)), im->r[k].name,
-				       rule_text(&im->r[k], conds, sizeof(conds)), why);
-				im->r[k].nc = 0;
-			}
-		}
+		for (k = i; k < j; k++)
+			imp_fit(&im->r[k]);
 		for (k = i; k < j; k++) {
 			if (im->r[k].dead || im->r[k].nc)
 				continue;
@@ -650,17 +361,17 @@ static void resolve(struct imp *im)
 				printf(
 				    "# %s %s%s%s: dropped, it admits a call the profile refuses\n",
 				    vj_action_name(&r->act, a, sizeof(a)), r->name,
-				    r->nc ? " if " : "", rule_text(r, conds, sizeof(conds)));
+				    r->nc ? " if " : "", imp_rule_text(r, conds, sizeof(conds)));
 				((struct irule *)r)->dead = true;
 			}
 		}
 		for (k = i; k < j; k++)
 			for (size_t m = i; m < k; m++)
 				if (!im->r[k].dead && !im->r[m].dead &&
-				    same_conds(&im->r[k], &im->r[m]))
+				    imp_same_conds(&im->r[k], &im->r[m]))
 					im->r[k].dead = true;
 		for (k = i; k < j; k++)
-			if (!im->r[k].dead && act_eq(&im->r[k].act, &im->def))
+			if (!im->r[k].dead && imp_act_eq(&im->r[k].act, &im->def))
 				im->r[k].dead = true; /* says what the default says */
 		i = j;
 	}
@@ -679,7 +390,6 @@ int cmd_import_oci(int argc, char **argv)
 	const struct json *da, *scs;
 	struct imp im = {0};
 	int c, rc;
-	char a[64];
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
@@ -696,13 +406,7 @@ int cmd_import_oci(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return tool_usage_error("import-oci", "expected one FILE");
-	for (const char *s = name; *s; s++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-",
-		            *s) ||
-		    s - name >= 63)
-			return tool_usage_error("import-oci",
-			                        "--name is 1 to 63 of [A-Za-z0-9._-]");
-	if (!*name)
+	if (!imp_policy_name_ok(name))
 		return tool_usage_error("import-oci", "--name is 1 to 63 of [A-Za-z0-9._-]");
 	rc = tool_read_all(argv[optind], 16u << 20, &buf, &len);
 	if (rc)
@@ -789,12 +493,12 @@ int cmd_import_oci(int argc, char **argv)
 				        argv[optind], i);
 				goto out;
 			}
-			if (!name_ok(nm->s) || (r.nr = vj_syscall_nr(nm->s)) < 0) {
-				skipped(nm->s, "is not an x86_64 syscall");
+			if (!imp_name_ok(nm->s) || (r.nr = vj_syscall_nr(nm->s)) < 0) {
+				imp_skipped(nm->s, "is not an x86_64 syscall");
 				continue;
 			}
-			r.name = nm->s;
-			if (add_rule(&im, &r) < 0) {
+			snprintf(r.name, sizeof(r.name), "%s", nm->s);
+			if (imp_add(&im, &r) < 0) {
 				fprintf(stderr, "%s: error: too many rules\n", argv[optind]);
 				goto out;
 			}
@@ -806,35 +510,7 @@ int cmd_import_oci(int argc, char **argv)
 		printf("# skipped %u entries that need a capability\n", im.skipped_caps);
 	resolve(&im);
 	vmjail_floor(&im);
-	printf("version 1\nname %s\nlayer seccomp required\n", name);
-	printf("seccomp default %s\n", vj_action_name(&im.def, a, sizeof(a)));
-	/* Unconditional rules of one action on one line, then the rest. */
-	for (size_t i = 0; i < im.n; i++) {
-		size_t col;
-		if (im.r[i].dead || im.r[i].nc)
-			continue;
-		col = (size_t)printf("seccomp %s %s", vj_action_name(&im.r[i].act, a, sizeof(a)),
-		                     im.r[i].name);
-		im.r[i].dead = true;
-		for (size_t k = i + 1; k < im.n; k++) {
-			if (im.r[k].dead || im.r[k].nc || !act_eq(&im.r[k].act, &im.r[i].act))
-				continue;
-			if (col + strlen(im.r[k].name) > 98)
-				col = (size_t)printf("\nseccomp %s %s", a, im.r[k].name) - 1;
-			else
-				col += (size_t)printf(" %s", im.r[k].name);
-			im.r[k].dead = true;
-		}
-		printf("\n");
-	}
-	for (size_t i = 0; i < im.n; i++) {
-		if (im.r[i].dead)
-			continue;
-		if (im.r[i].enumerated)
-			emit_enumerated(&im.r[i]);
-		else
-			emit_rule(&im.r[i]);
-	}
+	imp_print(&im, name);
 	rc = EXIT_OK;
 out:
 	free(im.r);

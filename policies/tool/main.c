@@ -13,6 +13,10 @@ static const struct tool_cmd cmds[] = {
     {"lint", "findings and an exposure score (0 best .. 10 worst)", cmd_lint},
     {"diff", "what one policy allows that the other does not", cmd_diff},
     {"import-oci", "convert a Docker/OCI seccomp profile (JSON) into policy text", cmd_import_oci},
+    {"import-firecracker", "convert Firecracker's seccomp filters (JSON) into policy text",
+     cmd_import_firecracker},
+    {"import-minijail", "convert a minijail/crosvm .policy file into policy text",
+     cmd_import_minijail},
     {"learn", "seccomp allow lines from a vmjail audit log", cmd_learn},
     {"simulate", "verdict of a policy for one syscall", cmd_simulate},
     {"apparmor", "the AppArmor profile vmjail generates for a policy", cmd_apparmor},
@@ -22,7 +26,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: vmjail-policy COMMAND [OPTIONS] ARGS...\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		fprintf(f, "  %-11s %s\n", cmds[i].name, cmds[i].summary);
+		fprintf(f, "  %-18s %s\n", cmds[i].name, cmds[i].summary);
 	fprintf(f, "\n`vmjail-policy COMMAND --help` describes each command.\n"
 	           "A FILE argument may be '-' (stdin, no includes) or '@default' (the "
 	           "policy built into vmjail).\n" EXIT_CODES_HELP);

@@ -32,6 +32,8 @@ int cmd_explain(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_import_oci(int argc, char **argv);
+int cmd_import_firecracker(int argc, char **argv);
+int cmd_import_minijail(int argc, char **argv);
 int cmd_learn(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 int cmd_apparmor(int argc, char **argv);

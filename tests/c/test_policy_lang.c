@@ -132,6 +132,18 @@ static void test_consts(void)
 	           "reverse: AF_UNIX preferred over its aliases AF_LOCAL and AF_FILE");
 	tap_ok(vj_const_names((const char *const[]){"AF_", NULL}, AF_UNIX, names, 8) == 3,
 	       "reverse: all three names of 1 in AF_");
+	/* a value shared by a command and a second-class name: the command */
+	tap_is_str(vj_const_name((const char *const[]){"F_", NULL}, F_SETFL), "F_SETFL",
+	           "reverse: 4 in F_ is F_SETFL, not the lock type F_EXLCK");
+	tap_is_str(vj_const_name((const char *const[]){"F_", NULL}, F_SETFD), "F_SETFD",
+	           "reverse: 2 in F_ is F_SETFD, not F_UNLCK");
+	tap_is_str(vj_const_name((const char *const[]){"PR_", NULL}, 15), "PR_SET_NAME",
+	           "reverse: 15 in PR_ is PR_SET_NAME, not PR_SET_MM_MAP_SIZE");
+	tap_is_str(vj_const_name((const char *const[]){"PR_", NULL}, 1), "PR_SET_PDEATHSIG",
+	           "reverse: 1 in PR_ is PR_SET_PDEATHSIG, not a PR_CAP_AMBIENT_ sub-operation");
+	tap_is_str(vj_const_name((const char *const[]){"FUTEX_WAIT", NULL}, 128),
+	           "FUTEX_WAIT_PRIVATE",
+	           "reverse: futex 128 is FUTEX_WAIT_PRIVATE, not FUTEX_WAITV_MAX");
 	tap_is_int(vj_errno_from_name("EPERM"), 1, "errno EPERM");
 	tap_is_int(vj_errno_from_name("ENOSYS"), 38, "errno ENOSYS");
 	tap_is_int(vj_errno_from_name("EPOLLIN"), -1, "EPOLLIN is not an errno name");

@@ -20,8 +20,6 @@ ESC_POLICIES=${ESC_POLICIES:-"default $(cd "$VJ_SRC/policies" && ls *.policy | g
 	sed 's/\.policy$//' | sort | tr '\n' ' ')"}
 ESC_B_UID=$((VJ_TEST_UID + 1))
 ESC_HOST_UID=$((VJ_TEST_UID + 2))
-# Layers whose denials the kernel or vmjail report in the audit stream.
-ESC_AUDITED="seccomp landlock cgroup-bpf bpf-lsm apparmor exec-once cgroup"
 
 _esc_cleanup() {
 	[ -n "${ESC_CANARYD:-}" ] && kill "$ESC_CANARYD" 2>/dev/null
@@ -95,7 +93,11 @@ esc_secret_stat_intact() {
 # (# SKIP / # TODO); a TODO failure does not fail the file.
 _tap_line() {
 	_tap_n=$((_tap_n + 1))
-	echo "$1 $_tap_n - $2"
+	if [[ "$2" == *" # "* ]]; then
+		echo "$1 $_tap_n - ${2%% # *}${ESC_NOTE:-} # ${2#* # }"
+	else
+		echo "$1 $_tap_n - $2${ESC_NOTE:-}"
+	fi
 	[ "$1" = "not ok" ] && [[ "$2" != *"# TODO"* ]] && _tap_fail=$((_tap_fail + 1))
 	return 0
 }
@@ -114,9 +116,24 @@ esc_policy_flag() {
 	[ "$1" = default ] || echo "--policy $VJ_SRC/policies/$1.policy"
 }
 
-# escape TECHNIQUE POLICY [vmjail flags...]: one TAP line (see the top)
+# escape TECHNIQUE POLICY [vmjail flags...]: one TAP line (see the top).
+# The kernel's audit backlog is host-wide: another tenant's flood can make
+# the kernel drop A's record, and then A's stream says so (a loss record).
+# Only then, and only once, the technique runs again; the line says why.
 escape() {
-	local tech=$1 pol=$2 id out rc verdict layer how name refused broken=
+	ESC_LOST='' ESC_NOTE=''
+	_escape_once "$@"
+	[ "$?" = 2 ] || return 0
+	ESC_NOTE=" [second try: the first run's stream reported lost records: $ESC_LOST]"
+	_escape_once "$@"
+	ESC_NOTE=''
+	return 0
+}
+
+# _escape_once: escape's work; returns 2 without a TAP line when a record
+# is missing and the stream of A reported lost records (ESC_LOST)
+_escape_once() {
+	local tech=$1 pol=$2 id out rc verdict layer how name refused broken='' killed=''
 	ESC_NOSTART=
 	shift 2
 	id=$(new_id)
@@ -151,10 +168,13 @@ escape() {
 		_tap_line "not ok" "$name: the attacker never started (exit $rc: $(tail -n1 "$VJ_TEST_TMP/err"))"
 		return
 	fi
-	local l
+	local l nr=''
 	verdict=
 	while IFS= read -r l; do
-		case "$l" in "BLOCKED "* | "ESCAPED "* | "SKIP "*) verdict=$l ;; esac
+		case "$l" in
+		"BLOCKED "* | "ESCAPED "* | "SKIP "*) verdict=$l ;;
+		"SYSCALL "*) [ -z "$verdict" ] && nr=${l#SYSCALL } ;;
+		esac
 	done <<<"$out"
 	case "$verdict" in
 	"SKIP "*)
@@ -172,7 +192,7 @@ escape() {
 		;;
 	*)
 		case $rc in
-		159) layer=seccomp how="killed by SIGSYS" ;;
+		159) layer=seccomp how="killed by SIGSYS" killed=1 ;;
 		137) layer=cgroup how="killed by SIGKILL" ;;
 		153) layer=rlimit how="killed by SIGXFSZ" ;;
 		*)
@@ -187,17 +207,112 @@ escape() {
 		return
 	fi
 	# The stream is compact JSON, one record a line, written by vmjail's
-	# own encoder: A's records are the lines naming its id.
-	local rec
+	# own encoder (fixed field order): A's records are the lines naming its id.
+	local rec r
 	rec=$(grep -F "\"id\":\"$id\"" "$ESC_LOG")
 	if [[ "$rec" != *'"type":"exited"'* ]]; then
 		_tap_line "not ok" "$name: blocked by $layer ($how) but no exited record for $id"
 		return
 	fi
-	if [[ " $ESC_AUDITED " == *" $layer "* ]] &&
-		! grep -v '"type":"exited"' <<<"$rec" | grep -qF "\"enforcer\":\"$layer\""; then
-		_tap_line "not ok" "$name: blocked by $layer ($how) but no $layer record for $id"
+	if [ -n "$killed" ] && r=$(grep -F '"enforcer":"seccomp"' <<<"$rec" | grep -E '"action":"(kill|trap)"'); then
+		# Killed before its verdict: the kill record names the syscall
+		# the kernel killed it on, whichever the attacker announced last.
+		[[ "$r" =~ \"syscall_nr\":([0-9]+) ]] && nr=${BASH_REMATCH[1]}
+	fi
+	esc_audited "$name" "$id" "$layer" "$how" "$nr" "$rec"
+}
+
+# esc_missing TEXT RECORDS: a not-ok line for a missing record, or (return 2)
+# nothing when the stream reported a loss and this is not the second try
+esc_missing() {
+	local loss
+	loss=$(grep -F '"kind":"loss"' <<<"$2" | grep -o '"loss":{[^}]*}' | paste -sd ' ')
+	if [ -n "$loss" ] && [ -z "$ESC_LOST" ]; then
+		ESC_LOST=$loss
+		return 2
+	fi
+	[ -n "$loss" ] && loss=" (the stream of A reported: $loss)"
+	_tap_line "not ok" "$1$loss"
+}
+
+# The record of A's refusal of syscall NR: an enforcement record (a seccomp
+# errno/trap/kill, a Landlock or AppArmor denial, an exec-once refusal) whose
+# syscall_nr is NR.  Prints the first such line.
+esc_refusal_record() { # NR RECORDS
+	local l
+	[ -n "$1" ] || return 1
+	while IFS= read -r l; do
+		[[ "$l" == *'"kind":"enforcement"'* ]] || continue
+		[[ "$l" == *'"type":"deny"'* || "$l" == *'"type":"kill"'* ]] || continue
+		[[ "$l" =~ \"syscall_nr\":$1[,}] ]] || continue
+		echo "$l"
+		return 0
+	done <<<"$2"
+	return 1
+}
+
+# Why a layer that refuses without any LSM, seccomp or vmjail hook leaves no
+# record (the TAP line says it: no silent pass).  Empty: the layer must audit.
+esc_unaudited_why() {
+	case $1 in
+	mount-ns | jail-layout) echo "the object does not exist in the jail's mount namespace: nothing was refused" ;;
+	net-ns) echo "the object does not exist in the jail's network namespace: nothing was refused" ;;
+	pid-ns) echo "the process does not exist in the jail's pid namespace: nothing was refused" ;;
+	ipc-ns) echo "the object does not exist in the jail's IPC namespace: nothing was refused" ;;
+	caps) echo "the kernel's capability check refused it (the tenant holds none); it answers before any LSM hook and seccomp allowed the call, so no layer can record it" ;;
+	dac) echo "the kernel's uid/mode permission check refused it; it answers before any LSM hook and seccomp allowed the call, so no layer can record it" ;;
+	rlimit) echo "the kernel's resource-limit check refused it (no CAP_SYS_RESOURCE); seccomp allowed the call and no LSM hook is asked" ;;
+	kernel) echo "the kernel rejected the request itself (it does not exist or is malformed); seccomp allowed the call and no LSM hook is asked" ;;
+	jailer) echo "a state the jailer set before exec, observed by the attacker: nothing was refused at run time" ;;
+	esac
+}
+
+# esc_audited NAME ID LAYER HOW NR RECORDS: the TAP line for a block, by the
+# audit stream.  The attacker announced the syscall NR its verdict is about
+# (attack.h tried()).  A refusal record of A naming NR decides the layer, even
+# where the attacker guessed another one from the errno; a layer that audits
+# (seccomp, seccomp-errno, landlock, exec-once, apparmor) without that record
+# fails; cgroup-bpf, bpf-lsm and cgroup records (BPF ring, cgroup counters)
+# carry no syscall number: a record of A naming the layer is required; any
+# other layer must say why nothing could record it.
+esc_audited() {
+	local name=$1 id=$2 layer=$3 how=$4 nr=$5 rec=$6 r enf sc act
+	if r=$(esc_refusal_record "$nr" "$rec"); then
+		[[ "$r" =~ \"enforcer\":\"([a-z-]+)\" ]] && enf=${BASH_REMATCH[1]}
+		[[ "$r" =~ \"syscall\":\"([^\"]*)\" ]] && sc=${BASH_REMATCH[1]}
+		[[ "$r" =~ \"action\":\"([a-z-]+)\" ]] && act=${BASH_REMATCH[1]}
+		if [ "$layer" = seccomp-errno ] && [ "$enf/$act" != seccomp/errno ]; then
+			_tap_line "not ok" "$name: blocked by $layer ($how) but A's record for syscall $nr is $enf/$act, not a seccomp errno"
+			return
+		fi
+		local guessed=
+		[ "${layer%-errno}" != "$enf" ] && guessed="; the attacker read its errno as $layer"
+		_tap_line ok "$name: blocked by $enf ($how; audited: $enf ${act:-deny} ${sc:-?} nr $nr, tenant $id$guessed)"
 		return
 	fi
-	_tap_line ok "$name: blocked by $layer ($how)"
+	case $layer in
+	seccomp | seccomp-errno | landlock | exec-once | apparmor)
+		if [ -z "$nr" ]; then
+			_tap_line "not ok" "$name: blocked by $layer ($how) but the attacker announced no syscall to find its record by"
+			return
+		fi
+		esc_missing "$name: blocked by $layer ($how) but no $layer record for $id naming syscall $nr" "$rec"
+		return
+		;;
+	cgroup-bpf | bpf-lsm | cgroup)
+		if ! grep -v '"type":"exited"' <<<"$rec" | grep -qF "\"enforcer\":\"$layer\""; then
+			esc_missing "$name: blocked by $layer ($how) but no $layer record for $id" "$rec"
+			return
+		fi
+		_tap_line ok "$name: blocked by $layer ($how; audited: a $layer record of tenant $id)"
+		return
+		;;
+	esac
+	local why
+	why=$(esc_unaudited_why "$layer")
+	if [ -z "$why" ]; then
+		_tap_line "not ok" "$name: blocked by $layer ($how): a layer the harness does not know, no record"
+		return
+	fi
+	_tap_line ok "$name: blocked by $layer ($how; not audited: $why)"
 }

@@ -19,6 +19,10 @@
  *   containprobe mmapfiles N [PATH] mmap PATH N times, closing each fd
  *   containprobe refuse NR          syscall NR once (all arguments 0), print
  *                                   its result and errno
+ *   containprobe refuse-exit NR N   syscall NR N times, print how many
+ *                                   failed, exit at once (the last
+ *                                   refusals' records may still be queued in
+ *                                   the kernel when the tenant ends)
  * Then "done=1" and exit 0 (spawn, autolisten and refuse sleep until
  * killed: refuse so that the kernel's audit record of the refusal reaches
  * the supervisor while the tenant still runs).
@@ -254,6 +258,16 @@ __attribute__((noreturn)) static void refuse(long nr)
 	sleep_forever();
 }
 
+__attribute__((noreturn)) static void refuse_exit(long nr, long n)
+{
+	long failed = 0;
+	for (long i = 0; i < n; i++)
+		failed += syscall(nr, 0, 0, 0, 0, 0, 0) < 0;
+	printf("refused=%ld\n", failed);
+	fflush(stdout);
+	_exit(0);
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -274,6 +288,8 @@ int main(int argc, char **argv)
 		kflood(argv[2], (int)num(argv[3]));
 	else if (!strcmp(cmd, "aio") && argc > 2)
 		aio((int)num(argv[2]));
+	else if (!strcmp(cmd, "refuse-exit") && argc > 3)
+		refuse_exit(num(argv[2]), num(argv[3]));
 	else if (!strcmp(cmd, "refuse") && argc > 2)
 		refuse(num(argv[2]));
 	else if (!strcmp(cmd, "mmapfiles") && argc > 2)

@@ -12,7 +12,8 @@
  *   lsmprobe apparmor SECONDS   exec /lsmprobe again (the profile has no x
  *                             rule: AppArmor refuses with EACCES before the
  *                             BPF LSM's exec-once EPERM) and an AF_INET6
- *                             socket (not in the policy's families), sleep
+ *                             socket (not in the policy's families), an
+ *                             open of /dev (no profile rule), sleep
  *   lsmprobe noop             exit 0
  */
 #include <errno.h>
@@ -83,6 +84,11 @@ int main(int argc, char **argv)
 		wait(NULL);
 		int s = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		report("socket_inet6", s < 0 ? errno : 0);
+		/* /dev itself: in the jail, but the profile grants only its devices */
+		int d = open("/dev", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		report("open_dev", d < 0 ? errno : 0);
+		if (d >= 0)
+			close(d);
 		sleep((unsigned)atoi(path));
 		return 0;
 	}

@@ -5,6 +5,6 @@
 static int attack(const struct target *t)
 {
 	(void)t;
-	verdict_rc(syscall(SYS_acct, 0), "seccomp", "acct");
+	verdict_rc(sys_try(SYS_acct, 0), "seccomp", "acct");
 	return 0;
 }

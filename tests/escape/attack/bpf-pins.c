@@ -6,7 +6,7 @@
 static int attack(const struct target *t)
 {
 	(void)t;
-	int fd = open("/sys/fs/bpf", O_RDONLY | O_DIRECTORY);
+	int fd = via(SYS_openat, open("/sys/fs/bpf", O_RDONLY | O_DIRECTORY));
 	if (fd >= 0)
 		escaped("opened /sys/fs/bpf");
 	blocked(errno == ENOENT ? "mount-ns" : "landlock", "open(/sys/fs/bpf): %s", ename(errno));

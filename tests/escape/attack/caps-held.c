@@ -9,7 +9,7 @@ static int attack(const struct target *t)
 	(void)t;
 	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
 	struct __user_cap_data_struct d[2] = {0};
-	if (syscall(SYS_capget, &h, d) < 0)
+	if (sys_try(SYS_capget, &h, d) < 0)
 		blocked("caps", "capget: %s", ename(errno));
 	if (d[0].permitted | d[1].permitted | d[0].effective | d[1].effective | d[0].inheritable | d[1].inheritable)
 		escaped("capabilities held: prm %08x%08x", d[1].permitted, d[0].permitted);
@@ -19,5 +19,5 @@ static int attack(const struct target *t)
 		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, c, 0, 0) == 1)
 			escaped("capability %d is ambient", c);
 	}
-	blocked("caps", "every capability set is empty");
+	blocked("jailer", "every capability set is empty");
 }

@@ -6,12 +6,12 @@
 
 static int attack(const struct target *t)
 {
-	int s = socket(AF_UNIX, SOCK_STREAM, 0);
+	int s = via(SYS_socket, socket(AF_UNIX, SOCK_STREAM, 0));
 	if (s < 0)
 		blocked("seccomp-errno", "socket(AF_UNIX): %s", ename(errno));
 	struct sockaddr_un a = {.sun_family = AF_UNIX};
 	snprintf(a.sun_path, sizeof a.sun_path, "%s", t->unix_path);
-	if (connect(s, (struct sockaddr *)&a, sizeof a) == 0)
+	if (via(SYS_connect, connect(s, (struct sockaddr *)&a, sizeof a)) == 0)
 		escaped("connected to the host socket %s", t->unix_path);
 	blocked(errno == ENOENT ? "mount-ns" : "landlock", "connect(%s): %s", t->unix_path, ename(errno));
 }

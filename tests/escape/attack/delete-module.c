@@ -5,6 +5,6 @@
 static int attack(const struct target *t)
 {
 	(void)t;
-	verdict_rc(syscall(SYS_delete_module, "vmjail-none", 0), "seccomp", "delete-module");
+	verdict_rc(sys_try(SYS_delete_module, "vmjail-none", 0), "seccomp", "delete-module");
 	return 0;
 }

@@ -6,7 +6,7 @@
 static int attack(const struct target *t)
 {
 	(void)t;
-	int fd = open(attack_argv0, O_WRONLY);
+	int fd = via(SYS_openat, open(attack_argv0, O_WRONLY));
 	if (fd >= 0)
 		escaped("the exec file %s is open for writing", attack_argv0);
 	blocked(errno == EROFS ? "mount-ns" : errno == EACCES ? "dac" : "jailer", "open(%s, O_WRONLY): %s", attack_argv0, ename(errno));

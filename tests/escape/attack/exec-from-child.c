@@ -12,7 +12,7 @@ static int attack(const struct target *t)
 	pid_t pid = fork();
 	if (pid == 0) {
 		char *argv[] = {(char *)attack_argv0, NULL};
-		execve(attack_argv0, argv, NULL);
+		via(SYS_execve, execve(attack_argv0, argv, NULL));
 		int e = errno;
 		(void)!write(p[1], &e, sizeof e);
 		_exit(0);

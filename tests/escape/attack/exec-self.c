@@ -6,6 +6,6 @@ static int attack(const struct target *t)
 {
 	(void)t;
 	char *argv[] = {(char *)attack_argv0, NULL};
-	execve(attack_argv0, argv, NULL);
+	via(SYS_execve, execve(attack_argv0, argv, NULL));
 	blocked(errno == EPERM ? "exec-once" : "landlock", "execve(%s): %s", attack_argv0, ename(errno));
 }

@@ -7,5 +7,5 @@
 static int attack(const struct target *t)
 {
 	(void)t;
-	verdict_rc(syscall(SYS_fanotify_init, FAN_CLASS_NOTIF, O_RDONLY), "caps", "fanotify_init");
+	verdict_rc(sys_try(SYS_fanotify_init, FAN_CLASS_NOTIF, O_RDONLY), "caps", "fanotify_init");
 }

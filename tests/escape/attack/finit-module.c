@@ -5,6 +5,6 @@
 static int attack(const struct target *t)
 {
 	(void)t;
-	verdict_rc(syscall(SYS_finit_module, 0, "", 0), "seccomp", "finit-module");
+	verdict_rc(sys_try(SYS_finit_module, 0, "", 0), "seccomp", "finit-module");
 	return 0;
 }

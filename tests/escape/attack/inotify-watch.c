@@ -9,9 +9,9 @@
 static int attack(const struct target *t)
 {
 	(void)t;
-	int fd = inotify_init1(IN_CLOEXEC);
+	int fd = via(SYS_inotify_init1, inotify_init1(IN_CLOEXEC));
 	if (fd < 0)
 		blocked("seccomp-errno", "inotify_init1: %s", ename(errno));
-	verdict_rc(inotify_add_watch(fd, "/", IN_OPEN | IN_ACCESS), "seccomp",
+	verdict_rc(via(SYS_inotify_add_watch, inotify_add_watch(fd, "/", IN_OPEN | IN_ACCESS)), "seccomp",
 	           "inotify_add_watch(/)");
 }

@@ -7,6 +7,6 @@ static int attack(const struct target *t)
 {
 	(void)t;
 	struct io_uring_params p = {0};
-	verdict_rc(syscall(SYS_io_uring_setup, 4, &p), "seccomp", "io_uring_setup");
+	verdict_rc(sys_try(SYS_io_uring_setup, 4, &p), "seccomp", "io_uring_setup");
 	return 0;
 }

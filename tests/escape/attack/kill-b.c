@@ -5,6 +5,6 @@
 
 static int attack(const struct target *t)
 {
-	long rc = syscall(SYS_kill, atoi(t->b_pid), SIGKILL);
+	long rc = sys_try(SYS_kill, atoi(t->b_pid), SIGKILL);
 	verdict_rc(rc, "dac", "kill(B, SIGKILL)");
 }

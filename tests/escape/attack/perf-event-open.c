@@ -7,6 +7,6 @@ static int attack(const struct target *t)
 {
 	(void)t;
 	struct perf_event_attr a = {.type = PERF_TYPE_SOFTWARE, .size = sizeof a, .config = PERF_COUNT_SW_CPU_CLOCK, .exclude_kernel = 1};
-	verdict_rc(syscall(SYS_perf_event_open, &a, 0, -1, -1, 0), "seccomp", "perf_event_open");
+	verdict_rc(sys_try(SYS_perf_event_open, &a, 0, -1, -1, 0), "seccomp", "perf_event_open");
 	return 0;
 }

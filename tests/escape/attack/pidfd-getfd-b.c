@@ -4,8 +4,8 @@
 
 static int attack(const struct target *t)
 {
-	long pfd = syscall(SYS_pidfd_open, atoi(t->b_pid), 0);
+	long pfd = sys_try(SYS_pidfd_open, atoi(t->b_pid), 0);
 	if (pfd < 0)
 		blocked(errno == ESRCH ? "pid-ns" : "seccomp-errno", "pidfd_open(B): %s", ename(errno));
-	verdict_rc(syscall(SYS_pidfd_getfd, pfd, 0, 0), "dac", "pidfd_getfd(B, 0)");
+	verdict_rc(sys_try(SYS_pidfd_getfd, pfd, 0, 0), "dac", "pidfd_getfd(B, 0)");
 }

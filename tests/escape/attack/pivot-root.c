@@ -5,6 +5,6 @@
 static int attack(const struct target *t)
 {
 	(void)t;
-	verdict_rc(syscall(SYS_pivot_root, "/run", "/run"), "seccomp", "pivot-root");
+	verdict_rc(sys_try(SYS_pivot_root, "/run", "/run"), "seccomp", "pivot-root");
 	return 0;
 }

@@ -4,6 +4,6 @@
 
 static int attack(const struct target *t)
 {
-	verdict_rc(syscall(SYS_process_vm_readv, atoi(t->b_pid), 0, 0, 0, 0, 0), "seccomp", "process-vm-readv");
+	verdict_rc(sys_try(SYS_process_vm_readv, atoi(t->b_pid), 0, 0, 0, 0, 0), "seccomp", "process-vm-readv");
 	return 0;
 }

@@ -5,5 +5,5 @@
 
 static int attack(const struct target *t)
 {
-	verdict_rc(syscall(SYS_ptrace, PTRACE_ATTACH, atoi(t->b_pid), 0, 0), "seccomp", "ptrace(ATTACH, B)");
+	verdict_rc(sys_try(SYS_ptrace, PTRACE_ATTACH, atoi(t->b_pid), 0, 0), "seccomp", "ptrace(ATTACH, B)");
 }

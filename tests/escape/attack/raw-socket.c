@@ -7,7 +7,7 @@
 static int attack(const struct target *t)
 {
 	(void)t;
-	long s = syscall(SYS_socket, AF_INET, SOCK_RAW, IPPROTO_ICMP);
+	long s = sys_try(SYS_socket, AF_INET, SOCK_RAW, IPPROTO_ICMP);
 	if (s < 0)
 		blocked(errno == EPERM ? "caps" : "seccomp-errno", "socket(AF_INET, SOCK_RAW): %s", ename(errno));
 	escaped("raw socket fd %ld", s);

@@ -5,6 +5,6 @@
 static int attack(const struct target *t)
 {
 	(void)t;
-	verdict_rc(syscall(SYS_reboot, 0xfee1dead, 672274793, 0), "seccomp", "reboot");
+	verdict_rc(sys_try(SYS_reboot, 0xfee1dead, 672274793, 0), "seccomp", "reboot");
 	return 0;
 }

@@ -11,5 +11,5 @@ static int attack(const struct target *t)
 	if (r.rlim_max == RLIM_INFINITY || r.rlim_max > 1048576)
 		escaped("RLIMIT_NOFILE hard limit is %lu", (unsigned long)r.rlim_max);
 	struct rlimit up = {r.rlim_max * 2, r.rlim_max * 2};
-	verdict_rc(setrlimit(RLIMIT_NOFILE, &up), "rlimit", "raise RLIMIT_NOFILE");
+	verdict_rc(via(SYS_prlimit64, setrlimit(RLIMIT_NOFILE, &up)), "rlimit", "raise RLIMIT_NOFILE");
 }

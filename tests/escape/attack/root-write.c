@@ -6,7 +6,7 @@
 static int attack(const struct target *t)
 {
 	(void)t;
-	int fd = open("/planted", O_WRONLY | O_CREAT | O_EXCL, 0644);
+	int fd = via(SYS_openat, open("/planted", O_WRONLY | O_CREAT | O_EXCL, 0644));
 	if (fd >= 0)
 		escaped("created /planted in the jail root");
 	blocked(errno == EROFS ? "mount-ns" : "landlock", "creat(/planted): %s", ename(errno));

@@ -5,7 +5,7 @@
 
 static int attack(const struct target *t)
 {
-	int fd = open(t->secret, O_RDONLY);
+	int fd = via(SYS_openat, open(t->secret, O_RDONLY));
 	if (fd >= 0)
 		escaped("opened the host secret %s", t->secret);
 	blocked(errno == ENOENT ? "mount-ns" : "landlock", "open(%s): %s", t->secret, ename(errno));

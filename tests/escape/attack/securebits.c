@@ -6,5 +6,5 @@
 static int attack(const struct target *t)
 {
 	(void)t;
-	verdict_rc(prctl(PR_SET_SECUREBITS, 0, 0, 0, 0), "caps", "prctl(PR_SET_SECUREBITS, 0)");
+	verdict_rc(via(SYS_prctl, prctl(PR_SET_SECUREBITS, 0, 0, 0, 0)), "caps", "prctl(PR_SET_SECUREBITS, 0)");
 }

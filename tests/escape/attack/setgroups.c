@@ -7,5 +7,5 @@ static int attack(const struct target *t)
 {
 	(void)t;
 	gid_t g = 0;
-	verdict_rc(syscall(SYS_setgroups, 1, &g), "caps", "setgroups([0])");
+	verdict_rc(sys_try(SYS_setgroups, 1, &g), "caps", "setgroups([0])");
 }

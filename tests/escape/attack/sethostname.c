@@ -5,5 +5,5 @@
 static int attack(const struct target *t)
 {
 	(void)t;
-	verdict_rc(sethostname("pwned", 5), "caps", "sethostname");
+	verdict_rc(via(SYS_sethostname, sethostname("pwned", 5)), "caps", "sethostname");
 }

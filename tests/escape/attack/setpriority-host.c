@@ -5,5 +5,5 @@
 
 static int attack(const struct target *t)
 {
-	verdict_rc(syscall(SYS_setpriority, PRIO_PROCESS, atoi(t->host_pid), 19), "dac", "setpriority(host process, 19)");
+	verdict_rc(sys_try(SYS_setpriority, PRIO_PROCESS, atoi(t->host_pid), 19), "dac", "setpriority(host process, 19)");
 }

@@ -6,7 +6,7 @@
 static int attack(const struct target *t)
 {
 	(void)t;
-	long s = syscall(SYS_socket, (0x40 | AF_INET), SOCK_RAW, 0);
+	long s = sys_try(SYS_socket, (0x40 | AF_INET), SOCK_RAW, 0);
 	if (s < 0)
 		blocked(errno == EPERM ? "cgroup-bpf" : "seccomp-errno", "socket((0x40 | AF_INET)): %s", ename(errno));
 	escaped("socket((0x40 | AF_INET)) made fd %ld", s);

@@ -6,7 +6,7 @@
 static int attack(const struct target *t)
 {
 	(void)t;
-	long s = syscall(SYS_socket, AF_PACKET, SOCK_RAW, 0);
+	long s = sys_try(SYS_socket, AF_PACKET, SOCK_RAW, 0);
 	if (s < 0)
 		blocked(errno == EPERM ? "cgroup-bpf" : "seccomp-errno", "socket(AF_PACKET): %s", ename(errno));
 	escaped("socket(AF_PACKET) made fd %ld", s);

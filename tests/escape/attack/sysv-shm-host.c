@@ -7,7 +7,9 @@ static int attack(const struct target *t)
 {
 	(void)t;
 	struct shminfo info;
-	int max = shmctl(0, IPC_INFO, (struct shmid_ds *)(void *)&info);
+	int max = via(SYS_shmctl, shmctl(0, IPC_INFO, (struct shmid_ds *)(void *)&info));
+	if (max < 0)
+		blocked("seccomp-errno", "shmctl(IPC_INFO): %s", ename(errno));
 	struct shmid_ds ds;
 	for (int i = 0; i <= max && i < 4096; i++) {
 		int id = shmctl(i, SHM_STAT_ANY, &ds);

@@ -7,5 +7,5 @@ static int attack(const struct target *t)
 {
 	(void)t;
 	char c = 0x20;
-	verdict_rc(syscall(SYS_ioctl, 0, 0xffffffff00000000UL | TIOCSTI, &c), "seccomp", "ioctl(0, TIOCSTI|high bits)");
+	verdict_rc(sys_try(SYS_ioctl, 0, 0xffffffff00000000UL | TIOCSTI, &c), "seccomp", "ioctl(0, TIOCSTI|high bits)");
 }

@@ -5,6 +5,6 @@
 static int attack(const struct target *t)
 {
 	(void)t;
-	verdict_rc(syscall(SYS_umount2, "/", MNT_DETACH), "seccomp", "umount-root");
+	verdict_rc(sys_try(SYS_umount2, "/", MNT_DETACH), "seccomp", "umount-root");
 	return 0;
 }

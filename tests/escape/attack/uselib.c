@@ -5,6 +5,6 @@
 static int attack(const struct target *t)
 {
 	(void)t;
-	verdict_rc(syscall(SYS_uselib, "/nonexistent"), "seccomp", "uselib");
+	verdict_rc(sys_try(SYS_uselib, "/nonexistent"), "seccomp", "uselib");
 	return 0;
 }

@@ -8,7 +8,7 @@
 static int attack(const struct target *t)
 {
 	(void)t;
-	long pid = syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWNET | SIGCHLD, 0, 0, 0, 0);
+	long pid = sys_try(SYS_clone, CLONE_NEWUSER | CLONE_NEWNET | SIGCHLD, 0, 0, 0, 0);
 	if (pid == 0)
 		_exit(0);
 	if (pid > 0) {

@@ -9,7 +9,7 @@ static int attack(const struct target *t)
 {
 	(void)t;
 	struct clone_args ca = {.flags = CLONE_NEWUSER, .exit_signal = SIGCHLD};
-	long pid = syscall(SYS_clone3, &ca, sizeof ca);
+	long pid = sys_try(SYS_clone3, &ca, sizeof ca);
 	if (pid == 0)
 		_exit(0);
 	if (pid > 0) {

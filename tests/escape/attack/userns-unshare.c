@@ -6,6 +6,6 @@
 static int attack(const struct target *t)
 {
 	(void)t;
-	verdict_rc(unshare(CLONE_NEWUSER), "seccomp", "unshare(CLONE_NEWUSER)");
+	verdict_rc(via(SYS_unshare, unshare(CLONE_NEWUSER)), "seccomp", "unshare(CLONE_NEWUSER)");
 	return 0;
 }

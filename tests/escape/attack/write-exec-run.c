@@ -6,8 +6,8 @@
 static int attack(const struct target *t)
 {
 	(void)t;
-	int in = open(attack_argv0, O_RDONLY);
-	int out = open("/run/x", O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	int in = via(SYS_openat, open(attack_argv0, O_RDONLY));
+	int out = in < 0 ? -1 : via(SYS_openat, open("/run/x", O_WRONLY | O_CREAT | O_TRUNC, 0755));
 	if (in < 0 || out < 0) /* ENOENT: the policy gives the jail no /run */
 		blocked(errno == EACCES ? "landlock" : "jail-layout", "copy to /run: %s", ename(errno));
 	char buf[65536];
@@ -16,6 +16,6 @@ static int attack(const struct target *t)
 		(void)!write(out, buf, (size_t)n);
 	close(out);
 	char *argv[] = {"/run/x", NULL};
-	execve("/run/x", argv, NULL);
+	via(SYS_execve, execve("/run/x", argv, NULL));
 	blocked(errno == EPERM ? "exec-once" : errno == EACCES ? "landlock" : "mount-ns", "execve(/run/x): %s", ename(errno));
 }
