@@ -189,6 +189,19 @@ $(FUZZ_JAILED)/%: $(FUZZ_JAILED)/obj/fuzz/fuzz_%.o $(FUZZ_JAILED)/obj/fuzz/jaile
 		-Wl,--start-group $(FUZZ_JAILED)/libvjfuzz.a $(BPF_LIB) -Wl,--end-group \
 		$(FUZZ_NOMAIN) -lstdc++ -lm -lpthread $(FUZZ_LDLIBS)
 
+# A harness from outside the project (fuzz/jailed/fdt.c): Debian's libfdt,
+# linked from the system.  Built only where libfdt-dev (.ci/fuzz-deps) is
+# installed; tests/fuzz-jailed-fdt.t skips, saying so, where it is not.
+ifneq ($(wildcard /usr/include/libfdt.h),)
+FUZZ_JAILED_BINS += $(FUZZ_JAILED)/fdt $(FUZZ_JAILED)/fdt_seed
+check-quick: $(FUZZ_JAILED)/fdt $(FUZZ_JAILED)/fdt_seed
+$(FUZZ_JAILED)/fdt: $(FUZZ_JAILED)/obj/fuzz/jailed/fdt.o $(FUZZ_JAILED)/obj/fuzz/jailed/worker.o
+	$(CLANG) -o $@ $^ $(FUZZ_NOMAIN) -lfdt -lstdc++ -lm -lpthread
+$(FUZZ_JAILED)/fdt_seed: fuzz/jailed/fdt_seed.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lfdt
+endif
+
 .PHONY: fuzz-jailed
 fuzz-jailed: $(FUZZ_JAILED_BINS)
 

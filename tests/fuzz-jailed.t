@@ -2,7 +2,8 @@
 # Jailed fuzzing (fuzz/jailed/vmjail-fuzz, docs/fuzzing.md) proven with the
 # planted target: a plain crash ("P!": SIGSEGV), one that first calls a
 # syscall every policy forbids ("S!": uselib, then SIGSEGV), and one that
-# first forks ("F!"), which only qemu.policy forbids.  Under
+# first forks ("F!"), which only qemu.policy forbids, and one that loops
+# forever ("H!": killed after -timeout=1, labelled `hang`).  Under
 # policies/default.policy (one worker) and policies/qemu.policy (two
 # workers, the fork server's needs added for the campaign and taken back in
 # every child), each in real jails: the crashes are collected outside the
@@ -28,7 +29,7 @@ check() { # policy workers label-of-the-fork
 	local pol=$1 n=$2 fork=$3 out
 	out="$T/$(basename "$1" .policy)"
 	VMJAIL="$VJ_BUILD/vmjail" "$VJ_SRC/fuzz/jailed/vmjail-fuzz" --policy "$VJ_SRC/policies/$pol" \
-		--workers "$n" --time 8 --out "$out" -- "$W" -max_crashes=12 >"$T/out" 2>&1
+		--workers "$n" --time 8 --out "$out" -- "$W" -max_crashes=12 -timeout=1 >"$T/out" 2>&1
 	is "$?" 0 "$pol: vmjail-fuzz ran $n jailed worker(s)"
 	local c h
 	c=$(crashes 'contained-sig11-*' 'P!' | head -1)
@@ -47,6 +48,11 @@ check() { # policy workers label-of-the-fork
 		ok "$pol: with the seccomp kill record of clone (the fork the campaign copy allows is taken back)" \
 			grep -q '"enforcer":"seccomp","syscall":"clone".*"action":"kill"' "${f:-/dev/null}.txt"
 	fi
+	local g
+	g=$(crashes 'hang-sig9-*' 'H!' | head -1)
+	ok "$pol: the endless loop (H!) is killed after -timeout and labelled hang" test -n "$g"
+	is "$(grep -h -c '^done ' "$out"/w*.rep | awk '{s += $1} END {print s}')" "$n" \
+		"$pol: every worker ended its campaign and reported (no hang held it)"
 	local restarts execs
 	restarts=$(grep -h -c '^crash ' "$out"/w*.rep | awk '{s += $1} END {print s}')
 	execs=$(grep -h -c '"type":"exec"' "$out"/w*.audit.jsonl | awk '{s += $1} END {print s}')

@@ -14,7 +14,11 @@
  *            copy of the policy allows the fork server to fork (the worker
  *            takes that back in each child); under default.policy, which
  *            allows fork, it is `contained`.
- * Two-byte triggers, so libFuzzer finds all three within seconds.
+ *   "H!..."  a hang: loops forever, as a parser does on a length that wraps
+ *            its offset back; the worker kills the child after -timeout
+ *            and labels it `hang` (without that, the worker would wait until
+ *            vmjail's TTL killed the jail, and its report with it).
+ * Two-byte triggers, so libFuzzer finds all four within seconds.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -38,6 +42,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				_exit(0);
 			*(volatile unsigned *)(uintptr_t)(sum & 0) = sum;
 		}
+		if (data[0] == 'H')
+			for (volatile unsigned spin = 0;; spin++)
+				;
 		if (data[0] == 'S') {
 			syscall(SYS_uselib, NULL);
 			*(volatile unsigned *)(uintptr_t)(sum & 0) = sum;

@@ -19,7 +19,7 @@
  * Reports go to fd 3 (vmjail --keep-fd 3; stderr if it is not open), one
  * line each, parsed outside the jail by fuzz/jailed/vmjail-fuzz:
  *   start pid=P
- *   crash n=N pid=P signal=S status=X execs=E started=0|1 restart_us=U input=BASE64
+ *   crash n=N pid=P signal=S status=X execs=E started=0|1 hang=0|1 restart_us=U input=BASE64
  *   done execs=E secs=S crashes=N restart_us_avg=U restart_us_max=U ready_us_avg=U
  * restart_us is the time from the parent seeing a death to the next child's
  * first instruction (the fork: the restart cost in the jail, on the crash
@@ -27,7 +27,11 @@
  * input, which adds libFuzzer's start-up (reading and replaying its corpus).
  * started=0: the child died before its first input (the harness or the
  * engine does something the policy forbids at start-up: no finding, a
- * harness that does not fit the VMM's policy).
+ * harness that does not fit the VMM's policy).  hang=1: the worker killed the
+ * child (SIGKILL) because one input ran longer than -timeout=S (default 10)
+ * or the child outlived the campaign's time by as much: an input that loops
+ * forever must not hold the worker, and with it the campaign's report and
+ * the input itself, until vmjail's TTL kills the whole jail.
  *
  * A VMM policy is an allowlist that has no room for a fork server: fork
  * (clone without CLONE_THREAD) and wait4 are not on QEMU's list.  The
@@ -36,7 +40,8 @@
  * with a filter of its own stacked on the jail's, so the code under test
  * runs under the VMM's rules exactly.
  *
- *   worker [-max_total_time=S] [-max_crashes=N] [-vj_revert=clone,wait4]
+ *   worker [-max_total_time=S] [-max_crashes=N] [-timeout=S]
+ *          [-vj_revert=clone,wait4,tgkill,rt_sigtimedwait]
  *          [other libFuzzer flags...] [CORPUS...]
  */
 #include <errno.h>
@@ -67,6 +72,7 @@ struct shared {
 	uint64_t execs;    /* over every child */
 	uint64_t born_ns;  /* the current child's first instruction */
 	uint64_t ready_ns; /* ... and its first input (after libFuzzer's start-up) */
+	uint64_t input_ns; /* when the running input began; 0 between inputs */
 	size_t len;
 	uint8_t input[MAX_INPUT];
 };
@@ -89,7 +95,10 @@ static int run_one(const uint8_t *data, size_t size)
 	memcpy(sh->input, data, n);
 	sh->len = n;
 	sh->execs++;
-	return LLVMFuzzerTestOneInput(data, size);
+	sh->input_ns = now_ns();
+	int r = LLVMFuzzerTestOneInput(data, size);
+	sh->input_ns = 0;
+	return r;
 }
 
 static void put_base64(FILE *f, const uint8_t *p, size_t n)
@@ -110,11 +119,21 @@ static const char *revert = "";
 /* Take back what the campaign's policy added for the fork server. */
 static void revert_allowances(void)
 {
-	struct sock_filter f[16];
+	/* Whatever else the campaign's policy added, killed as the VMM's
+	 * allowlist kills it (clone only without CLONE_THREAD: threads stay). */
+	static const struct {
+		const char *name;
+		int nr;
+	} plain[] = {{"wait4", __NR_wait4},
+	             {"tgkill", __NR_tgkill},
+	             {"rt_sigtimedwait", __NR_rt_sigtimedwait}};
+	struct sock_filter f[24];
 	unsigned n = 0;
-	int clone = strstr(revert, "clone") != NULL, wait4 = strstr(revert, "wait4") != NULL;
+	int clone = strstr(revert, "clone") != NULL, any = clone;
 
-	if (!clone && !wait4)
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+		any |= strstr(revert, plain[i].name) != NULL;
+	if (!any)
 		return;
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 	                                      offsetof(struct seccomp_data, arch));
@@ -122,8 +141,11 @@ static void revert_allowances(void)
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 	                                      offsetof(struct seccomp_data, nr));
-	if (wait4) {
-		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_wait4, 0, 1);
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+		if (!strstr(revert, plain[i].name))
+			continue;
+		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+		                                      (unsigned)plain[i].nr, 0, 1);
 		f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
 	}
 	if (clone) {
@@ -153,6 +175,10 @@ static void child(int argc, char **argv, long left)
 	int ac = 0;
 
 	sh->born_ns = now_ns();
+	sigset_t chld;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_UNBLOCK, &chld, NULL); /* blocked only for the parent's wait */
 	revert_allowances();
 	snprintf(tl, sizeof(tl), "-max_total_time=%ld", left);
 	av[ac++] = argv[0];
@@ -166,16 +192,40 @@ static void child(int argc, char **argv, long left)
 		av[ac++] = fixed[i];
 	for (int i = 1; i < argc; i++)
 		if (strncmp(argv[i], "-max_total_time=", 16) &&
-		    strncmp(argv[i], "-max_crashes=", 13) && strncmp(argv[i], "-vj_revert=", 11))
+		    strncmp(argv[i], "-max_crashes=", 13) && strncmp(argv[i], "-vj_revert=", 11) &&
+		    strncmp(argv[i], "-timeout=", 9))
 			av[ac++] = argv[i];
 	av[ac] = NULL;
 	char **avp = av;
 	_exit(LLVMFuzzerRunDriver(&ac, &avp, run_one));
 }
 
+/* Wait for the child; kill it (a hang) when one input has run longer than
+ * timeout_ns or the campaign's time plus as much is over.  SIGCHLD is blocked
+ * and waited for with a timeout, so a death is seen at once and a hang within
+ * 100 ms of its limit.  tgkill, not kill: QEMU's allowlist forbids kill. */
+static pid_t reap(pid_t pid, int *st, uint64_t deadline_ns, uint64_t timeout_ns, int *hang)
+{
+	sigset_t chld;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	for (;;) {
+		pid_t r = waitpid(pid, st, WNOHANG);
+		if (r != 0 && !(r < 0 && errno == EINTR))
+			return r;
+		uint64_t now = now_ns(), in = sh->input_ns;
+		if (!*hang && ((in && now > in && now - in > timeout_ns) || now > deadline_ns)) {
+			*hang = 1;
+			syscall(SYS_tgkill, pid, pid, SIGKILL);
+		}
+		struct timespec ts = {0, 100 * 1000000};
+		sigtimedwait(&chld, NULL, &ts);
+	}
+}
+
 int main(int argc, char **argv)
 {
-	long total = 60, max_crashes = 1000;
+	long total = 60, max_crashes = 1000, timeout = 10;
 	unsigned long crashes = 0;
 	uint64_t restart_max = 0, restart_sum = 0, ready_sum = 0, nrestart = 0, t0 = now_ns();
 
@@ -186,7 +236,15 @@ int main(int argc, char **argv)
 			max_crashes = strtol(argv[i] + 13, NULL, 10);
 		else if (strncmp(argv[i], "-vj_revert=", 11) == 0)
 			revert = argv[i] + 11;
+		else if (strncmp(argv[i], "-timeout=", 9) == 0)
+			timeout = strtol(argv[i] + 9, NULL, 10);
 	}
+	if (timeout <= 0)
+		timeout = 10;
+	sigset_t chld;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, NULL);
 	rep = fcntl(3, F_GETFD) >= 0 ? fdopen(3, "w") : stderr;
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (!rep || sh == MAP_FAILED)
@@ -196,7 +254,7 @@ int main(int argc, char **argv)
 		long left = total - (long)((now_ns() - t0) / 1000000000u);
 		if (left <= 0 || (long)crashes >= max_crashes)
 			break;
-		sh->born_ns = sh->ready_ns = 0;
+		sh->born_ns = sh->ready_ns = sh->input_ns = 0;
 		pid_t pid = fork();
 		if (pid < 0)
 			return 1;
@@ -204,9 +262,10 @@ int main(int argc, char **argv)
 			child(argc, argv, left);
 		fprintf(rep, "start pid=%d\n", (int)pid);
 		fflush(rep);
-		int st;
-		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-			;
+		int st = 0, hang = 0;
+		if (reap(pid, &st, t0 + (uint64_t)(total + timeout) * 1000000000u,
+		         (uint64_t)timeout * 1000000000u, &hang) != pid)
+			return 1;
 		uint64_t restart_us = died && sh->born_ns > died ? (sh->born_ns - died) / 1000 : 0;
 		if (restart_us > restart_max)
 			restart_max = restart_us;
@@ -215,15 +274,16 @@ int main(int argc, char **argv)
 			restart_sum += restart_us;
 			ready_sum += sh->ready_ns > died ? (sh->ready_ns - died) / 1000 : 0;
 		}
-		if (WIFEXITED(st) && (WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == 2))
+		if (!hang && WIFEXITED(st) && (WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == 2))
 			break; /* libFuzzer ran to its time, or the child cannot run */
 		died = now_ns();
 		crashes++;
 		fprintf(rep,
-		        "crash n=%lu pid=%d signal=%d status=%d execs=%llu restart_us=%llu input=",
+		        "crash n=%lu pid=%d signal=%d status=%d execs=%llu started=%d hang=%d "
+		        "restart_us=%llu input=",
 		        crashes, (int)pid, WIFSIGNALED(st) ? WTERMSIG(st) : 0,
 		        WIFEXITED(st) ? WEXITSTATUS(st) : -1, (unsigned long long)sh->execs,
-		        (unsigned long long)restart_us);
+		        sh->ready_ns != 0, hang, (unsigned long long)restart_us);
 		put_base64(rep, sh->input, sh->len);
 		fputc('\n', rep);
 		fflush(rep);
