@@ -9,33 +9,12 @@
 #   VJ_FC_SECCOMP="path/x86_64-unknown-linux-musl.json ..." (not stored here).
 # Malformed input: a located, escaped error, exit 1, nothing on stdout.
 . "$(dirname "$0")/lib/tap.sh"
-TOOL="$VJ_BUILD/vmjail-policy"
-[ -x "$TOOL" ] || bail "$TOOL not built"
-command -v python3 >/dev/null || bail "python3 is needed for the differential oracle"
-ORACLE="$VJ_SRC/tests/lib/import_oracle.py"
-AW="$VJ_SRC/policies/lang/argwidth.c"
-D="$VJ_SRC/tests/policy-data"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/lib/import.sh"
 
 # diff_fc JSON THREAD LABEL: import, validate, and the differential
 diff_fc() {
-	local src=$1 th=$2 label=$3 out
-	"$TOOL" import-firecracker --thread "$th" "$src" >"$T/$label.policy" 2>"$T/$label.err"
-	is "$?" 0 "$label: import exit 0"
-	"$TOOL" check "$T/$label.policy" >/dev/null 2>&1
-	is "$?" 0 "$label: the imported policy is valid"
-	out=$(python3 "$ORACLE" firecracker "$src" "$th" "$T/$label.policy" "$TOOL" "$AW" 2>&1)
-	ok "$label: every rule's verdicts equal the JSON's" test $? = 0
-	diag "$label: $out"
-}
-
-# sim POLICY WANT SYSCALL ARGS...: the compiled verdict
-sim() {
-	local pol=$1 want=$2 out
-	shift 2
-	out=$("$TOOL" simulate "$pol" "$@" 2>&1)
-	like "$out" "compiled: $want"$'\n' "$(basename "$pol"): $* -> $want"
+	import_diff "$3" "the JSON's" import-firecracker --thread "$2" "$1" ';' \
+		firecracker "$1" "$2" @POLICY@ "$TOOL" "$AW"
 }
 
 F="$D/fc-shapes.json"

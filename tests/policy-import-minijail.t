@@ -11,33 +11,14 @@
 #   not stored here).
 # Malformed input: a located, escaped error, exit 1, nothing on stdout.
 . "$(dirname "$0")/lib/tap.sh"
-TOOL="$VJ_BUILD/vmjail-policy"
-[ -x "$TOOL" ] || bail "$TOOL not built"
-command -v python3 >/dev/null || bail "python3 is needed for the differential oracle"
-ORACLE="$VJ_SRC/tests/lib/import_oracle.py"
-AW="$VJ_SRC/policies/lang/argwidth.c"
-D="$VJ_SRC/tests/policy-data"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/lib/import.sh"
 
 # diff_mj SRC LABEL [OPTIONS...]: import with OPTIONS, validate, differential
 diff_mj() {
-	local src=$1 label=$2 out
+	local src=$1 label=$2
 	shift 2
-	"$TOOL" import-minijail "$@" "$src" >"$T/$label.policy" 2>"$T/$label.err"
-	is "$?" 0 "$label: import exit 0"
-	"$TOOL" check "$T/$label.policy" >/dev/null 2>&1
-	is "$?" 0 "$label: the imported policy is valid"
-	out=$(python3 "$ORACLE" minijail "$src" "$T/$label.policy" "$TOOL" "$AW" "$@" 2>&1)
-	ok "$label: every rule's verdicts equal the policy file's" test $? = 0
-	diag "$label: $out"
-}
-
-sim() {
-	local pol=$1 want=$2 out
-	shift 2
-	out=$("$TOOL" simulate "$pol" "$@" 2>&1)
-	like "$out" "compiled: $want"$'\n' "$(basename "$pol"): $* -> $want"
+	import_diff "$label" "the policy file's" import-minijail "$@" "$src" ';' \
+		minijail "$src" @POLICY@ "$TOOL" "$AW" "$@"
 }
 
 F="$D/mj-shapes.policy"
