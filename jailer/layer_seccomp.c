@@ -9,8 +9,9 @@
  * only when that filter was loaded with SECCOMP_FILTER_FLAG_LOG *and* the
  * action is listed in /proc/sys/kernel/seccomp/actions_logged (the
  * administrator's switch, host-wide).  The filter is always loaded with the
- * flag; a policy that answers anything with an errno is refused at launch
- * when "errno" is not logged: its refusals would go unaudited (fail closed).
+ * flag; a policy that can refuse with an action the switch does not list
+ * (errno, trap, or even a kill: the kernel logs kills only when listed too)
+ * is refused at launch: its refusals would go unaudited (fail closed).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -75,57 +76,65 @@ static int probe(struct vj_probe *out)
 
 #define ACTIONS_LOGGED "/proc/sys/kernel/seccomp/actions_logged"
 
-/* Can the policy's filter answer a syscall with an errno (its default or a
- * rule)? */
-static bool returns_errno(const struct vj_seccomp *s)
+/* The name actions_logged uses for a refusing action; NULL for an action
+ * that lets the call through (allow, log). */
+static const char *logged_name(enum vj_act k)
 {
-	if (s->def.kind == VJ_ACT_ERRNO)
-		return true;
-	for (size_t i = 0; i < s->nrules; i++)
-		if (s->rules[i].action.kind == VJ_ACT_ERRNO)
-			return true;
-	return false;
+	switch (k) {
+	case VJ_ACT_KILL_PROCESS:
+		return "kill_process";
+	case VJ_ACT_KILL_THREAD:
+		return "kill_thread";
+	case VJ_ACT_TRAP:
+		return "trap";
+	case VJ_ACT_ERRNO:
+		return "errno";
+	case VJ_ACT_USER_NOTIF:
+		return "user_notif";
+	case VJ_ACT_LOG:
+	case VJ_ACT_ALLOW:
+		break;
+	}
+	return NULL;
 }
 
-/* 1 when ACTIONS_LOGGED lists "errno", 0 when not, -errno when it cannot
- * be read (then nobody can say the refusals are audited). */
-static int errno_logged(void)
+/* 1 when the space-separated list holds word, else 0. */
+static int listed(const char *list, const char *word)
 {
-	char buf[256];
-	int fd = open(ACTIONS_LOGGED, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	int err = errno;
-	close(fd);
-	if (n < 0)
-		return -err;
-	buf[n] = 0;
-	for (char *save = NULL, *t = strtok_r(buf, " \t\n", &save); t;
-	     t = strtok_r(NULL, " \t\n", &save))
-		if (strcmp(t, "errno") == 0)
+	size_t n = strlen(word);
+	for (const char *p = list; (p = strstr(p, word)) != NULL; p += n)
+		if ((p == list || strchr(" \t\n", p[-1])) && strchr(" \t\n", p[n]))
 			return 1;
 	return 0;
 }
 
-/* Parent side, before the tenant exists: the errno refusals will be
- * audited, or there is no launch.  Read at every launch, not probed once:
- * the sysctl can change at any time. */
+/* Parent side, before the tenant exists: every refusal the policy can make
+ * will be audited, or there is no launch.  Read at every launch, not probed
+ * once: the sysctl can change at any time. */
 static int prepare(struct vj_launch *l, struct vj_err *e)
 {
-	if (!returns_errno(&l->plan->policy->seccomp))
-		return 0;
-	int rc = errno_logged();
-	if (rc < 0)
-		return vj_fail(e, -rc,
-		               "%s cannot be read (%s): whether the policy's errno refusals "
-		               "would be audited is unknown",
-		               ACTIONS_LOGGED, strerrorname_np(-rc));
-	if (rc == 0)
-		return vj_fail(e, EPERM,
-		               "the policy answers syscalls with an errno but %s does not list "
-		               "\"errno\": those refusals would not be audited (add errno there)",
-		               ACTIONS_LOGGED);
+	const struct vj_seccomp *s = &l->plan->policy->seccomp;
+	char buf[256];
+	int fd = open(ACTIONS_LOGGED, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	int err = errno;
+	if (fd >= 0)
+		close(fd);
+	if (n < 0)
+		return vj_fail(e, err,
+		               "%s cannot be read (%s): whether the policy's refusals would be "
+		               "audited is unknown",
+		               ACTIONS_LOGGED, strerrorname_np(err));
+	buf[n] = 0;
+	for (size_t i = 0; i <= s->nrules; i++) {
+		const struct vj_action *a = i < s->nrules ? &s->rules[i].action : &s->def;
+		const char *name = logged_name(a->kind);
+		if (name && !listed(buf, name))
+			return vj_fail(e, EPERM,
+			               "the policy refuses syscalls with %s but %s does not list "
+			               "\"%s\": those refusals would not be audited (add %s there)",
+			               name, ACTIONS_LOGGED, name, name);
+	}
 	return 0;
 }
 

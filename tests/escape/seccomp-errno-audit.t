@@ -66,23 +66,27 @@ cjail "$id" --audit-log "$log" -- refuse-exit 27 200 >"$VJ_TEST_TMP/$id.out" 2>"
 is "$?/$(fact refused <"$VJ_TEST_TMP/$id.out")" 0/200 "200 mincore calls refused, then the tenant exits at once"
 is "$(errno_records "$log" "$id" mincore | wc -l)" 200 "  every one of them is in the stream (none lost at the exit)"
 
-# 4. Fail closed: where errno is not logged (the sysctl as this launch sees
-#    it, replaced in a private mount namespace: the host's stays as it is),
-#    a policy with errno answers is refused and the refusal is audited.
+# 4. Fail closed: where an action the policy refuses with is not logged (the
+#    sysctl as this launch sees it, replaced in a private mount namespace:
+#    the host's stays as it is), the launch is refused and the refusal is
+#    audited.  default.policy answers with errno and kills with
+#    kill-process, so dropping either word must refuse it.
 #    (Bounded: a launch that is not refused runs a tenant that sleeps.)
 command -v unshare >/dev/null || bail "unshare (util-linux) is needed"
-sed 's/\berrno\b//' "$LOGGED" >"$VJ_TEST_TMP/actions_logged"
-id=$(new_id)
-log="$VJ_TEST_TMP/$id.audit"
-out=$(unshare -m --propagation private sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' sh \
-	"$VJ_TEST_TMP/actions_logged" "$LOGGED" \
-	timeout -k 5 20 "$VMJAIL" --id "$id" --exec-file "$CPROBE" --uid "$VJ_TEST_UID" --gid "$VJ_TEST_GID" \
-	--chroot-base-dir "$VJ_TEST_BASE" --audit-log "$log" -- refuse 27 2>"$VJ_TEST_TMP/err")
-rc=$?
-is "$rc" 125 "errno not in actions_logged: the launch is refused (125)"
-like "$(cat "$VJ_TEST_TMP/err")" 'actions_logged does not list "errno"' "  saying why"
-is "$(fact refuse_errno <<<"$out")" "" "  the tenant never ran"
-like "$(jq -c --arg id "$id" 'select(.tenant.id == $id and .type == "launch-failed")' "$log" 2>/dev/null)" \
-	'actions_logged' "  audited as launch-failed with the reason"
-nok "  no jail dir left" test -e "$(cjail_dir "$id")"
+for action in errno kill_process; do
+	sed "s/\b$action\b//" "$LOGGED" >"$VJ_TEST_TMP/actions_logged"
+	id=$(new_id)
+	log="$VJ_TEST_TMP/$id.audit"
+	out=$(unshare -m --propagation private sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' sh \
+		"$VJ_TEST_TMP/actions_logged" "$LOGGED" \
+		timeout -k 5 20 "$VMJAIL" --id "$id" --exec-file "$CPROBE" --uid "$VJ_TEST_UID" --gid "$VJ_TEST_GID" \
+		--chroot-base-dir "$VJ_TEST_BASE" --audit-log "$log" -- refuse 27 2>"$VJ_TEST_TMP/err")
+	rc=$?
+	is "$rc" 125 "$action not in actions_logged: the launch is refused (125)"
+	like "$(cat "$VJ_TEST_TMP/err")" "actions_logged does not list \"$action\"" "  saying why"
+	is "$(fact refuse_errno <<<"$out")" "" "  the tenant never ran"
+	like "$(jq -c --arg id "$id" 'select(.tenant.id == $id and .type == "launch-failed")' "$log" 2>/dev/null)" \
+		'actions_logged' "  audited as launch-failed with the reason"
+	nok "  no jail dir left" test -e "$(cjail_dir "$id")"
+done
 done_testing
