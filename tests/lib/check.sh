@@ -56,6 +56,34 @@ skips() {
 	}' "$@"
 }
 
+# failures: the last lines of `make check`'s output are often all a reader
+# (or a CI page) shows, so every failing file is named there with its first
+# "not ok" lines and the diagnostic under each, capped so it stays short.
+failures() {
+	set -- "$VJ_CHECK_TAP"/*.tap
+	[ -e "$1" ] || return 0
+	awk -v src="$VJ_SRC/" -v cap=24 '
+	function say(s) { if (shown < cap) print s; else hidden++; shown++ }
+	FNR == 1 { name = $3; sub("^" src, "", name); diag = 0; nok = 0; planned = -1; seen = 0; next }
+	/^1\.\.[0-9]+/ { planned = substr($1, 4) + 0 }
+	/^(not )?ok [0-9]+/ { seen++ }
+	/^not ok [0-9]+/ && !/#[ \t]*[Tt][Oo][Dd][Oo]/ {
+		nok++; bad++
+		if (nok <= 3) { say("FAIL " name ": " $0); diag = 3 } else diag = 0
+		next
+	}
+	/^#/ && diag > 0 && !/^# exit / { say("       " $0); diag--; next }
+	/^# exit [0-9]+$/ {
+		if ($3 != 0 && nok == 0) { bad++; say("FAIL " name ": exit " $3 ", " seen " of " (planned < 0 ? "?" : planned) " tests reported") }
+		else if (nok > 3) say("FAIL " name ": ... " nok " not ok in all")
+		next
+	}
+	{ diag = 0 }
+	END {
+		if (hidden > 0) printf "       (%d more lines: see the TAP files)\n", hidden
+	}' "$@"
+}
+
 # where this ran: the kernel, the cgroup layout, KVM
 host() {
 	local cg kvm=absent
@@ -76,6 +104,8 @@ host() {
 	if [ "$rc" = 0 ]; then
 		echo "==> make check: PASS in ${took}s (log: $log, TAP of each test: $VJ_CHECK_TAP/)"
 	else
+		echo "==> failures (first lines of each):"
+		failures
 		echo "==> make check: FAILED (prove exit $rc) in ${took}s (log: $log, TAP of each test: $VJ_CHECK_TAP/)"
 	fi
 } | tee -a "$log"
