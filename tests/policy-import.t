@@ -5,8 +5,13 @@
 # exact call inside allow rules falls to the default instead of taking the
 # allow rules with it, and vmjail's floor (no user namespace, no AF_VSOCK)
 # is applied with a comment.  On our own fixture with those shapes, and on
-# Docker's and containers/common's real profiles when given
-# (VJ_OCI_PROFILES="docker.json containers.json"; they are not stored here).
+# Docker's and containers/common's real profiles: VJ_OCI_PROFILES names them
+# ("docker.json containers.json"), else the ones Debian ships are fetched
+# with apt-get download (tests/lib/debian-oci-profiles.sh; not stored here).
+# On those, the differential oracle (tests/lib/import_oracle.py oci) reads the
+# JSON on its own and checks the compiled program's verdict at every rule's
+# boundary values: every verdict equals the profile's, except where the
+# importer's own comments say it refuses more.
 . "$(dirname "$0")/lib/tap.sh"
 TOOL="$VJ_BUILD/vmjail-policy"
 [ -x "$TOOL" ] || bail "$TOOL not built"
@@ -73,7 +78,12 @@ like "$out" "seccomp allow read" "an archMap with x86_64: imported"
 
 # The real profiles, when given.
 if [ -z "${VJ_OCI_PROFILES:-}" ]; then
-	skip "VJ_OCI_PROFILES not set (Docker's and containers/common's seccomp profiles)"
+	VJ_OCI_PROFILES=$("$VJ_SRC/tests/lib/debian-oci-profiles.sh" "$VJ_BUILD/upstream/oci" 2>"$T/fetch.err") ||
+		VJ_OCI_PROFILES=
+	[ -n "$VJ_OCI_PROFILES" ] && for p in $VJ_OCI_PROFILES; do diag "$(basename "$p"): Debian's $(cat "$p.from")"; done
+fi
+if [ -z "$VJ_OCI_PROFILES" ]; then
+	skip "VJ_OCI_PROFILES not set and Debian's profiles not fetched ($(tr '\n' ' ' <"$T/fetch.err"))"
 else
 	for p in $VJ_OCI_PROFILES; do
 		b=$(basename "$p" .json)
@@ -89,6 +99,10 @@ else
 		unlike "$out" "compiled: allow" "$b: clone(CLONE_NEWUSER) refused"
 		out=$("$TOOL" simulate "$T/$b.policy" unshare CLONE_NEWUSER)
 		unlike "$out" "compiled: allow" "$b: unshare(CLONE_NEWUSER) refused"
+		out=$(python3 "$VJ_SRC/tests/lib/import_oracle.py" oci "$p" "$T/$b.policy" "$TOOL" \
+			"$VJ_SRC/policies/lang/argwidth.c" 2>&1)
+		ok "$b: every rule's verdicts equal the profile's (differential)" test $? = 0
+		diag "$b: $out"
 	done
 fi
 done_testing

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """Differential oracle for vmjail-policy's importers.
 
-Reads a source filter (Firecracker's seccompiler JSON or a minijail .policy
-file) with its own, independent reading of that format's meaning, makes
+Reads a source filter (Firecracker's seccompiler JSON, a minijail .policy
+file or an OCI seccomp profile such as Docker's) with its own, independent reading of that format's meaning, makes
 probes for every rule (each condition's boundary values, high bits on
 arguments the kernel reads as 32-bit), and asks the imported policy's
 compiled program for its verdict (vmjail-policy simulate --batch).  Every
@@ -18,7 +18,17 @@ verdict must equal the source's, except:
     sign-extended (what a caller passing it would have been judged on).
 Prints one line per mismatch and a summary; exit 1 on any mismatch.
 
+An OCI profile is read for a jailed VMM on x86_64 with no capabilities on
+this kernel: an entry is kept when its includes hold (arches name amd64 or
+x86_64, no caps, minKernel not above the running kernel) and its excludes do
+not (arches); every matching entry counts, so where entries with different
+actions match one call the profile does not say which wins (libseccomp does
+not promise an order): any of their actions is accepted there, and counted.
+The importer's "# vmjail floor:" and "# conflict:" notes excuse a refusal
+(never an allow) for the syscalls they name.
+
 usage: import_oracle.py firecracker SRC.json THREAD POLICY TOOL ARGWIDTH.c
+       import_oracle.py oci SRC.json POLICY TOOL ARGWIDTH.c
        import_oracle.py minijail SRC.policy POLICY TOOL ARGWIDTH.c
                         [--constants C.json] [--include-dir D] [--default A]
 """
@@ -43,6 +53,9 @@ def errno_ret(n):
 
 
 ENOSYS = errno_ret(38)  # trace/user-notify with no tracer/listener
+
+
+AF_MAX = 46  # Linux 5.15 to 6.18: AF_MCTP (45) is the last family
 
 
 def refusing(r):
@@ -240,6 +253,72 @@ def load_minijail(path, consts, incdir, default):
     return rules, ALLOW if denylist[0] else KILL_P
 
 
+OCI_ACT = {"SCMP_ACT_ALLOW": ALLOW, "SCMP_ACT_LOG": LOG, "SCMP_ACT_TRAP": TRAP,
+           "SCMP_ACT_KILL": KILL_T, "SCMP_ACT_KILL_THREAD": KILL_T,
+           "SCMP_ACT_KILL_PROCESS": KILL_P, "SCMP_ACT_TRACE": ENOSYS, "SCMP_ACT_NOTIFY": ENOSYS}
+
+
+def oci_action(name, ret, dflt_ret=1):
+    if name == "SCMP_ACT_ERRNO":
+        return errno_ret(dflt_ret if ret is None else ret)
+    return OCI_ACT[name]
+
+
+def kernel_at_least(want):
+    have = [int(x) for x in re.findall(r"\d+", os.uname().release)[:2]]
+    need = [int(x) for x in re.findall(r"\d+", want)[:2]]
+    return have >= need
+
+
+def oci_kept(ent):
+    inc, exc = ent.get("includes") or {}, ent.get("excludes") or {}
+    x86 = {"amd64", "x86_64"}
+    if inc.get("arches") and not x86 & set(inc["arches"]):
+        return False
+    if inc.get("caps"):
+        return False  # the jailed VMM holds no capability
+    if inc.get("minKernel") and not kernel_at_least(inc["minKernel"]):
+        return False
+    return not (exc.get("arches") and x86 & set(exc["arches"]))
+
+
+OCI_OPS = {
+    "SCMP_CMP_EQ": lambda v, c: v == c["value"], "SCMP_CMP_NE": lambda v, c: v != c["value"],
+    "SCMP_CMP_LT": lambda v, c: v < c["value"], "SCMP_CMP_LE": lambda v, c: v <= c["value"],
+    "SCMP_CMP_GT": lambda v, c: v > c["value"], "SCMP_CMP_GE": lambda v, c: v >= c["value"],
+    "SCMP_CMP_MASKED_EQ": lambda v, c: v & c["value"] == c.get("valueTwo", 0),
+}
+
+
+def oci_bounds(c):
+    x = c["value"]
+    if c["op"] == "SCMP_CMP_MASKED_EQ":
+        d = c.get("valueTwo", 0)
+        return [d, d ^ low(x), d | low(~x & M64), 0, M64]
+    # an ordering test on a small value (socket families, personality) is
+    # probed at every value below it too, so a rewrite into a list of values
+    # is checked value by value, not only at the edges
+    inside = list(range(x + 2)) if c["op"] in ("SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_GT",
+                                                "SCMP_CMP_GE") and x <= 256 else []
+    return [x - 1, x, x + 1, x | 1 << 32, 0, M64] + inside
+
+
+def load_oci(path):
+    d = json.load(open(path))
+    dflt_ret = d.get("defaultErrnoRet")
+    dflt = oci_action(d["defaultAction"], dflt_ret)
+    rules = {}
+    for ent in d.get("syscalls") or []:
+        if not oci_kept(ent):
+            continue
+        act = oci_action(ent["action"], ent.get("errnoRet"))
+        conds = [(c["index"], (lambda c: lambda v: OCI_OPS[c["op"]](v, c))(c), oci_bounds(c))
+                 for c in ent.get("args") or []]
+        for n in ent["names"]:
+            rules.setdefault(n, []).append((conds, act))
+    return rules, dflt
+
+
 # ---------------------------------------------------------------- verdicts
 def source_verdict(rules, dflt, name, args):
     """First rule (in source order) whose conditions all hold decides."""
@@ -247,6 +326,12 @@ def source_verdict(rules, dflt, name, args):
         if all(h(args[a]) for a, h, _ in conds):
             return act
     return dflt
+
+
+def oci_verdicts(rules, dflt, name, args):
+    """Every matching entry's action (the profile gives no order), else the default."""
+    acts = {act for conds, act in rules.get(name, []) if all(h(args[a]) for a, h, _ in conds)}
+    return acts or {dflt}
 
 
 def probes(rules, a32):
@@ -292,9 +377,14 @@ def extensions(name, args, a32):
 
 def main():
     kind = sys.argv[1]
+    verdicts = lambda n, a: {source_verdict(rules, dflt, n, a)}
     if kind == "firecracker":
         src, thread, pol, tool, aw = sys.argv[2:7]
         rules, dflt = load_firecracker(src, thread)
+    elif kind == "oci":
+        src, pol, tool, aw = sys.argv[2:6]
+        rules, dflt = load_oci(src)
+        verdicts = lambda n, a: oci_verdicts(rules, dflt, n, a)
     else:
         src, pol, tool, aw = sys.argv[2:6]
         opt = dict(zip(sys.argv[6::2], sys.argv[7::2]))
@@ -305,10 +395,21 @@ def main():
     # only a note that says a rule was dropped or widened into a refusal
     # excuses a stricter verdict; an exact rewrite ("rewritten as") must match
     noted = set(re.findall(r"^# note: (\S+) .*(?:dropped|made unconditional)", text, re.M))
+    # import-oci: its floors (namespace flags, clone3, setns, AF_VSOCK) and
+    # the rules its conflict resolution dropped may only refuse
+    floors = set(re.findall(r"^# vmjail floor: (\S+)", text, re.M))
+    floors |= set(re.findall(r"^# conflict: (\S+) has rules", text, re.M))
+    floors |= set(re.findall(r"^# conflict: \S+ (\S+) if ", text, re.M))
+    # "arg0 > AF_X" rewritten as the families it admits: a family the kernel
+    # does not have (AF_MAX and up, negative) is refused by the filter
+    # instead of by socket() itself
+    enumerated = set(re.findall(r"^# (\S+) if arg0 [<>]=? AF_\S+: rewritten as the list of the "
+                                r"values it admits \(families from AF_MAX up", text, re.M))
     added = set(re.findall(r"^# note: (\S+) \(added\)", text, re.M))
     ps = probes(rules, a32)
     # names x86_64 does not have: the importer dropped them with a note
     unknown = set(re.findall(r"^# note: (\S+) \([^)]*\): \S+: not an x86_64 syscall", text, re.M))
+    unknown |= set(re.findall(r"^# skipped: '([^']+)' is not an x86_64 syscall", text, re.M))
     known = [p for p in ps if p[0] not in unknown]
     q = "".join("%s %s\n" % (n, " ".join("0x%x" % v for v in a)) for n, a in known)
     r = subprocess.run([tool, "simulate", "--json", "--batch", pol], input=q,
@@ -317,11 +418,20 @@ def main():
     if r.returncode not in (0, 1) or len(lines) != len(known):
         print("simulate failed (rc %d): %s" % (r.returncode, r.stderr.strip()[:400]))
         return 1
-    bad = fenced = exec_added = 0
+    bad = fenced = exec_added = floored = ambiguous = no_family = 0
     for (name, args), line in zip(known, lines):
         got = int(json.loads(line)["compiled_ret"], 16)
-        want = {source_verdict(rules, dflt, name, a) for a in extensions(name, args, a32)}
+        want = set()
+        for a in extensions(name, args, a32):
+            want |= verdicts(name, a)
         if got in want:
+            ambiguous += len(want) > 1
+            continue
+        if name in floors and refusing(got):
+            floored += 1
+            continue
+        if name in enumerated and refusing(got) and args[0] & 0xFFFFFFFF >= AF_MAX:
+            no_family += 1
             continue
         if name in added and got == ALLOW:
             exec_added += 1
@@ -340,6 +450,10 @@ def main():
     print("rules %d, probes %d, mismatches %d, refused-with-note %d, execve-added %d, "
           "noted syscalls %s" % (sum(len(v) for v in rules.values()), len(known), bad, fenced,
                                  exec_added, ",".join(sorted(noted)) or "-"))
+    if kind == "oci":
+        print("vmjail floors/conflicts refused %d (%s), families from AF_MAX up refused %d, "
+              "calls where entries disagree %d" % (floored, ",".join(sorted(floors)) or "-",
+                                                   no_family, ambiguous))
     return 1 if bad else 0
 
 
