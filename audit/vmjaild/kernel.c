@@ -30,8 +30,46 @@ static void on_event(void *ctx, struct vj_event *ev, const struct vj_kaudit_attr
 	vjd_out_event(d, ev);
 }
 
+/*
+ * The kernel drops records before any reader sees them (backlog full, rate
+ * limit) and only counts them (AUDIT_GET lost).  Every supervisor reports
+ * that growth to its tenant's stream, and its records reach ours with the
+ * tenant's id; this reading is vmjaild's own, with no tenant: the records
+ * it writes unattributed (or would have attributed to a tenant it did not
+ * know yet) may be among the lost.  So the host stream says a loss once per
+ * tenant that ran, and once for itself.
+ */
+void vjd_kernel_lost(struct vjd *d)
+{
+	struct vj_err e = {0};
+	uint32_t lost;
+	if (!d->ka || vj_kaudit_get_lost(&lost, &e) < 0)
+		return;
+	if (!d->klost_known) {
+		d->klost_known = true;
+		d->klost = lost;
+		return;
+	}
+	uint32_t delta = lost - d->klost; /* modulo 2^32: the counter wraps */
+	d->klost = lost;
+	if (!delta)
+		return;
+	struct vj_event ev;
+	vj_event_init(&ev, VJ_EV_LOSS, "loss");
+	ev.source = "kernel-audit";
+	ev.loss_source = "kernel-lost";
+	ev.loss_count = delta;
+	vjd_out_event(d, &ev);
+}
+
 int vjd_kernel_open(struct vjd *d, struct vj_err *e)
 {
+	/* The baseline before the socket: a loss in between is reported
+	 * (it may have been of records we would have read), never missed. */
+	uint32_t lost;
+	struct vj_err scratch = {0};
+	d->klost_known = vj_kaudit_get_lost(&lost, &scratch) == 0;
+	d->klost = d->klost_known ? lost : 0;
 	int rc = vj_kaudit_open(&d->ka, on_event, d, e);
 	if (rc < 0)
 		return rc;
