@@ -9,21 +9,47 @@
 #include <string.h>
 #include <sys/epoll.h>
 
+static void set_tenant(struct vj_event *ev, const struct vjd_tenant *t)
+{
+	ev->tenant = t->id;
+	ev->vmm = t->vmm[0] ? t->vmm : NULL;
+	ev->policy = t->policy[0] ? t->policy : NULL;
+	ev->policy_hash = t->policy_hash[0] ? t->policy_hash : NULL;
+	ev->cgroup_id = t->cgroup_id;
+}
+
+/*
+ * Our socket overflowed: the records it lost may have been any tenant's.
+ * One record with no tenant (the host's), and one per tenant we know (alive
+ * or in its grace period, when its late records still come), so that each
+ * tenant's part of the stream, and a `follow --tenant` of it, says so.
+ */
+static void socket_loss(struct vjd *d, struct vj_event *ev)
+{
+	struct vj_event copy = *ev;
+	vjd_out_event(d, ev);
+	for (size_t i = 0; i < d->ntenants; i++) {
+		struct vj_event te = copy;
+		set_tenant(&te, &d->tenants[i]);
+		vjd_out_event(d, &te);
+	}
+}
+
 static void on_event(void *ctx, struct vj_event *ev, const struct vj_kaudit_attr *at)
 {
 	struct vjd *d = ctx;
+	if (ev->kind == VJ_EV_LOSS) {
+		socket_loss(d, ev);
+		return;
+	}
 	const char *how = NULL;
 	const struct vjd_tenant *t = vjd_attrib_kernel(d, at, &how);
-	if (!t && d->o.kernel == VJD_KERNEL_TENANTS && ev->kind != VJ_EV_LOSS) {
+	if (!t && d->o.kernel == VJD_KERNEL_TENANTS) {
 		d->st.kernel_dropped++;
 		return;
 	}
 	if (t) {
-		ev->tenant = t->id;
-		ev->vmm = t->vmm[0] ? t->vmm : NULL;
-		ev->policy = t->policy[0] ? t->policy : NULL;
-		ev->policy_hash = t->policy_hash[0] ? t->policy_hash : NULL;
-		ev->cgroup_id = t->cgroup_id;
+		set_tenant(ev, t);
 		ev->attribution = how;
 	}
 	d->st.kernel_events++;
