@@ -79,7 +79,7 @@ struct vj_event {
 
 	/* loss */
 	const char *loss_source; /* ringbuf-reserve, rate-limit, netlink-overflow, kernel-lost,
-				    daemon-down, queue,
+				    kernel-backlog, decode, daemon-down, queue,
 				    spool, subscriber (audit/SCHEMA.md lists them) */
 	uint64_t loss_count;
 	uint64_t since_seq;

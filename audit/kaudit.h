@@ -62,7 +62,9 @@ bool vj_kaudit_aa_tenant(const struct vj_kaudit_attr *at, const char *id);
  * returns.  ev has kind/type/enforcer/actor/decision/object filled, tenant
  * fields NULL: attribution is the caller's.  A netlink overflow arrives as a
  * loss event (loss_source "netlink-overflow", loss_count = overflow episodes,
- * each of which lost at least one record) with attr NULL.
+ * each of which lost at least one record) with attr NULL; so do denials the
+ * decoder refused (loss_source "decode", loss_count = how many; at most one
+ * such event a second, and one at vj_kaudit_flush).
  */
 typedef void (*vj_kaudit_cb)(void *ctx, struct vj_event *ev, const struct vj_kaudit_attr *attr);
 
@@ -74,6 +76,7 @@ struct vj_kaudit_stats {
 	uint64_t malformed; /* records or fields refused */
 	uint64_t overflows; /* ENOBUFS episodes */
 	uint64_t evicted;   /* groups flushed early because too many were open */
+	uint64_t refused;   /* denials refused (reported as "decode" losses) */
 };
 
 /* Open the multicast socket (non-blocking, close-on-exec). */

@@ -200,6 +200,7 @@ enum opt {
 	O_CACHE,
 	O_ARATE,
 	O_ARING,
+	O_ALATE,
 	O_BIND,
 	O_RUNDIR,
 	O_PINDIR,
@@ -229,6 +230,7 @@ static const struct {
     {"--seccomp-cache", O_CACHE},
     {"--audit-rate", O_ARATE},
     {"--audit-ring", O_ARING},
+    {"--audit-late", O_ALATE},
     {"--bind", O_BIND},
     {"--run-dir", O_RUNDIR},
     {"--bpf-pin-dir", O_PINDIR},
@@ -393,6 +395,13 @@ static int set_value(struct vj_cli *cli, enum opt o, const char *flag, const cha
 			return vj_fail(e, EINVAL,
 			               "--audit-rate wants events per second, 1-1000000");
 		cli->audit_rate = (uint32_t)n;
+		return 0;
+	case O_ALATE:
+		if (parse_u64(v, &n) < 0 || n > VJ_AUDIT_LATE_MAX_MS)
+			return vj_fail(e, EINVAL, "--audit-late wants milliseconds, 0-%d",
+			               VJ_AUDIT_LATE_MAX_MS);
+		cli->audit_late_ms = (uint32_t)n;
+		cli->audit_late_set = true;
 		return 0;
 	case O_ARING:
 		/* a power of two of at least a page, as the kernel wants for rings */

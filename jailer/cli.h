@@ -59,6 +59,9 @@ struct vj_rlimit_arg {
 	uint64_t cur, max;
 };
 
+/* --audit-late's bound, ms (jailer/supervisor.c) */
+#define VJ_AUDIT_LATE_MAX_MS 10000
+
 struct vj_cli {
 	enum vj_mode mode;
 	bool json; /* --json for --probe / --list / --dry-run */
@@ -94,7 +97,10 @@ struct vj_cli {
 	const char *cache_dir; /* --seccomp-cache DIR ("" = no cache) */
 	uint32_t audit_rate;   /* --audit-rate: cgroup-BPF events/s per tenant, 0 = default */
 	uint32_t audit_ring;   /* --audit-ring: bytes of the tenant's ring, 0 = default */
-	const char *run_dir;   /* --run-dir: host state (probe cache, audit spool, locks) */
+	/* --audit-late: how long teardown waits for late kernel records */
+	uint32_t audit_late_ms;
+	bool audit_late_set;
+	const char *run_dir;     /* --run-dir: host state (probe cache, audit spool, locks) */
 	const char *bpf_pin_dir; /* --bpf-pin-dir: where the host's BPF programs are pinned */
 	uint64_t guest_ram;      /* --guest-ram: bytes of the guest's memory file, 0 = none */
 

@@ -61,3 +61,16 @@ void vj_kloss_check(struct vj_launch *l, int force)
 	/* no attribution: the callback hands a loss to this tenant's stream */
 	vj_supervisor_kaudit_cb(l, &ev, NULL);
 }
+
+void vj_kloss_backlog(struct vj_launch *l, uint32_t queued)
+{
+	struct vj_event ev;
+	vj_event_init(&ev, VJ_EV_LOSS, "loss");
+	ev.loss_source = "kernel-backlog";
+	ev.loss_count = queued ? queued : 1;
+	clock_gettime(CLOCK_REALTIME, &ev.time);
+	/* no attribution, like kernel-lost: the callback writes it to this
+	 * tenant's stream with source kernel-audit, so a vmjaild that reads the
+	 * kernel itself (and still gets these records) leaves it out */
+	vj_supervisor_kaudit_cb(l, &ev, NULL);
+}

@@ -243,7 +243,11 @@ static int64_t mono_ms(void)
  * the exit means kauditd has taken every earlier record off the queue; it
  * sends each one right after taking it, so a short poll catches one still
  * in flight.  Bounded: a host-wide flood (or a slow auditd) can keep the
- * backlog above 0; after LATE_CAP_MS what has not come is not waited for.
+ * backlog above 0; after the cap (LATE_CAP_MS, or --audit-late) what has
+ * not come is not waited for, and is counted: a kernel-backlog loss record
+ * with the backlog then (every record of the tenant still queued is among
+ * those).  Records lost without
+ * being queued are the kernel's lost counter's (kloss.c).
  * BPF ring records need none of this: the hook writes them synchronously.
  */
 #define LATE_CAP_MS      250
@@ -258,22 +262,34 @@ static void drain_late(struct sup *s)
 {
 	struct vj_launch *l = s->l;
 	if (l->kaudit) {
-		int64_t end = mono_ms() + LATE_CAP_MS;
+		const struct vj_cli *cli = l->plan->cli;
+		int64_t end = mono_ms() + (cli->audit_late_set ? cli->audit_late_ms : LATE_CAP_MS);
 		struct pollfd p = {.fd = vj_kaudit_fd(l->kaudit), .events = POLLIN};
 		for (;;) {
 			struct vj_err e = {0};
 			uint32_t backlog = 1;
-			bool known = vj_kaudit_get_backlog(&backlog, &e) == 0;
-			int64_t left = end - mono_ms();
-			if (!known || left <= 0) {
+			if (vj_kaudit_get_backlog(&backlog, &e) < 0) {
+				/* Whether anything is still queued is unknown: say
+				 * it may be (fail closed), without waiting. */
 				vj_kaudit_drain(l->kaudit);
+				vj_kloss_backlog(l, 0);
 				break;
 			}
-			int ms = at_most(left, backlog == 0 ? LATE_INFLIGHT_MS : LATE_STEP_MS);
-			if (poll(&p, 1, ms) > 0)
-				vj_kaudit_drain(l->kaudit);
-			if (backlog == 0)
+			if (backlog == 0) {
+				/* every earlier record left the queue: one may
+				 * still be on its way to our socket */
+				if (poll(&p, 1, LATE_INFLIGHT_MS) > 0)
+					vj_kaudit_drain(l->kaudit);
 				break;
+			}
+			int64_t left = end - mono_ms();
+			if (left <= 0) {
+				vj_kaudit_drain(l->kaudit);
+				vj_kloss_backlog(l, backlog);
+				break;
+			}
+			if (poll(&p, 1, at_most(left, LATE_STEP_MS)) > 0)
+				vj_kaudit_drain(l->kaudit);
 		}
 	}
 	drain_sources(s);

@@ -273,8 +273,14 @@ static long make_frame(struct vj_audit *a, const struct vj_event *ev, const char
 	         (is_type(ev, "cleaned") || is_type(ev, "launch-failed") ||
 	          is_type(ev, "cleanup-failed") || is_type(ev, "supervisor-died")))
 		h.flags = VJ_WIRE_F_UNBIND;
-	/* vmjaild reads the kernel itself: it keeps its own copy of such records. */
-	if (ev->source && strcmp(ev->source, "kernel-audit") == 0)
+	/* vmjaild reads the kernel itself: it keeps its own copy of such
+	 * records.  Not of a kernel-lost record: that is this supervisor's
+	 * reading of the kernel's lost counter over its tenant's life, the
+	 * tenant's share of a loss in the host stream too (vmjaild's own
+	 * reading, with no tenant, covers the records it attributes to none). */
+	if (ev->source && strcmp(ev->source, "kernel-audit") == 0 &&
+	    !(ev->kind == VJ_EV_LOSS && ev->loss_source &&
+	      strcmp(ev->loss_source, "kernel-lost") == 0))
 		h.flags |= VJ_WIRE_F_KERNEL;
 	if (a->tenant) {
 		h.tenant_len = (uint8_t)strlen(a->tenant);

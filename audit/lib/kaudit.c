@@ -24,6 +24,10 @@
 #define KA_OPEN      32
 #define KA_WINDOW_MS 50
 #define KA_RCVBUF    (8 << 20)
+/* Refused denials are reported at most this often (one tenant's flood of
+ * records we refuse must not become a flood of loss records in every
+ * stream), and always at a flush. */
+#define KA_REFUSED_MS 1000
 
 struct slot {
 	bool used;
@@ -37,7 +41,9 @@ struct vj_kaudit {
 	void *ctx;
 	struct slot slots[KA_OPEN];
 	struct vj_kaudit_stats st;
-	int dispatched; /* events dispatched during the current drain */
+	int dispatched;               /* events dispatched during the current drain */
+	uint64_t refused_pending;     /* refused denials not yet reported */
+	struct timespec refused_last; /* CLOCK_MONOTONIC of the last report */
 	char buf[KA_REC_MAX + NLMSG_HDRLEN + 64];
 };
 
@@ -53,10 +59,45 @@ static void slot_free(struct slot *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/*
+ * A denial the kernel delivered but we refused (a malformed record or field
+ * we will not guess, no room in its group, no memory) is missing from the
+ * stream like a lost one: it is counted, and reported as a loss (source
+ * "decode") at most once per KA_REFUSED_MS, or at once when forced.
+ */
+static void refused(struct vj_kaudit *k, uint64_t n)
+{
+	k->st.refused += n;
+	k->refused_pending += n;
+}
+
+static void report_refused(struct vj_kaudit *k, bool force)
+{
+	struct timespec now;
+	if (!k->refused_pending)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!force && k->refused_last.tv_sec && ms_since(&k->refused_last, &now) < KA_REFUSED_MS)
+		return;
+	k->refused_last = now;
+	struct vj_event ev;
+	vj_event_init(&ev, VJ_EV_LOSS, "loss");
+	ev.source = "kernel-audit";
+	ev.loss_source = "decode";
+	ev.loss_count = k->refused_pending;
+	k->refused_pending = 0;
+	clock_gettime(CLOCK_REALTIME, &ev.time);
+	k->cb(k->ctx, &ev, NULL);
+	k->dispatched++;
+}
+
 static void slot_flush(struct vj_kaudit *k, struct slot *s)
 {
 	if (s->g.wanted) {
-		int n = ka_dispatch(&s->g, k->cb, k->ctx, &k->st.malformed);
+		uint64_t lost = 0;
+		int n = ka_dispatch(&s->g, k->cb, k->ctx, &k->st.malformed, &lost);
+		if (lost)
+			refused(k, lost);
 		k->st.events += (uint64_t)n;
 		k->dispatched += n;
 	}
@@ -154,6 +195,8 @@ void vj_kaudit_feed(struct vj_kaudit *k, int type, const char *text, size_t len)
 	k->st.records++;
 	if (len > KA_REC_MAX || ka_parse_header(text, len, &h) < 0) {
 		k->st.malformed++;
+		if (ka_type_wanted(type))
+			refused(k, 1);
 		return;
 	}
 	bool eoe = type == AUDIT_EOE;
@@ -168,11 +211,16 @@ void vj_kaudit_feed(struct vj_kaudit *k, int type, const char *text, size_t len)
 	}
 	if (s->g.n >= KA_GROUP_RECS) {
 		k->st.malformed++; /* more records than any real event has */
+		if (ka_type_wanted(type))
+			refused(k, 1);
 		return;
 	}
 	char *copy = malloc(h.len + 1);
-	if (!copy)
+	if (!copy) {
+		if (ka_type_wanted(type))
+			refused(k, 1);
 		return;
+	}
 	memcpy(copy, h.body, h.len);
 	copy[h.len] = '\0';
 	s->g.rec[s->g.n++] = (struct ka_rec){.type = type, .body = copy, .len = h.len};
@@ -192,9 +240,10 @@ void vj_kaudit_flush(struct vj_kaudit *k)
 			    (!oldest || k->slots[i].g.serial < oldest->g.serial))
 				oldest = &k->slots[i];
 		if (!oldest)
-			return;
+			break;
 		slot_flush(k, oldest);
 	}
+	report_refused(k, true);
 }
 
 int vj_kaudit_timeout_ms(const struct vj_kaudit *k)
@@ -206,6 +255,13 @@ int vj_kaudit_timeout_ms(const struct vj_kaudit *k)
 		if (!k->slots[i].used)
 			continue;
 		long left = KA_WINDOW_MS - ms_since(&k->slots[i].last, &now);
+		if (left < 0)
+			left = 0;
+		if (best < 0 || left < best)
+			best = left;
+	}
+	if (k && k->refused_pending) {
+		long left = KA_REFUSED_MS - ms_since(&k->refused_last, &now);
 		if (left < 0)
 			left = 0;
 		if (best < 0 || left < best)
@@ -227,9 +283,11 @@ void vj_kaudit_tick(struct vj_kaudit *k)
 				oldest = s;
 		}
 		if (!oldest)
-			return;
+			break;
 		slot_flush(k, oldest);
 	}
+	if (k)
+		report_refused(k, false);
 }
 
 static void overflow(struct vj_kaudit *k)
@@ -268,6 +326,11 @@ int vj_kaudit_drain(struct vj_kaudit *k)
 		}
 		if ((size_t)n > sizeof(k->buf) || fl < sizeof(from) || from.nl_pid != 0) {
 			k->st.malformed++; /* truncated, or not from the kernel */
+			/* a kernel message we could not read whole may have
+			 * been a denial (longer than the kernel's maximum:
+			 * cannot happen, but then it is counted) */
+			if (fl >= sizeof(from) && from.nl_pid == 0)
+				refused(k, 1);
 			continue;
 		}
 		/*
@@ -283,6 +346,7 @@ int vj_kaudit_drain(struct vj_kaudit *k)
 			vj_kaudit_feed(k, nh->nlmsg_type, (const char *)NLMSG_DATA(nh), plen);
 		}
 	}
+	report_refused(k, false);
 	return k->dispatched;
 }
 

@@ -27,9 +27,11 @@ struct ka_group {
 
 /*
  * Turn one group into events for cb.  Returns how many were dispatched;
- * *malformed counts records that were refused.
+ * *malformed counts records that were refused, *lost the denials among them
+ * (and all of the group's when there is no memory to decode it).
  */
-int ka_dispatch(const struct ka_group *g, vj_kaudit_cb cb, void *ctx, uint64_t *malformed);
+int ka_dispatch(const struct ka_group *g, vj_kaudit_cb cb, void *ctx, uint64_t *malformed,
+                uint64_t *lost);
 
 /* Record types the decoder turns into events (the rest only give context). */
 bool ka_type_wanted(int type);

@@ -352,7 +352,8 @@ static int map_apparmor(struct ctx *c, const struct ka_rec *r, struct vj_event *
 	return 0;
 }
 
-int ka_dispatch(const struct ka_group *g, vj_kaudit_cb cb, void *ctx, uint64_t *malformed)
+int ka_dispatch(const struct ka_group *g, vj_kaudit_cb cb, void *ctx, uint64_t *malformed,
+                uint64_t *lost)
 {
 	struct ctx c = {.g = g};
 	size_t total = 0;
@@ -372,8 +373,12 @@ int ka_dispatch(const struct ka_group *g, vj_kaudit_cb cb, void *ctx, uint64_t *
 	/* Decoded strings are never longer than their text, plus NULs and names. */
 	c.ar.cap = total + 64 * (size_t)g->n + 256;
 	c.ar.buf = malloc(c.ar.cap);
-	if (!c.ar.buf)
+	if (!c.ar.buf) {
+		for (int i = 0; i < g->n; i++)
+			if (ka_type_wanted(g->rec[i].type))
+				(*lost)++;
 		return 0;
+	}
 	for (int i = 0; i < g->n; i++) {
 		const struct ka_rec *r = &g->rec[i];
 		struct vj_event ev;
@@ -392,6 +397,7 @@ int ka_dispatch(const struct ka_group *g, vj_kaudit_cb cb, void *ctx, uint64_t *
 			continue;
 		if (rc < 0) {
 			(*malformed)++;
+			(*lost)++; /* a denial, refused: missing from the stream */
 			continue;
 		}
 		cb(ctx, &ev, &at);

@@ -18,7 +18,7 @@
 #define VJ_TENANT_MAX     64
 #define VJ_WIRE_F_BIND    1u /* cgroup_id/pid/ses now identify tenant */
 #define VJ_WIRE_F_UNBIND  2u /* the tenant is gone (after a grace period) */
-#define VJ_WIRE_F_KERNEL  4u /* a kernel record the supervisor read itself */
+#define VJ_WIRE_F_KERNEL  4u /* a kernel record the supervisor read itself (or its loss) */
 #define VJ_WIRE_NAME_MAX  64
 #define VJ_WIRE_HASH_MAX  128
 #define VJ_WIRE_FRAME_MAX (sizeof(struct vj_wire_hdr) + VJ_JSON_LINE_MAX)

@@ -48,6 +48,10 @@ static void take_frame(struct vjd *d, const char *buf, size_t n, bool from_spool
 	 * A supervisor that reads kernel audit itself forwards what it read;
 	 * with our own kernel source on, we already wrote that record (once,
 	 * for every tenant): keep ours, not a second copy with another seq.
+	 * The same for the losses of the supervisor's own socket and teardown
+	 * (netlink-overflow, kernel-backlog): our socket did not lose them.
+	 * Its kernel-lost records are not marked (audit/lib/emit.c): the
+	 * kernel's loss is every reader's, and that record is the tenant's.
 	 */
 	if ((h.flags & VJ_WIRE_F_KERNEL) && d->ka) {
 		d->st.kernel_dup++;

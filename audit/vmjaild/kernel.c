@@ -9,29 +9,93 @@
 #include <string.h>
 #include <sys/epoll.h>
 
+static void set_tenant(struct vj_event *ev, const struct vjd_tenant *t)
+{
+	ev->tenant = t->id;
+	ev->vmm = t->vmm[0] ? t->vmm : NULL;
+	ev->policy = t->policy[0] ? t->policy : NULL;
+	ev->policy_hash = t->policy_hash[0] ? t->policy_hash : NULL;
+	ev->cgroup_id = t->cgroup_id;
+}
+
+/*
+ * Our socket overflowed: the records it lost may have been any tenant's.
+ * One record with no tenant (the host's), and one per tenant we know (alive
+ * or in its grace period, when its late records still come), so that each
+ * tenant's part of the stream, and a `follow --tenant` of it, says so.
+ */
+static void socket_loss(struct vjd *d, struct vj_event *ev)
+{
+	struct vj_event copy = *ev;
+	vjd_out_event(d, ev);
+	for (size_t i = 0; i < d->ntenants; i++) {
+		struct vj_event te = copy;
+		set_tenant(&te, &d->tenants[i]);
+		vjd_out_event(d, &te);
+	}
+}
+
 static void on_event(void *ctx, struct vj_event *ev, const struct vj_kaudit_attr *at)
 {
 	struct vjd *d = ctx;
+	if (ev->kind == VJ_EV_LOSS) {
+		socket_loss(d, ev);
+		return;
+	}
 	const char *how = NULL;
 	const struct vjd_tenant *t = vjd_attrib_kernel(d, at, &how);
-	if (!t && d->o.kernel == VJD_KERNEL_TENANTS && ev->kind != VJ_EV_LOSS) {
+	if (!t && d->o.kernel == VJD_KERNEL_TENANTS) {
 		d->st.kernel_dropped++;
 		return;
 	}
 	if (t) {
-		ev->tenant = t->id;
-		ev->vmm = t->vmm[0] ? t->vmm : NULL;
-		ev->policy = t->policy[0] ? t->policy : NULL;
-		ev->policy_hash = t->policy_hash[0] ? t->policy_hash : NULL;
-		ev->cgroup_id = t->cgroup_id;
+		set_tenant(ev, t);
 		ev->attribution = how;
 	}
 	d->st.kernel_events++;
 	vjd_out_event(d, ev);
 }
 
+/*
+ * The kernel drops records before any reader sees them (backlog full, rate
+ * limit) and only counts them (AUDIT_GET lost).  Every supervisor reports
+ * that growth to its tenant's stream, and its records reach ours with the
+ * tenant's id; this reading is vmjaild's own, with no tenant: the records
+ * it writes unattributed (or would have attributed to a tenant it did not
+ * know yet) may be among the lost.  So the host stream says a loss once per
+ * tenant that ran, and once for itself.
+ */
+void vjd_kernel_lost(struct vjd *d)
+{
+	struct vj_err e = {0};
+	uint32_t lost;
+	if (!d->ka || vj_kaudit_get_lost(&lost, &e) < 0)
+		return;
+	if (!d->klost_known) {
+		d->klost_known = true;
+		d->klost = lost;
+		return;
+	}
+	uint32_t delta = lost - d->klost; /* modulo 2^32: the counter wraps */
+	d->klost = lost;
+	if (!delta)
+		return;
+	struct vj_event ev;
+	vj_event_init(&ev, VJ_EV_LOSS, "loss");
+	ev.source = "kernel-audit";
+	ev.loss_source = "kernel-lost";
+	ev.loss_count = delta;
+	vjd_out_event(d, &ev);
+}
+
 int vjd_kernel_open(struct vjd *d, struct vj_err *e)
 {
+	/* The baseline before the socket: a loss in between is reported
+	 * (it may have been of records we would have read), never missed. */
+	uint32_t lost;
+	struct vj_err scratch = {0};
+	d->klost_known = vj_kaudit_get_lost(&lost, &scratch) == 0;
+	d->klost = d->klost_known ? lost : 0;
 	int rc = vj_kaudit_open(&d->ka, on_event, d, e);
 	if (rc < 0)
 		return rc;

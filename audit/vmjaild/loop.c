@@ -138,6 +138,7 @@ static void on_timer(struct vjd *d)
 	/* inotify is the fast path; this rescan covers an overflowed inotify queue. */
 	vjd_spool_ingest(d);
 	vjd_attrib_expire(d, time(NULL));
+	vjd_kernel_lost(d);
 }
 
 static void loop(struct vjd *d)
@@ -212,6 +213,7 @@ int vjd_run(const struct vjd_opts *o)
 		if (d->ka) {
 			vjd_kernel_drain(d);
 			vj_kaudit_flush(d->ka);
+			vjd_kernel_lost(d);
 		}
 		vjd_spool_ingest(d);
 	}

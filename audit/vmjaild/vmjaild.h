@@ -86,6 +86,8 @@ struct vjd {
 	/* kernel */
 	struct vj_kaudit *ka;
 	struct vj_kaudit_enable *audit_enable;
+	uint32_t klost; /* the kernel's lost counter at our last reading */
+	bool klost_known;
 
 	/* outputs */
 	bool has_stdout, has_file;
@@ -141,6 +143,8 @@ void vjd_ingest_close(struct vjd *d);
 /* kernel.c */
 int vjd_kernel_open(struct vjd *d, struct vj_err *e);
 void vjd_kernel_drain(struct vjd *d);
+/* Report growth of the kernel's lost counter since the last reading. */
+void vjd_kernel_lost(struct vjd *d);
 void vjd_kernel_close(struct vjd *d);
 
 /* attrib.c */

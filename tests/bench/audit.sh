@@ -100,13 +100,16 @@ run() {
 	# ringbuf-reserve queue+daemon-down+spool unattributed" (unattributed:
 	# this flood's records written with no tenant: vmjaild had not yet
 	# learnt the tenant from its supervisor's frames)
-	# of tenant $id (a loss with no tenant, vmjaild's own, counts too)
+	# of tenant $id (a loss with no tenant, vmjaild's own, counts too;
+	# but kernel-lost only the tenant's: vmjaild's own reading with no
+	# tenant is the same loss again, reported for its unattributed records)
 	sums() {
 		jq -s -r --arg id "$id" --arg p "/$mark" '
 			(map(select(.kind == "enforcement" and .tenant == null and .object.path == $p)) | length) as $u |
+			([.[] | select(.tenant.id == $id and .kind == "loss" and .loss.source == "kernel-lost") | .loss.count] | add // 0) as $k |
 			map(select(.tenant.id == $id or (.kind == "loss" and .tenant == null))) |
 			def l(s): [.[] | select(.kind == "loss" and .loss.source == s) | .loss.count] | add // 0;
-			"\(map(select(.kind == "enforcement")) | length)\t\(l("rate-limit"))\t\(l("kernel-lost"))\t\(l("netlink-overflow"))\t\(l("ringbuf-reserve"))\t\(l("queue") + l("daemon-down") + l("spool"))\t\($u)"' "$1"
+			"\(map(select(.kind == "enforcement")) | length)\t\(l("rate-limit"))\t\($k)\t\(l("netlink-overflow"))\t\(l("ringbuf-reserve"))\t\(l("queue") + l("daemon-down") + l("spool"))\t\($u)"' "$1"
 	}
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$src" "tenant log" "$rate" "${denied:-0}" "${fsecs:-0}" \
 		"$(sums "$log")" "$((lost1 - lost0))	$drops" "${st:--}" "$ref" >>"$OUT/audit.rows"

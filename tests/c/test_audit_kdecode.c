@@ -14,6 +14,7 @@
 
 struct got {
 	int n;
+	uint64_t lost; /* loss events' counts (refused denials), not in n */
 	char json[MAXEV][VJ_JSON_LINE_MAX];
 	struct vj_kaudit_attr at[MAXEV];
 };
@@ -21,6 +22,10 @@ struct got {
 static void cb(void *ctx, struct vj_event *ev, const struct vj_kaudit_attr *at)
 {
 	struct got *g = ctx;
+	if (ev->kind == VJ_EV_LOSS) {
+		g->lost += ev->loss_count;
+		return;
+	}
 	if (g->n >= MAXEV)
 		return;
 	ev->host = "h";
@@ -299,6 +304,7 @@ static void run_case(const struct tcase *t)
 	struct vj_err e = {0};
 	static struct got g;
 	g.n = 0;
+	g.lost = 0;
 	if (vj_kaudit_new(&k, cb, &g, &e) < 0) {
 		tap_ok(0, "%s: decoder", t->name);
 		return;
@@ -326,6 +332,12 @@ static void run_case(const struct tcase *t)
 	if (t->min_malformed)
 		tap_ok(st.malformed >= (uint64_t)t->min_malformed, "%s: counted as malformed",
 		       t->name);
+	/* A refused denial is missing from the stream: one loss ("decode") says
+	 * so; nothing else is reported lost. */
+	uint64_t want_lost = t->want_events == 0 && t->min_malformed > 0;
+	if (!tap_ok(g.lost == want_lost, "%s: %llu reported lost", t->name,
+	            (unsigned long long)want_lost))
+		tap_diag("got %llu", (unsigned long long)g.lost);
 }
 
 static void test_attr(void)
@@ -463,8 +475,12 @@ static void test_grouping_limits(void)
 	       "open events are capped; the oldest are flushed early, none dropped "
 	       "(early %d, evicted %llu, events %llu)",
 	       before_flush, (unsigned long long)st.evicted, (unsigned long long)st.events);
-	/* A group cannot grow past its record cap. */
+	/* A group cannot grow past its record cap; what does not fit is lost,
+	 * and reported so. */
 	g.n = 0;
+	g.lost = 0;
+	vj_kaudit_get_stats(k, &st);
+	uint64_t ev0 = st.events;
 	for (int i = 0; i < 100; i++) {
 		snprintf(rec, sizeof(rec), "audit(8.000:1): domain=1 blockers=fs.read_file ino=%d",
 		         i);
@@ -472,6 +488,11 @@ static void test_grouping_limits(void)
 	}
 	vj_kaudit_flush(k);
 	tap_ok(g.n <= 12, "one event with 100 records yields at most 12 denials (%d)", g.n);
+	vj_kaudit_get_stats(k, &st);
+	/* denials from the stats: the callback keeps at most MAXEV */
+	tap_ok(st.events - ev0 + g.lost == 100,
+	       "  the others are reported lost (%llu denials + %llu lost)",
+	       (unsigned long long)(st.events - ev0), (unsigned long long)g.lost);
 	/* Oversized record is refused. */
 	char *huge = malloc(20000);
 	memset(huge, 'a', 20000);
@@ -481,6 +502,10 @@ static void test_grouping_limits(void)
 	vj_kaudit_feed(k, 1326, huge, 20000);
 	vj_kaudit_get_stats(k, &st);
 	tap_ok(st.malformed == m0 + 1, "a record longer than the kernel's maximum is refused");
+	g.lost = 0;
+	vj_kaudit_flush(k);
+	tap_ok(g.lost == 1, "  and reported lost at the next flush (%llu)",
+	       (unsigned long long)g.lost);
 	free(huge);
 	vj_kaudit_close(k);
 }
