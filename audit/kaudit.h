@@ -121,6 +121,21 @@ int vj_kaudit_set_enabled(int enabled, struct vj_err *e);
  * full, rate limit, no memory), host-wide, since boot; it wraps at 2^32. */
 int vj_kaudit_get_lost(uint32_t *lost, struct vj_err *e);
 
+/* One reader's view of that counter: what grew since it last looked. */
+struct vj_klost {
+	uint32_t last;
+	bool known;
+};
+/* Start t at a value read earlier (a loss since then is reported, never
+ * missed). */
+void vj_klost_start(struct vj_klost *t, uint32_t lost);
+/* Read the counter: *delta is its growth since t's last reading (0 on the
+ * first, which only sets the baseline). */
+int vj_klost_read(struct vj_klost *t, uint32_t *delta, struct vj_err *e);
+/* ev: the loss record for n records the kernel dropped (source
+ * kernel-audit, loss source kernel-lost, no tenant: the writer adds it). */
+void vj_klost_event(struct vj_event *ev, uint32_t n);
+
 /*
  * Landlock reports denials only while kernel audit is enabled.  A user that
  * needs them acquires the enable: the first user records the previous value

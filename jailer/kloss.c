@@ -22,14 +22,11 @@ static int64_t now_ms(void)
 void vj_kloss_start(struct vj_launch *l)
 {
 	struct vj_err e = {0};
-	uint32_t lost = 0;
-	if (l->audit_enable) {
-		lost = vj_kaudit_enable_lost(l->audit_enable);
-		l->klost_known = true;
-	} else {
-		l->klost_known = vj_kaudit_get_lost(&lost, &e) == 0;
-	}
-	l->klost = l->klost_known ? lost : 0;
+	uint32_t baseline;
+	if (l->audit_enable)
+		vj_klost_start(&l->klost, vj_kaudit_enable_lost(l->audit_enable));
+	else
+		(void)vj_klost_read(&l->klost, &baseline, &e);
 	l->klost_checked_ms = now_ms();
 }
 
@@ -40,24 +37,11 @@ void vj_kloss_check(struct vj_launch *l, int force)
 		return;
 	l->klost_checked_ms = now;
 	struct vj_err e = {0};
-	uint32_t lost;
-	if (vj_kaudit_get_lost(&lost, &e) < 0)
-		return;
-	if (!l->klost_known) {
-		l->klost_known = true;
-		l->klost = lost;
-		return;
-	}
-	uint32_t delta = lost - l->klost; /* modulo 2^32: the counter wraps */
-	l->klost = lost;
-	if (!delta)
+	uint32_t delta;
+	if (vj_klost_read(&l->klost, &delta, &e) < 0 || !delta)
 		return;
 	struct vj_event ev;
-	vj_event_init(&ev, VJ_EV_LOSS, "loss");
-	ev.source = "kernel-audit";
-	ev.loss_source = "kernel-lost";
-	ev.loss_count = delta;
-	clock_gettime(CLOCK_REALTIME, &ev.time);
+	vj_klost_event(&ev, delta);
 	/* no attribution: the callback hands a loss to this tenant's stream */
 	vj_supervisor_kaudit_cb(l, &ev, NULL);
 }

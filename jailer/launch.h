@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "audit/kaudit.h"
 #include "jailer/err.h"
 #include "jailer/plan.h"
 
@@ -60,10 +61,9 @@ struct vj_launch {
 	/* kernel audit channel, opened before the tenant runs */
 	struct vj_kaudit *kaudit;
 	struct vj_kaudit_enable *audit_enable; /* Landlock reports only with audit on */
-	uint32_t klost;                        /* the kernel's audit lost counter, last read */
-	bool klost_known;
-	int64_t klost_checked_ms; /* CLOCK_MONOTONIC */
-	char supcg[4200];         /* the supervisor's own cpu cgroup, "" if none */
+	struct vj_klost klost;                 /* the kernel's audit lost counter, last read */
+	int64_t klost_checked_ms;              /* CLOCK_MONOTONIC */
+	char supcg[4200];                      /* the supervisor's own cpu cgroup, "" if none */
 
 	/* the tenant process */
 	pid_t supervisor_pid;

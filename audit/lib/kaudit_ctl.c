@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 /* One request/ack exchange on a fresh unicast NETLINK_AUDIT socket. */
@@ -108,6 +109,32 @@ int vj_kaudit_get_lost(uint32_t *lost, struct vj_err *e)
 	if (rc == 0)
 		*lost = st.lost;
 	return rc;
+}
+
+void vj_klost_start(struct vj_klost *t, uint32_t lost)
+{
+	t->last = lost;
+	t->known = true;
+}
+
+int vj_klost_read(struct vj_klost *t, uint32_t *delta, struct vj_err *e)
+{
+	uint32_t lost = 0;
+	int rc = vj_kaudit_get_lost(&lost, e);
+	if (rc < 0)
+		return rc;
+	*delta = t->known ? lost - t->last : 0; /* modulo 2^32: the counter wraps */
+	vj_klost_start(t, lost);
+	return 0;
+}
+
+void vj_klost_event(struct vj_event *ev, uint32_t n)
+{
+	vj_event_init(ev, VJ_EV_LOSS, "loss");
+	ev->source = "kernel-audit";
+	ev->loss_source = "kernel-lost";
+	ev->loss_count = n;
+	clock_gettime(CLOCK_REALTIME, &ev->time);
 }
 
 int vj_kaudit_get_backlog(uint32_t *backlog, struct vj_err *e)

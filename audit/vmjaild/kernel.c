@@ -68,23 +68,11 @@ static void on_event(void *ctx, struct vj_event *ev, const struct vj_kaudit_attr
 void vjd_kernel_lost(struct vjd *d)
 {
 	struct vj_err e = {0};
-	uint32_t lost;
-	if (!d->ka || vj_kaudit_get_lost(&lost, &e) < 0)
-		return;
-	if (!d->klost_known) {
-		d->klost_known = true;
-		d->klost = lost;
-		return;
-	}
-	uint32_t delta = lost - d->klost; /* modulo 2^32: the counter wraps */
-	d->klost = lost;
-	if (!delta)
+	uint32_t delta;
+	if (!d->ka || vj_klost_read(&d->klost, &delta, &e) < 0 || !delta)
 		return;
 	struct vj_event ev;
-	vj_event_init(&ev, VJ_EV_LOSS, "loss");
-	ev.source = "kernel-audit";
-	ev.loss_source = "kernel-lost";
-	ev.loss_count = delta;
+	vj_klost_event(&ev, delta);
 	vjd_out_event(d, &ev);
 }
 
@@ -92,10 +80,9 @@ int vjd_kernel_open(struct vjd *d, struct vj_err *e)
 {
 	/* The baseline before the socket: a loss in between is reported
 	 * (it may have been of records we would have read), never missed. */
-	uint32_t lost;
+	uint32_t baseline;
 	struct vj_err scratch = {0};
-	d->klost_known = vj_kaudit_get_lost(&lost, &scratch) == 0;
-	d->klost = d->klost_known ? lost : 0;
+	(void)vj_klost_read(&d->klost, &baseline, &scratch);
 	int rc = vj_kaudit_open(&d->ka, on_event, d, e);
 	if (rc < 0)
 		return rc;

@@ -86,8 +86,7 @@ struct vjd {
 	/* kernel */
 	struct vj_kaudit *ka;
 	struct vj_kaudit_enable *audit_enable;
-	uint32_t klost; /* the kernel's lost counter at our last reading */
-	bool klost_known;
+	struct vj_klost klost; /* the kernel's lost counter at our last reading */
 
 	/* outputs */
 	bool has_stdout, has_file;

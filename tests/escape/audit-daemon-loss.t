@@ -12,20 +12,6 @@
 . "$(dirname "$0")/../lib/jail.sh"
 . "$(dirname "$0")/contain-lib.sh"
 
-# The kernel's audit lost counter (AUDIT_GET over NETLINK_AUDIT).
-klost() {
-	python3 -c '
-import socket, struct
-s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 9)
-s.settimeout(2)
-s.send(struct.pack("=IHHII", 16, 1000, 1, 1, 0))
-while True:
-    d = s.recv(8192)
-    if struct.unpack("=IH", d[:6])[1] == 1000:
-        print(struct.unpack("=8I", d[16:48])[6])
-        break
-'
-}
 # lost_sum LOG JQ-SELECTOR: the kernel-lost counts of the records selected
 lost_sum() {
 	jq -s "map(select(.kind == \"loss\" and .loss.source == \"kernel-lost\") | select($2) | .loss.count) | add // 0" "$1" 2>/dev/null || echo 0

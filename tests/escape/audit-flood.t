@@ -9,21 +9,6 @@
 . "$(dirname "$0")/../lib/jail.sh"
 . "$(dirname "$0")/contain-lib.sh"
 
-# The kernel's audit lost counter (AUDIT_GET over NETLINK_AUDIT).
-klost() {
-	python3 -c '
-import socket, struct
-s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 9)
-s.settimeout(2)
-s.send(struct.pack("=IHHII", 16, 1000, 1, 1, 0))
-while True:
-    d = s.recv(8192)
-    ln, ty = struct.unpack("=IH", d[:6])
-    if ty == 1000:
-        print(struct.unpack("=8I", d[16:48])[6])
-        break
-'
-}
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null; }
 
 B=$(new_id)

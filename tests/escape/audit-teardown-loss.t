@@ -33,8 +33,13 @@ run() {
 	echo "$got $lost $cut"
 }
 
-coproc STUCK { exec python3 "$(dirname "$0")/tools/stuck-auditd.py" 20; }
-read -r -t 10 word <&"${STUCK[0]}"
+# (not a coproc: bash drops a coproc's pid and fds as soon as it ends, which
+# on a slow machine can be before we are done).  Its stdin is a pipe we
+# hold: closing it, or its 20 s, or SIGTERM ends it.
+exec {stuck_in}> >(exec python3 "$(dirname "$0")/tools/stuck-auditd.py" 20 >"$VJ_TEST_TMP/stuck.out" 2>&1)
+stuck_pid=$!
+wait_for test -s "$VJ_TEST_TMP/stuck.out"
+word=$(head -n1 "$VJ_TEST_TMP/stuck.out")
 if [ "$word" != stuck ]; then
 	# a real auditd owns the channel here: never take it from it
 	skip_n 4 "no stand-in for a stuck auditd: ${word:-no answer}"
@@ -58,8 +63,9 @@ else
 			break
 		fi
 	done
-	kill "$STUCK_PID" 2>/dev/null # it unregisters on SIGTERM too (finally)
-	wait "$STUCK_PID" 2>/dev/null
+	exec {stuck_in}>&-
+	kill "$stuck_pid" 2>/dev/null # it unregisters on SIGTERM too (finally)
+	wait "$stuck_pid" 2>/dev/null
 	is "$refused" "$N" "the tenant made its $N refusals" || diag "$(cat "$VJ_TEST_TMP/$id.err")"
 	is "$uncounted" 0 "every refusal is in the tenant's stream or counted in a loss record"
 	if [ "$cut_seen" = 1 ]; then

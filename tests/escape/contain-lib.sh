@@ -47,3 +47,18 @@ stop() {
 	within 10 gone "$1" || kill -KILL "$1" 2>/dev/null
 	wait "$1" 2>/dev/null
 }
+
+# klost: the kernel's audit lost counter (AUDIT_GET over NETLINK_AUDIT).
+klost() {
+	python3 -c '
+import socket, struct
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 9)
+s.settimeout(2)
+s.send(struct.pack("=IHHII", 16, 1000, 1, 1, 0))
+while True:
+    d = s.recv(8192)
+    if struct.unpack("=IH", d[:6])[1] == 1000:
+        print(struct.unpack("=8I", d[16:48])[6])
+        break
+'
+}
