@@ -7,8 +7,12 @@
 # --id/--start-time-us/--start-time-cpu-us/--parent-cpu-time-us before the
 # SDK's own arguments; the socket appears where the SDK waits for it; the pid
 # file <root>/firecracker.pid holds the VMM's host pid (also with
-# --new-pid-ns); SIGTERM to the pid the SDK holds stops the VMM and the SDK's
-# Wait sees 0; the cgroup placement; `--cgroup A=B=C` is refused; jailer
+# --new-pid-ns); without --new-pid-ns that pid IS the one the SDK holds
+# (cmd.Process.Pid: comm, exe, getpid of the stand-in), the supervisor is a
+# forked process of its own; SIGTERM to it stops the VMM and the SDK's Wait
+# sees 0, SIGKILL gives 137; after the VMM's end the supervisor audits exited
+# and cleaned and removes the jail; killing the supervisor kills the VMM; a
+# TTL ends it; the cgroup placement; `--cgroup A=B=C` is refused; jailer
 # errors exit 1; the mode is chosen by the exec file's name or a flag.
 # Differences that remain: docs/firecracker.md.
 . "$(dirname "$0")/lib/tap.sh"
@@ -44,8 +48,19 @@ sdk_args() { # ID [extra jailer args...]
 }
 
 # --- a launch as the SDK makes it ---------------------------------------------
+# (plus --audit-log, which the SDK does not pass: the records checked below)
+LOG="$VJ_TEST_TMP/audit.log"
+# ID JQ-SELECT: tenant ID's records that the filter selects
+rec() { jq -c --arg id "$1" "select(.tenant.id == \$id) | select($2)" "$LOG" 2>/dev/null; }
+has() { [ -n "$(rec "$@")" ]; }
+# a record is written within a second of the VMM's end: 10 s, not wait_for's 60
+soon() {
+	local i
+	for i in $(seq 1 200); do "$@" && return 0; sleep 0.05; done
+	return 1
+}
 id=fc$$a
-mapfile -t args < <(sdk_args "$id")
+mapfile -t args < <(sdk_args "$id" --audit-log "$LOG")
 ("$VMJAIL" "${args[@]}" >"$VJ_TEST_TMP/out" 2>"$VJ_TEST_TMP/err") &
 sdk_pid=$! # what the SDK's cmd.Process.Pid is
 root="$B/firecracker/$id/root"
@@ -56,10 +71,19 @@ ok "the API socket appears where the SDK waits for it ($sock)" test -S "$sock"
 ok "<root>/firecracker.pid exists" test -s "$root/firecracker.pid"
 vpid=$(cat "$root/firecracker.pid" 2>/dev/null)
 out=$(cat "$VJ_TEST_TMP/out")
-is "$(fact pid <<<"$out")" "$vpid" "  it holds the VMM's pid ($vpid)"
-is "$(readlink "/proc/$vpid/root" 2>/dev/null)" / "  (a process in its own mount namespace, rooted in the jail)"
-ok "  the VMM's exe is the copy in the jail" test "$(stat -L -c %i "/proc/$vpid/exe" 2>/dev/null)" = "$(stat -c %i "$root/firecracker")"
+is "$vpid" "$sdk_pid" "  it holds the pid the SDK holds: the VMM kept the caller's pid, as the jailer execs in place"
+is "$(fact pid <<<"$out")" "$sdk_pid" "  the stand-in Firecracker's own getpid() is that pid"
+is "$(cat "/proc/$sdk_pid/comm" 2>/dev/null)" firecracker "  /proc/<SDK pid>/comm is firecracker"
+is "$(readlink "/proc/$sdk_pid/root" 2>/dev/null)" / "  (a process in its own mount namespace, rooted in the jail)"
+ok "  /proc/<SDK pid>/exe is the copy in the jail" test "$(stat -L -c %i "/proc/$sdk_pid/exe" 2>/dev/null)" = "$(stat -c %i "$root/firecracker")"
 is "$(stat -c '%U %a' "$root/firecracker.pid")" "root 644" "  owned by root, 0644, not writable by the tenant"
+# the supervisor: forked by vmjail before it became the VMM, in a session of
+# its own (the caller's ^C or process-group signal reaches the VMM only)
+sup=$(pgrep -P "$sdk_pid" -x vmjail | head -n1)
+ok "the supervisor is a separate vmjail process ($sup)" test -n "$sup"
+isnt "$(ps -o sess= -p "${sup:-0}" | tr -d ' ')" "$(ps -o sess= -p "$sdk_pid" | tr -d ' ')" "  in its own session"
+isnt "$(grep '^0::' "/proc/$sup/cgroup" 2>/dev/null)" "$(grep '^0::' "/proc/$sdk_pid/cgroup")" "  outside the tenant's cgroup"
+is "$(rec "$id" '.type=="created"' | jq -r .actor.pid 2>/dev/null)" "$sdk_pid" "  its created record names the VMM's pid"
 argv=$(sed -n 's/^argv\[[0-9]*\]=//p' <<<"$out" | tr '\n' ' ')
 like "$argv" "^firecracker --id $id --start-time-us [0-9]+ --start-time-cpu-us [0-9]+ --parent-cpu-time-us [0-9]+ --no-seccomp --api-sock /run/firecracker.socket \$" \
 	"Firecracker's argv: the jailer's four flags, then the SDK's"
@@ -79,10 +103,86 @@ fi
 # StopVMM: SIGTERM to cmd.Process.Pid, then Wait
 kill -TERM "$sdk_pid"
 wait "$sdk_pid"
-is "$?" 0 "SIGTERM to the pid the SDK holds: the VMM stops, Wait sees 0"
+is "$?" 0 "SIGTERM to the pid the SDK holds: the VMM stops, Wait sees its 0"
 like "$(cat "$VJ_TEST_TMP/out")" "sigterm" "  the VMM itself got SIGTERM"
-ok "  and the jail is gone" test ! -e "$B/firecracker/$id"
-isnt "$sdk_pid" "$vpid" "  (the SDK's pid is vmjail's supervisor, not the VMM: docs/firecracker.md)"
+# the supervisor cleans up after the VMM's end (not before the caller's Wait
+# returns: docs/firecracker.md)
+soon test ! -e "$B/firecracker/$id"
+ok "  the supervisor removes the jail" test ! -e "$B/firecracker/$id"
+soon has "$id" '.type=="cleaned"'
+r=$(rec "$id" '.type=="exited"')
+is "$(jq -r '.lifecycle.exit_code // "none"' <<<"$r" 2>/dev/null)" 0 "  audited: exited, code 0 (read through the pidfd: not its parent)"
+is "$(jq -r .actor.pid <<<"$r" 2>/dev/null)" "$sdk_pid" "  for the VMM's pid"
+like "$(rec "$id" '.type=="cleaned"' | jq -r .lifecycle.message 2>/dev/null)" "jail dir and cgroups removed" "  audited: cleaned"
+ok "  the supervisor is gone" soon test ! -d "/proc/${sup:-none}"
+
+# --- SIGKILL to the VMM: no handler runs, the supervisor still reports and cleans
+id=fc$$k1
+mapfile -t args < <(sdk_args "$id" --audit-log "$LOG")
+("$VMJAIL" "${args[@]}" >"$VJ_TEST_TMP/outk" 2>/dev/null) &
+sdk_pid=$!
+wait_for grep -q '^pid=' "$VJ_TEST_TMP/outk"
+kill -KILL "$sdk_pid"
+wait "$sdk_pid"
+is "$?" 137 "SIGKILL to the pid the SDK holds: Wait sees the VMM killed (128+9)"
+soon has "$id" '.type=="cleaned"'
+like "$(rec "$id" '.type=="exited"' | jq -r .lifecycle.message 2>/dev/null)" "VMM killed by SIGKILL" "  audited: exited, killed by SIGKILL"
+ok "  the jail is gone" test ! -e "$B/firecracker/$id"
+
+# --- the supervisor killed: the reaper ends the VMM (fail closed) ----------------
+id=fc$$k2
+mapfile -t args < <(sdk_args "$id" --audit-log "$LOG")
+("$VMJAIL" "${args[@]}" >"$VJ_TEST_TMP/outk2" 2>/dev/null) &
+sdk_pid=$!
+wait_for grep -q '^pid=' "$VJ_TEST_TMP/outk2"
+sup=$(pgrep -P "$sdk_pid" -x vmjail | head -n1)
+ok "  (its supervisor found: $sup)" test -n "$sup"
+# (without one, the pid the SDK holds is killed instead: no 60 s hang)
+kill -KILL "${sup:-$sdk_pid}"
+wait "$sdk_pid"
+is "$?" 137 "SIGKILL to the supervisor: the VMM does not run unwatched (killed, 128+9)"
+ok "  audited: supervisor-died" soon has "$id" '.type=="supervisor-died"'
+
+# --- a time-to-live still ends the VMM --------------------------------------------
+id=fc$$t
+mapfile -t args < <(sdk_args "$id" --audit-log "$LOG" --ttl 1s)
+("$VMJAIL" "${args[@]}" >/dev/null 2>&1) &
+sdk_pid=$!
+wait "$sdk_pid"
+is "$?" 137 "--ttl 1s: the VMM at the caller's pid is killed at its deadline"
+soon has "$id" '.type=="cleaned"'
+ok "  audited: ttl-expired" has "$id" '.type=="ttl-expired"'
+like "$(rec "$id" '.type=="exited"' | jq -r .lifecycle.message 2>/dev/null)" "time-to-live expired" "  and the exit record says why"
+
+# --- a caller that made it a process group leader (Go's Setpgid) -----------------
+# A leader cannot setsid(); the VMM must still lose the caller's controlling
+# terminal (no TIOCSTI into it).  script(1) gives the caller a terminal.
+id=fc$$p
+mapfile -t args < <(sdk_args "$id")
+cat >"$VJ_TEST_TMP/pgl.sh" <<SH
+set -m # each background job its own process group: vmjail is its leader
+( $(printf '%q ' "$VMJAIL" "${args[@]}") >"$VJ_TEST_TMP/outp" 2>/dev/null ) &
+p=\$!
+set +m
+for i in \$(seq 100); do grep -q '^pid=' "$VJ_TEST_TMP/outp" 2>/dev/null && break; sleep 0.1; done
+echo "leader=\$(ps -o pgid= -p \$p | tr -d ' ')/\$p self_tty=\$(awk '{print \$7}' /proc/\$\$/stat) vmm_tty=\$(awk '{print \$7}' /proc/\$p/stat)"
+kill -TERM \$p
+wait \$p
+echo "rc=\$?"
+SH
+if command -v script >/dev/null; then
+	res=$(script -qec "bash $VJ_TEST_TMP/pgl.sh" /dev/null </dev/null | tr -d '\r')
+else
+	res=$(bash "$VJ_TEST_TMP/pgl.sh")
+fi
+pid=$(fact pid <"$VJ_TEST_TMP/outp")
+like "$res" "leader=$pid/$pid " "a process group leader still becomes the VMM (pid $pid)"
+like "$res" "rc=0" "  and stops on SIGTERM with 0"
+if [[ $res =~ self_tty=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" != 0 ]; then
+	like "$res" "vmm_tty=0[[:space:]]" "  the caller's controlling terminal is not the VMM's (TIOCNOTTY)"
+else
+	skip "no controlling terminal for the caller (script(1) missing): the terminal check needs one"
+fi
 
 # --- --new-pid-ns: the pid file has the host pid, the VMM is pid 1 inside -------
 id=fc$$b
