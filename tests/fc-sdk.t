@@ -154,6 +154,55 @@ soon has "$id" '.type=="cleaned"'
 ok "  audited: ttl-expired" has "$id" '.type=="ttl-expired"'
 like "$(rec "$id" '.type=="exited"' | jq -r .lifecycle.message 2>/dev/null)" "time-to-live expired" "  and the exit record says why"
 
+# --- a caller that has not reaped the VMM yet: the status is read from the zombie
+id=fc$$z
+mapfile -t args < <(sdk_args "$id" --audit-log "$LOG")
+res=$(python3 - "$LOG" "$id" "$VJ_TEST_TMP/outz" "$VMJAIL" "${args[@]}" <<'PY'
+import json, os, signal, subprocess, sys, time
+log, tid, out, argv = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+p = subprocess.Popen(argv, stdout=open(out, "w"), stderr=subprocess.DEVNULL)
+def until(f, secs=10):
+    end = time.time() + secs
+    while time.time() < end:
+        v = f()
+        if v:
+            return v
+        time.sleep(0.05)
+def exited():
+    try:
+        for line in open(log):
+            r = json.loads(line)
+            if r.get("tenant", {}).get("id") == tid and r.get("type") == "exited":
+                return r
+    except OSError:
+        pass
+until(lambda: "pid=" in open(out).read())
+os.kill(p.pid, signal.SIGTERM)
+r = until(exited)  # not reaped meanwhile: subprocess reaps only in wait/poll
+state = open("/proc/%d/stat" % p.pid).read().rsplit(")", 1)[1].split()[0]
+print("state_before_reap=%s record=%s" % (state, r["lifecycle"].get("message") if r else None))
+p.wait()
+print("rc=%d" % p.returncode)
+PY
+)
+like "$res" "state_before_reap=Z record=VMM exited with code 0" \
+	"a caller that has not reaped the VMM: the exited record has its code (read from the zombie)"
+like "$res" "rc=0" "  and the caller's own wait still gets 0"
+
+# --- a launch that fails after the fork: the caller's process exits 1 ------------
+# (a --bind onto /firecracker.pid takes the pid file's name: the supervisor
+# fails to create it after the fork, before it lets the tenant go on)
+id=fc$$f2
+echo x >"$VJ_TEST_TMP/taken"
+chown "$U:$U" "$VJ_TEST_TMP/taken"
+chmod 0644 "$VJ_TEST_TMP/taken"
+mapfile -t args < <(sdk_args "$id" --audit-log "$LOG" --bind "$VJ_TEST_TMP/taken:/firecracker.pid")
+"$VMJAIL" "${args[@]}" >/dev/null 2>"$VJ_TEST_TMP/errf"
+is "$?" 1 "a launch refused after the fork: the pid the caller holds exits 1 (the jailer's error status)"
+ok "  the supervisor says why on stderr" soon grep -q "creating firecracker.pid in the jail: File exists" "$VJ_TEST_TMP/errf"
+ok "  and audits launch-failed" soon has "$id" '.type=="launch-failed"'
+ok "  nothing is left of the jail" soon test ! -e "$B/firecracker/$id"
+
 # --- a caller that made it a process group leader (Go's Setpgid) -----------------
 # A leader cannot setsid(); the VMM must still lose the caller's controlling
 # terminal (no TIOCSTI into it).  script(1) gives the caller a terminal.
