@@ -6,8 +6,9 @@
 # API socket.  Checked: the argv the SDK builds is accepted; Firecracker gets
 # --id/--start-time-us/--start-time-cpu-us/--parent-cpu-time-us before the
 # SDK's own arguments; the socket appears where the SDK waits for it; the pid
-# file <root>/firecracker.pid holds the VMM's host pid (also with
-# --new-pid-ns); without --new-pid-ns that pid IS the one the SDK holds
+# file <root>/firecracker.pid holds the VMM's host pid (with --new-pid-ns
+# vmjail returns 0 once the VMM runs, as the jailer forks and exits, and a
+# refused launch exits 1); without --new-pid-ns that pid IS the one the SDK holds
 # (cmd.Process.Pid: comm, exe, getpid of the stand-in), the supervisor is a
 # forked process of its own; SIGTERM to it stops the VMM and the SDK's Wait
 # sees 0, SIGKILL gives 137; after the VMM's end the supervisor audits exited
@@ -233,20 +234,30 @@ else
 	skip "no controlling terminal for the caller (script(1) missing): the terminal check needs one"
 fi
 
-# --- --new-pid-ns: the pid file has the host pid, the VMM is pid 1 inside -------
+# --- --new-pid-ns: as the jailer, vmjail returns once the VMM runs; the pid
+# file names it (its host pid), the VMM is pid 1 inside ----------------------------
 id=fc$$b
-mapfile -t args < <(sdk_args "$id" --new-pid-ns)
-("$VMJAIL" "${args[@]}" >"$VJ_TEST_TMP/out2" 2>/dev/null) &
-sup=$!
-wait_for test -s "$B/firecracker/$id/root/firecracker.pid"
+mapfile -t args < <(sdk_args "$id" --new-pid-ns --audit-log "$LOG")
+timeout 30 "$VMJAIL" "${args[@]}" >"$VJ_TEST_TMP/out2" 2>"$VJ_TEST_TMP/err2"
+is "$?" 0 "--new-pid-ns: the caller's process exits 0 once the VMM runs (the jailer forks and exits)"
+ok "  the pid file is there when it returns" test -s "$B/firecracker/$id/root/firecracker.pid"
 vpid=$(cat "$B/firecracker/$id/root/firecracker.pid" 2>/dev/null)
+is "$(cat "/proc/$vpid/comm" 2>/dev/null)" firecracker "  it names the running VMM ($vpid)"
 wait_for grep -q '^pid=' "$VJ_TEST_TMP/out2"
-is "$(fact pid <"$VJ_TEST_TMP/out2")" 1 "--new-pid-ns: the VMM sees itself as pid 1"
+is "$(fact pid <"$VJ_TEST_TMP/out2")" 1 "  the VMM sees itself as pid 1"
 is "$(awk '/^NSpid:/ { print $NF }' "/proc/$vpid/status" 2>/dev/null)" 1 \
 	"  firecracker.pid ($vpid) is its host pid: NSpid ends in 1"
-kill -TERM "$sup"
-wait "$sup"
-is "$?" 0 "  SIGTERM stops it, exit 0"
+sup=$(ps -o ppid= -p "$vpid" | tr -d ' ')
+is "$(cat "/proc/$sup/comm" 2>/dev/null)" vmjail "  its supervisor carries on ($sup)"
+kill -TERM "$vpid" # what a caller holding the pid file's pid does
+ok "  SIGTERM to that pid stops the VMM; the jail is removed" soon test ! -e "$B/firecracker/$id"
+soon has "$id" '.type=="cleaned"'
+is "$(rec "$id" '.type=="exited"' | jq -r '.lifecycle.exit_code // "none"' 2>/dev/null)" 0 "  audited: exited, code 0, then cleaned"
+mapfile -t args < <(sdk_args "fc$$b2" --new-pid-ns --bind "$VJ_TEST_TMP/taken:/firecracker.pid")
+timeout 30 "$VMJAIL" "${args[@]}" >/dev/null 2>"$VJ_TEST_TMP/err2"
+is "$?" 1 "  a refused launch: exit 1"
+like "$(cat "$VJ_TEST_TMP/err2")" "creating firecracker.pid in the jail: File exists" "  with the reason, once, on the caller's stderr"
+is "$(grep -c 'File exists' "$VJ_TEST_TMP/err2")" 1 "  (printed once)"
 
 # --- the jailer's validation and exit codes -------------------------------------
 snap=$(fc_snap)
