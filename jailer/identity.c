@@ -40,18 +40,21 @@ int vj_set_rlimits(const struct vj_rlimit r[RLIM_NLIMITS], struct vj_err *e)
 
 /* When setsid is refused: the VMM at the caller's pid (fc_inplace.h) is a
  * process group leader if the caller asked for one (Go's Setpgid), and a
- * leader cannot start a session.  What the session is for here is losing
- * the controlling terminal: TIOCNOTTY does that for a process that is not a
- * session leader.  We are in the jail by now (no /dev/tty): the terminal is
- * reached through stdio, the only fds besides --keep-fd the VMM will have.
- * 0, or -1 with setsid's errno. */
+ * leader cannot start a session; with --daemonize it already leads one
+ * (daemonize() in main.c).  What the session is for here is losing the
+ * controlling terminal: TIOCNOTTY does that for a process that is not a
+ * session leader, and a session leader must simply have none.  We are in
+ * the jail by now (no /dev/tty): the terminal is reached through stdio, the
+ * only fds besides --keep-fd the VMM will have.  0, or -1 with setsid's
+ * errno. */
 static int drop_ctty(void)
 {
 	int err = errno;
-	if (err != EPERM || getpgrp() != getpid() || getsid(0) == getpid())
+	if (err != EPERM || getpgrp() != getpid())
 		return -1;
+	bool leader = getsid(0) == getpid();
 	for (int fd = 0; fd < 3; fd++)
-		if (tcgetsid(fd) == getsid(0) && ioctl(fd, TIOCNOTTY) < 0) {
+		if (tcgetsid(fd) == getsid(0) && (leader || ioctl(fd, TIOCNOTTY) < 0)) {
 			errno = err;
 			return -1;
 		}

@@ -234,6 +234,19 @@ else
 	skip "no controlling terminal for the caller (script(1) missing): the terminal check needs one"
 fi
 
+# --- --daemonize (the SDK's JailerCfg.Daemonize): returns 0 once the VMM runs;
+# the VMM is the daemonized process itself, leading its own session ---------------
+id=fc$$d2
+mapfile -t args < <(sdk_args "$id" --daemonize --audit-log "$LOG")
+timeout 30 "$VMJAIL" "${args[@]}" >/dev/null 2>&1
+is "$?" 0 "--daemonize: exit 0 once the VMM runs"
+vpid=$(cat "$B/firecracker/$id/root/firecracker.pid" 2>/dev/null)
+is "$(cat "/proc/$vpid/comm" 2>/dev/null)" firecracker "  the pid file names the VMM ($vpid)"
+is "$(ps -o sess= -p "$vpid" | tr -d ' ')" "$vpid" "  which leads its own session (daemonize's setsid; no second one)"
+kill -TERM "$vpid"
+ok "  SIGTERM to it: the jail is removed" soon test ! -e "$B/firecracker/$id"
+ok "  and cleaned is audited" soon has "$id" '.type=="cleaned"'
+
 # --- --new-pid-ns: as the jailer, vmjail returns once the VMM runs; the pid
 # file names it (its host pid), the VMM is pid 1 inside ----------------------------
 id=fc$$b
