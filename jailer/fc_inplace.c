@@ -154,19 +154,34 @@ void vj_fc_inplace_status(struct vj_launch *l, bool block, siginfo_t *si)
 	if (block)
 		wait_exit(l->pidfd, -1);
 	si->si_pid = l->pid;
-	int st = 0;
-	int rc = vj_pidfd_exit_status(l->pidfd, &st);
-	if (rc == 0) {
-		to_siginfo(st, si);
-		return;
+	/* The caller may reap it at any moment in between: a /proc entry that
+	 * is gone (or no longer a zombie) means the reap happened, and the
+	 * kernel recorded the exit info with the pidfd before it removed the
+	 * entry, so the pidfd is asked again.  Bounded: a kernel that keeps no
+	 * exit info gives up at once. */
+	for (int tries = 0; tries < 50; tries++) {
+		int st = 0;
+		int rc = vj_pidfd_exit_status(l->pidfd, &st);
+		if (rc == 0) {
+			to_siginfo(st, si);
+			return;
+		}
+		if (rc != -EAGAIN && rc != -EOPNOTSUPP)
+			return;
+		/* not reaped yet (or no exit info kept): the zombie's /proc entry,
+		 * trusted only if the pidfd still names an unreaped process after
+		 * the read (the pid cannot have been reused then) */
+		if (proc_exit_code(l->pid, &st) == 0) {
+			int again = vj_pidfd_exit_status(l->pidfd, &st);
+			if (again == 0 || again == -EAGAIN ||
+			    (again == -EOPNOTSUPP &&
+			     syscall(SYS_pidfd_send_signal, l->pidfd, 0, NULL, 0) == 0)) {
+				to_siginfo(st, si);
+				return;
+			}
+		}
+		if (rc == -EOPNOTSUPP)
+			return; /* reaped, and the kernel kept nothing: unknown */
+		usleep(1000);
 	}
-	/* Not reaped yet (or a kernel that keeps no exit info): the zombie's
-	 * /proc entry, trusted only if the pidfd still names an unreaped
-	 * process after the read (the pid cannot have been reused then). */
-	if (proc_exit_code(l->pid, &st) < 0)
-		return;
-	int again = vj_pidfd_exit_status(l->pidfd, &st);
-	if (again == 0 || again == -EAGAIN ||
-	    (again == -EOPNOTSUPP && syscall(SYS_pidfd_send_signal, l->pidfd, 0, NULL, 0) == 0))
-		to_siginfo(st, si);
 }
