@@ -22,6 +22,7 @@
 
 #include "jailer/apparmor_profile.h"
 #include "jailer/fc_compat.h"
+#include "jailer/fc_inplace.h"
 #include "jailer/identity.h"
 #include "jailer/launch.h"
 #include "jailer/mounts.h"
@@ -35,7 +36,9 @@ __attribute__((noreturn)) static void report_and_exit(struct vj_launch *l, const
 	vj_fmt(r.msg, sizeof(r.msg), "%s", e->msg);
 	ssize_t w = write(l->err_pipe[1], &r, sizeof(r));
 	(void)w;
-	_exit(127);
+	/* in place, the caller waits for this very process: the jailer's
+	 * status for an error (the supervisor prints and audits the reason) */
+	_exit(l->inplace ? VJ_FC_EXIT_ERROR : 127);
 }
 
 static int wait_for_go(struct vj_launch *l, struct vj_err *e)
@@ -163,7 +166,11 @@ void vj_child_main(struct vj_launch *l)
 	close(l->err_pipe[0]);
 	if (l->notif_sock[0] >= 0)
 		close(l->notif_sock[0]);
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* In place our parent is the caller, not the supervisor: no death
+	 * signal (a Go caller's forking thread may end at any time); the
+	 * reaper kills the tenant's cgroups if the supervisor dies. */
+	if (!l->inplace)
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	/* The supervisor blocked signals for its signalfd; ignored signals
 	 * would stay ignored across exec.  The VMM starts with defaults. */
 	sigset_t none;
@@ -173,10 +180,12 @@ void vj_child_main(struct vj_launch *l)
 		if (sig != SIGKILL && sig != SIGSTOP)
 			signal(sig, SIG_DFL);
 	/* The supervisor may have died before the death signal was armed. */
-	if (!p->pidns && getppid() != l->supervisor_pid)
+	if (!p->pidns && !l->inplace && getppid() != l->supervisor_pid)
 		_exit(127);
 
-	int rc = wait_for_go(l, &e);
+	int rc = l->inplace ? vj_fc_inplace_unshare(l, &e) : 0;
+	if (!rc)
+		rc = wait_for_go(l, &e);
 	if (!rc)
 		rc = join_netns(l, &e);
 	if (!rc && unshare(CLONE_NEWCGROUP) < 0) /* after v1 placement: our cgroups are its root */
@@ -196,7 +205,7 @@ void vj_child_main(struct vj_launch *l)
 	if (!rc && p->userns)
 		rc = enter_userns(l, &e);
 	if (!rc)
-		rc = vj_drop_identity(p->uid, p->gid, p->userns, &e);
+		rc = vj_drop_identity(p->uid, p->gid, p->userns, !l->inplace, &e);
 	if (!rc)
 		rc = vj_fds_for_exec(p->keep_fds, p->nkeep_fds, &e);
 	char **argv = p->vmm_argv;

@@ -75,6 +75,8 @@ int vj_fc_compat_plan(const struct vj_cli *cli, struct vj_plan *p, struct vj_err
 	if (!p->fc_compat)
 		return 0;
 	vj_err_step(e, "firecracker-compat");
+	/* the jailer execs Firecracker in place, except in a new pid namespace */
+	p->fc_inplace = !p->pidns;
 	/* cli.c split FILE=VALUE at the first '=': another one is a third part */
 	for (unsigned i = 0; i < cli->ncgroups; i++)
 		if (strchr(cli->cgroups[i].value, '='))

@@ -8,6 +8,7 @@
 #include "jailer/identity.h"
 
 #include <cap-ng.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/close_range.h>
@@ -15,6 +16,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -35,12 +38,35 @@ int vj_set_rlimits(const struct vj_rlimit r[RLIM_NLIMITS], struct vj_err *e)
 	return 0;
 }
 
-int vj_drop_identity(uid_t uid, gid_t gid, bool in_userns, struct vj_err *e)
+/* When setsid is refused: the VMM at the caller's pid (fc_inplace.h) is a
+ * process group leader if the caller asked for one (Go's Setpgid), and a
+ * leader cannot start a session; with --daemonize it already leads one
+ * (daemonize() in main.c).  What the session is for here is losing the
+ * controlling terminal: TIOCNOTTY does that for a process that is not a
+ * session leader, and a session leader must simply have none.  We are in
+ * the jail by now (no /dev/tty): the terminal is reached through stdio, the
+ * only fds besides --keep-fd the VMM will have.  0, or -1 with setsid's
+ * errno. */
+static int drop_ctty(void)
+{
+	int err = errno;
+	if (err != EPERM || getpgrp() != getpid())
+		return -1;
+	bool leader = getsid(0) == getpid();
+	for (int fd = 0; fd < 3; fd++)
+		if (tcgetsid(fd) == getsid(0) && (leader || ioctl(fd, TIOCNOTTY) < 0)) {
+			errno = err;
+			return -1;
+		}
+	return 0;
+}
+
+int vj_drop_identity(uid_t uid, gid_t gid, bool in_userns, bool pdeathsig, struct vj_err *e)
 {
 	vj_err_step(e, "identity");
 	/* A new session detaches any controlling terminal: no TIOCSTI into the
 	 * operator's shell (bubblewrap CVE-2017-5226), no SIGHUP games. */
-	if (setsid() < 0)
+	if (setsid() < 0 && drop_ctty() < 0)
 		return vj_failx(e, errno, "setsid");
 
 	/* Lock the securebits before changing uid: with NOROOT and
@@ -91,7 +117,7 @@ int vj_drop_identity(uid_t uid, gid_t gid, bool in_userns, struct vj_err *e)
 
 	/* Credential changes reset these; set them now that uid is final.  The
 	 * VMM dies with its supervisor (who alone can clean up after it). */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+	if (pdeathsig && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		return vj_failx(e, errno, "PR_SET_PDEATHSIG");
 	return 0;
 }

@@ -12,8 +12,9 @@
 int vj_set_rlimits(const struct vj_rlimit r[RLIM_NLIMITS], struct vj_err *e);
 
 /* New session, securebits locked, every capability set empty, groups
- * cleared, gid then uid, no_new_privs, death signal.  Verified after. */
-int vj_drop_identity(uid_t uid, gid_t gid, bool in_userns, struct vj_err *e);
+ * cleared, gid then uid, no_new_privs, death signal (when pdeathsig: the
+ * parent is the supervisor).  Verified after. */
+int vj_drop_identity(uid_t uid, gid_t gid, bool in_userns, bool pdeathsig, struct vj_err *e);
 
 /* Mark every fd above 2 close-on-exec except the pass-through ones. */
 int vj_fds_for_exec(const int *keep, unsigned nkeep, struct vj_err *e);

@@ -27,6 +27,7 @@
 #include "jailer/guest_ram.h"
 #include "jailer/execonce.h"
 #include "jailer/fc_compat.h"
+#include "jailer/fc_inplace.h"
 #include "jailer/launch.h"
 #include "jailer/mounts.h"
 #include "jailer/kloss.h"
@@ -269,8 +270,9 @@ static int step_cgroups(struct vj_launch *l, struct vj_err *e)
 		return rc;
 	l->cg_created = true;
 	/* before any tenant task exists: from then on the supervisor's death
-	 * takes every one of them along */
-	rc = vj_reaper_start(l, e);
+	 * takes every one of them along (in place, the supervisor is forked
+	 * later and starts its own: fc_inplace.c) */
+	rc = p->fc_inplace ? 0 : vj_reaper_start(l, e);
 	if (rc < 0)
 		return rc;
 	if (p->cg.v2_dir >= 0) {
@@ -343,6 +345,16 @@ static int step_clone(struct vj_launch *l, struct vj_err *e)
 		l->netns_fd = open(p->netns, O_RDONLY | O_CLOEXEC);
 		if (l->netns_fd < 0)
 			return vj_failx(e, errno, "--netns %s", p->netns);
+	}
+	if (p->fc_inplace) {
+		/* the tenant goes on in this process; we return in the forked
+		 * supervisor, which keeps only its own ends, as after clone */
+		int rc = vj_fc_inplace_fork(l, e);
+		close_fd(&l->go_pipe[0]);
+		close_fd(&l->err_pipe[1]);
+		close_fd(&l->notif_sock[1]);
+		close_fd(&l->netns_fd);
+		return rc;
 	}
 	struct clone_args ca;
 	memset(&ca, 0, sizeof(ca));
@@ -548,11 +560,15 @@ int vj_launch_start(struct vj_launch *l, struct vj_err *e)
 	if (!rc) {
 		vj_err_step(e, "cgroup");
 		rc = vj_cg_attach_v1(&l->plan->cg, l->pid, e);
+		if (!rc && l->inplace)
+			rc = vj_fc_inplace_attach_v2(l, e);
 	}
 	if (!rc) {
 		vj_err_step(e, "release");
 		if (write(l->go_pipe[1], "G", 1) != 1)
 			rc = vj_failx(e, errno, "releasing the tenant process");
+		else
+			l->released = true;
 		if (!l->plan->userns) /* else it waits once more, for its maps */
 			close_fd(&l->go_pipe[1]);
 	}
@@ -597,7 +613,10 @@ void vj_launch_undo(struct vj_launch *l)
 {
 	const struct vj_plan *p = l->plan;
 	struct vj_err scratch = {0};
-	if (l->pid > 0) {
+	if (l->pid > 0 && l->inplace) {
+		vj_fc_inplace_stop(l); /* not our child: no waitpid */
+		l->pid = -1;
+	} else if (l->pid > 0) {
 		if (l->pidfd >= 0)
 			syscall(SYS_pidfd_send_signal, l->pidfd, SIGKILL, NULL, 0);
 		else

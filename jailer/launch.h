@@ -74,6 +74,9 @@ struct vj_launch {
 	int notif_sock[2];        /* child -> parent: the exec-once listener fd */
 	int notif_fd;             /* seccomp user-notification listener (exec-once) */
 	bool vmm_execd;           /* the one allowed exec happened */
+	bool released;            /* the go was sent: the tenant runs its own setup */
+	bool inplace;             /* the tenant is the caller's process, not our child
+	                           * (jailer/fc_inplace.h) */
 	unsigned audit_ses;       /* kernel audit session id of the tenant, 0 if unknown */
 	bool seccomp_killed;      /* a kernel record said seccomp killed a tenant task */
 	char seccomp_syscall[48]; /* ... in this syscall */

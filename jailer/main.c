@@ -172,9 +172,12 @@ static void say_skipped(const struct vj_plan *p)
 /*
  * --daemonize, as Firecracker's: the caller gets its exit status once the
  * VMM runs (or the launch failed); the supervisor carries on in a new
- * session with stdio on /dev/null.
+ * session with stdio on /dev/null.  Without full (compat mode with
+ * --new-pid-ns, where the jailer forks the VMM, writes its pid file and
+ * exits) the supervisor keeps the caller's session and stdio.  fail: the
+ * caller's exit status for a refused launch.
  */
-static int daemonize(int *report_fd)
+static int daemonize(int *report_fd, bool full, int fail)
 {
 	int pfd[2];
 	if (pipe2(pfd, O_CLOEXEC) < 0)
@@ -187,14 +190,19 @@ static int daemonize(int *report_fd)
 		char buf[720];
 		ssize_t n = read(pfd[0], buf, sizeof(buf) - 1);
 		if (n <= 0)
-			_exit(EXIT_REFUSED);
+			_exit(fail);
 		buf[n] = '\0';
 		if (buf[0] == '0')
 			_exit(0);
-		fprintf(stderr, "%s", buf + 1);
-		_exit(EXIT_REFUSED);
+		if (full) /* else the supervisor printed it on the same stderr */
+			fprintf(stderr, "%s", buf + 1);
+		_exit(fail);
 	}
 	close(pfd[0]);
+	if (!full) {
+		*report_fd = pfd[1];
+		return 0;
+	}
 	if (setsid() < 0)
 		return -errno;
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -229,7 +237,11 @@ static int run_launch(const struct vj_cli *cli)
 	}
 	say_skipped(&plan);
 	int report_fd = -1;
-	if (cli->daemonize && daemonize(&report_fd) < 0) {
+	/* the jailer with --new-pid-ns: its VMM is a new process (our
+	 * supervisor's child), and the caller's process returns once it runs */
+	bool fc_fork = plan.fc_compat && plan.pidns && !cli->daemonize;
+	if ((cli->daemonize || fc_fork) &&
+	    daemonize(&report_fd, cli->daemonize, vj_fc_compat_exit(cli, EXIT_REFUSED)) < 0) {
 		vj_failx(&e, errno, "daemonize");
 		print_error(cli->id, &e);
 		vj_plan_free(&plan);

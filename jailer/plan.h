@@ -92,6 +92,7 @@ struct vj_plan {
 	/* process */
 	char **vmm_argv; /* argv for the VMM: [exec_base, args..., NULL] */
 	bool fc_compat;  /* Firecracker jailer compatibility (jailer/fc_compat.c) */
+	bool fc_inplace; /* ... and the VMM at the caller's pid (jailer/fc_inplace.h) */
 	int keep_fds[VJ_MAX_KEEP_FDS];
 	unsigned nkeep_fds;
 	int64_t ttl_sec;         /* 0: none */

@@ -28,6 +28,7 @@
 #include "audit/kaudit.h"
 #include "bpf/vjbpf.h"
 #include "jailer/execonce.h"
+#include "jailer/fc_inplace.h"
 #include "jailer/kloss.h"
 #include "jailer/launch.h"
 #include "jailer/paths.h"
@@ -176,6 +177,25 @@ static void kill_tenant(struct sup *s)
 	vj_cg_kill_all(&s->l->plan->cg, &scratch);
 }
 
+/* The VMM's end, once its pidfd polled readable (block: wait for it).  In
+ * place the VMM is the caller's child, not ours: no waitid (fc_inplace.h). */
+static void wait_vmm(struct sup *s, bool block)
+{
+	struct vj_launch *l = s->l;
+	if (l->inplace) {
+		vj_fc_inplace_status(l, block, &s->status);
+		s->exited = true;
+		return;
+	}
+	int rc;
+	do {
+		memset(&s->status, 0, sizeof(s->status));
+		rc = waitid(P_PIDFD, (id_t)l->pidfd, &s->status, WEXITED);
+	} while (rc < 0 && errno == EINTR && block);
+	if (rc == 0)
+		s->exited = true;
+}
+
 static int64_t mono_now(void)
 {
 	struct timespec ts;
@@ -304,7 +324,12 @@ static void report_exit(struct sup *s, int *status)
 	ev.enforcer = "jailer";
 	ev.source = "supervisor";
 	ev.pid = s->l->pid;
-	if (si->si_code == CLD_EXITED) {
+	if (si->si_code == 0) {
+		/* in place, on a kernel before 6.15, after the caller reaped it */
+		vj_fmt(msg, sizeof(msg),
+		       "VMM exited; its status is unknown (its parent reaped it first)");
+		*status = 1;
+	} else if (si->si_code == CLD_EXITED) {
 		ev.exit_code = si->si_status;
 		vj_fmt(msg, sizeof(msg), "VMM exited with code %d", si->si_status);
 		*status = si->si_status;
@@ -432,9 +457,7 @@ int vj_supervise(struct vj_launch *l)
 		fprintf(stderr, "vmjail: %s: %s\n", l->plan->cli->id, msg);
 		emit_lifecycle(&s, "killed", msg);
 		kill_tenant(&s);
-		memset(&s.status, 0, sizeof(s.status));
-		while (waitid(P_PIDFD, (id_t)l->pidfd, &s.status, WEXITED) < 0 && errno == EINTR)
-			;
+		wait_vmm(&s, true);
 		s.exited = true;
 	}
 
@@ -460,9 +483,7 @@ int vj_supervise(struct vj_launch *l)
 				continue;
 			/* Cannot supervise any more: the tenant does not run unwatched. */
 			kill_tenant(&s);
-			memset(&s.status, 0, sizeof(s.status));
-			if (waitid(P_PIDFD, (id_t)l->pidfd, &s.status, WEXITED) == 0)
-				s.exited = true;
+			wait_vmm(&s, true);
 			break;
 		}
 		for (int i = 2; i < 6; i++)
@@ -481,11 +502,8 @@ int vj_supervise(struct vj_launch *l)
 			on_signal(&s);
 		if (fds[3].revents & POLLIN)
 			on_timer(&s);
-		if (fds[0].revents & POLLIN) {
-			memset(&s.status, 0, sizeof(s.status));
-			if (waitid(P_PIDFD, (id_t)l->pidfd, &s.status, WEXITED) == 0)
-				s.exited = true;
-		}
+		if (fds[0].revents & POLLIN)
+			wait_vmm(&s, false);
 	}
 	/* A seccomp kill's record may still be on its way through the kernel's
 	 * audit thread: wait for it (briefly) so the report can name the

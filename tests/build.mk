@@ -16,6 +16,11 @@ $(BUILD)/tests/test_paths.t: $(OBJ)/tests/c/test_paths.o $(OBJ)/jailer/paths.o $
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(VMJAIL_LDLIBS)
 
+# test_pidfd_exit drives jailer/pidfd_exit.c directly.
+$(BUILD)/tests/test_pidfd_exit.t: $(OBJ)/tests/c/test_pidfd_exit.o $(OBJ)/jailer/pidfd_exit.o $(VMJAIL_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(VMJAIL_LDLIBS)
+
 # test_exec_once drives the supervisor's exec-once decision directly.
 $(BUILD)/tests/test_exec_once.t: $(OBJ)/tests/c/test_exec_once.o $(OBJ)/jailer/layer_exec_once.o \
 		$(OBJ)/jailer/canary.o $(VMJAIL_LIBS)
