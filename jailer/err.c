@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "jailer/err.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 void vj_err_step(struct vj_err *e, const char *step)
 {
@@ -70,4 +73,20 @@ int vj_fmt(char *buf, size_t len, const char *fmt, ...)
 	int n = vsnprintf(buf, len, fmt, ap);
 	va_end(ap);
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+long vj_read_text(int dirfd, const char *path, char *buf, size_t len)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = read(fd, buf, len - 1);
+	int e = errno;
+	close(fd);
+	if (n < 0)
+		return -e;
+	if (n == 0)
+		return -EIO;
+	buf[n] = '\0';
+	return n;
 }

@@ -116,14 +116,9 @@ static int proc_exit_code(pid_t pid, int *status)
 {
 	char path[48], buf[1024];
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -EIO;
-	buf[n] = '\0';
+	long n = vj_read_text(AT_FDCWD, path, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
 	const char *close_paren = strrchr(buf, ')');
 	char *last = strrchr(buf, ' ');
 	if (!close_paren || !last || last < close_paren || close_paren[1] != ' ' ||

@@ -16,14 +16,9 @@ static int read_uids(int procfd, const char *pid, unsigned long uids[4])
 {
 	char path[64], buf[4096];
 	vj_fmt(path, sizeof(path), "%s/status", pid);
-	int fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -EIO;
-	buf[n] = '\0';
+	long n = vj_read_text(procfd, path, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
 	char *st = strstr(buf, "\nState:\t");
 	if (st && (st[8] == 'Z' || st[8] == 'X'))
 		return -ESRCH;
