@@ -67,16 +67,7 @@ static int discover_cb(const struct vj_mountinfo *m, void *ctx_)
 
 static int read_small(const char *path, char *buf, size_t len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = read(fd, buf, len - 1);
-	int err = errno;
-	close(fd);
-	if (n < 0)
-		return -err;
-	buf[n] = '\0';
-	return (int)n;
+	return (int)vj_read_text(AT_FDCWD, path, buf, len);
 }
 
 int vj_cg_discover(const char *mountinfo, struct vj_cg_layout *out, struct vj_err *e)

@@ -77,7 +77,7 @@ int vj_fmt(char *buf, size_t len, const char *fmt, ...)
 
 long vj_read_text(int dirfd, const char *path, char *buf, size_t len)
 {
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return -errno;
 	ssize_t n = read(fd, buf, len - 1);
@@ -85,8 +85,6 @@ long vj_read_text(int dirfd, const char *path, char *buf, size_t len)
 	close(fd);
 	if (n < 0)
 		return -e;
-	if (n == 0)
-		return -EIO;
 	buf[n] = '\0';
 	return n;
 }

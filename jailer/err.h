@@ -53,9 +53,9 @@ void vj_err_clear(struct vj_err *e);
  * cut string is harmless (messages) or checked (paths).
  */
 int vj_fmt(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* One read of a small text file (a /proc entry: the kernel fills it in one
- * go) at dirfd/path into buf, NUL-terminated: its length, or -errno (-EIO
- * when empty). */
+/* One read of a small text file (a /proc or cgroup entry: the kernel fills
+ * it in one go) at dirfd/path, not following a symlink there, into buf,
+ * NUL-terminated: its length (0 when empty), or -errno. */
 long vj_read_text(int dirfd, const char *path, char *buf, size_t len);
 
 /* "step: message" into buf; returns buf. */
